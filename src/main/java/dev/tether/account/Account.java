@@ -1,0 +1,47 @@
+package dev.tether.account;
+
+import dev.tether.identity.Identities;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An account (CleverTap's project): its region, which kinds count as identities, and its conflict policy. */
+public record Account(String id, String name, String region, boolean emailIsIdentity, boolean phoneIsIdentity,
+                      ConflictPolicy conflictPolicy, long createdAt) {
+
+    /** Identity, FBID and GPID are always identities; Email and Phone as the account chooses. */
+    public boolean isIdentity(IdentityKind kind) {
+        switch (kind) {
+            case EMAIL: return emailIsIdentity;
+            case PHONE: return phoneIsIdentity;
+            default: return true;
+        }
+    }
+
+    /**
+     * The keys an {@code identity} value is looked up as, in CleverTap's order: Identity, then Email, then
+     * Phone, each when it is an identity for this account and the value normalises as that kind.
+     */
+    public List<IdentityKey> lookupKeys(String identity) {
+        List<IdentityKey> keys = new ArrayList<>();
+        for (IdentityKind kind : List.of(IdentityKind.IDENTITY, IdentityKind.EMAIL, IdentityKind.PHONE)) {
+            if (isIdentity(kind)) {
+                Identities.normalize(kind, identity).ifPresent(keys::add);
+            }
+        }
+        return keys;
+    }
+
+    /** The names of the configurable identity kinds that are on, as the CLI prints them. */
+    public List<String> identityNames() {
+        List<String> names = new ArrayList<>(List.of("identity"));
+        if (emailIsIdentity) {
+            names.add("email");
+        }
+        if (phoneIsIdentity) {
+            names.add("phone");
+        }
+        return names;
+    }
+}

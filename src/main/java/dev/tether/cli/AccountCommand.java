@@ -1,0 +1,125 @@
+package dev.tether.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.account.Account;
+import dev.tether.account.AccountService;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "account", mixinStandardHelpOptions = true, description = "Creates and lists accounts.",
+        subcommands = {AccountCommand.Create.class, AccountCommand.ListAccounts.class})
+final class AccountCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates an account and prints its id and first passcode (shown only once).")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "Account name.")
+        String name;
+
+        @Option(names = "--region", paramLabel = "R", defaultValue = "${env:TETHER_REGION:-local}",
+                description = "Region the account lives in (env TETHER_REGION, default ${DEFAULT-VALUE}).")
+        String region;
+
+        @Option(names = "--identities", paramLabel = "KINDS", split = ",", defaultValue = "identity,email,phone",
+                description = "Which kinds identify users: identity (always), email, phone (default: all).")
+        List<String> identities;
+
+        @Option(names = "--conflict-policy", paramLabel = "POLICY", defaultValue = "reject",
+                description = "When an upload names an identity another profile holds: reject, transfer or merge "
+                        + "(default ${DEFAULT-VALUE}).")
+        String conflictPolicy;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String kind : identities) {
+                if (!List.of("identity", "email", "phone").contains(kind.trim().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("unknown identity kind '" + kind
+                            + "' (expected identity, email or phone)");
+                }
+            }
+            ConflictPolicy policy = policy(conflictPolicy);
+            AccountService.NewAccount spec = new AccountService.NewAccount(name, region,
+                    has("email"), has("phone"), policy);
+            try (Store store = database.open()) {
+                AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(spec);
+                if (json) {
+                    System.out.println(JSON.writeValueAsString(describe(created.account(), created.passcode())));
+                } else {
+                    System.out.println("account id: " + created.account().id());
+                    System.out.println("passcode:   " + created.passcode() + "   (shown only now; keep it)");
+                    System.out.println("region:     " + created.account().region());
+                    System.out.println("identities: " + String.join(",", created.account().identityNames()));
+                }
+            }
+            return 0;
+        }
+
+        private boolean has(String kind) {
+            return identities.stream().anyMatch(k -> k.trim().equalsIgnoreCase(kind));
+        }
+
+        private static ConflictPolicy policy(String name) {
+            try {
+                return ConflictPolicy.fromStoredName(name.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown conflict policy '" + name
+                        + "' (expected reject, transfer or merge)");
+            }
+        }
+    }
+
+    static ObjectNode describe(Account account, String passcode) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("accountId", account.id());
+        if (passcode != null) {
+            node.put("passcode", passcode);
+        }
+        node.put("region", account.region());
+        node.set("identities", JSON.valueToTree(account.identityNames()));
+        node.put("name", account.name());
+        node.put("conflictPolicy", account.conflictPolicy().storedName());
+        return node;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists accounts (never passcodes).")
+    static final class ListAccounts implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--json", description = "Print one JSON array instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Store store = database.open()) {
+                List<Account> accounts = new AccountService(store, Clock.systemUTC()).list();
+                if (json) {
+                    System.out.println(JSON.writeValueAsString(accounts.stream()
+                            .map(a -> describe(a, null)).toList()));
+                    return 0;
+                }
+                System.out.printf("%-14s %-8s %-22s %-9s %s%n", "ACCOUNT", "REGION", "IDENTITIES", "CONFLICTS", "NAME");
+                for (Account a : accounts) {
+                    System.out.printf("%-14s %-8s %-22s %-9s %s%n", a.id(), a.region(),
+                            String.join(",", a.identityNames()), a.conflictPolicy().storedName(), a.name());
+                }
+            }
+            return 0;
+        }
+    }
+}

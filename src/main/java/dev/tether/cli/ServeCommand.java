@@ -1,0 +1,77 @@
+package dev.tether.cli;
+
+import dev.tether.account.AccountService;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.config.Limits;
+import dev.tether.http.TetherServer;
+import dev.tether.store.Store;
+import dev.tether.store.Stores;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Starts the HTTP server.")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:TETHER_PORT:-8080}",
+            description = "Port to listen on; 0 picks a free one (env TETHER_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:TETHER_HOST:-0.0.0.0}",
+            description = "Address to listen on (env TETHER_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--region", paramLabel = "R", defaultValue = "${env:TETHER_REGION:-local}",
+            description = "This server's region; accounts of other regions get 401 (env TETHER_REGION, "
+                    + "default ${DEFAULT-VALUE}).")
+    String region;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Store store = database.open();
+        Clock clock = Clock.systemUTC();
+        TetherServer server;
+        try {
+            createDemoAccountIfEmpty(store, clock);
+            server = new TetherServer(store, region, Limits.defaults(), clock).start(host, port);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            store.close();
+            System.err.println("tether stopped");
+            stopped.countDown();
+        }, "tether-shutdown"));
+        System.out.println("tether ready on http://localhost:" + server.port() + " (" + store.backendName() + ": "
+                + Stores.redacted(database.url()) + ", region " + region + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void createDemoAccountIfEmpty(Store store, Clock clock) {
+        AccountService accounts = new AccountService(store, clock);
+        if (!accounts.list().isEmpty()) {
+            return;
+        }
+        AccountService.Created demo = accounts.create(new AccountService.NewAccount("Demo", region, true, true,
+                ConflictPolicy.REJECT));
+        String id = demo.account().id();
+        System.out.println("Created a demo account (the passcode is shown only now):");
+        System.out.println("  account id: " + id);
+        System.out.println("  passcode:   " + demo.passcode());
+        System.out.println("Try it:");
+        System.out.println("  curl -s -X POST 'http://localhost:" + (port == 0 ? "PORT" : port) + "/1/upload'"
+                + " -H 'Content-Type: application/json' -H 'X-CleverTap-Account-Id: " + id + "'"
+                + " -H 'X-CleverTap-Passcode: " + demo.passcode() + "'"
+                + " -d '{\"d\":[{\"type\":\"profile\",\"identity\":\"+919213231415\",\"profileData\":{\"Name\":\"Asha\"}}]}'");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tether.disassociate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.account.Account;
+import dev.tether.batch.BatchResult;
+import dev.tether.batch.RecordRejected;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.identity.PhoneNumbers;
+import dev.tether.store.ActiveBinding;
+import dev.tether.store.EndedBinding;
+import dev.tether.store.ReadTx;
+import dev.tether.store.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /1/disassociate}: cuts a phone number from the profile that holds it, so that the number's next
+ * owner gets a profile of their own. The old profile keeps its GUID, data and other identities and loses its
+ * Phone property. A batch is one lookup, one batched update of bindings and one update of profiles.
+ */
+public final class DisassociateService {
+    private static final String PHONE_PROPERTY = IdentityKind.PHONE.storedName();
+
+    private final Store store;
+    private final Clock clock;
+
+    public DisassociateService(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** One planned disassociation: the binding to end and its profile. */
+    private record Disassociation(ActiveBinding binding) {
+    }
+
+    private record Plan(BatchResult result, List<Disassociation> disassociations) {
+    }
+
+    public BatchResult disassociate(Account account, List<JsonNode> records, boolean dryRun) {
+        List<Optional<IdentityKey>> numbers = new ArrayList<>();
+        List<RecordRejected> rejections = new ArrayList<>();
+        for (JsonNode record : records) {
+            try {
+                numbers.add(Optional.of(phoneOf(account, record)));
+                rejections.add(null);
+            } catch (RecordRejected rejected) {
+                numbers.add(Optional.empty());
+                rejections.add(rejected);
+            }
+        }
+        if (dryRun) {
+            return store.read(tx -> plan(account, records, numbers, rejections, tx).result);
+        }
+        return store.write(tx -> {
+            Plan plan = plan(account, records, numbers, rejections, tx);
+            long now = clock.instant().getEpochSecond();
+            tx.endBindings(account.id(), plan.disassociations.stream()
+                    .map(d -> new EndedBinding(d.binding.bindingId(), now, BindingReason.DISASSOCIATED)).toList());
+            tx.removeProperty(account.id(), plan.disassociations.stream().map(d -> d.binding.guid())
+                    .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)), PHONE_PROPERTY, now);
+            return plan.result;
+        });
+    }
+
+    /** Validates one record in the order of API.md's table: 541, then 516, then 542. */
+    private static IdentityKey phoneOf(Account account, JsonNode record) {
+        if (record == null || !record.isObject() || !record.path("type").isTextual()
+                || !record.path("type").asText().equalsIgnoreCase("phone")) {
+            throw new RecordRejected(541, "Record type is not valid. Expected type 'phone'");
+        }
+        JsonNode value = record.get("value");
+        String raw = value != null && value.isTextual() ? value.asText() : null;
+        IdentityKey key = PhoneNumbers.normalize(raw).map(IdentityKey::phone)
+                .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
+        if (!account.isIdentity(IdentityKind.PHONE)) {
+            throw new RecordRejected(542, "Phone is not an identity for this account");
+        }
+        return key;
+    }
+
+    private static Plan plan(Account account, List<JsonNode> records, List<Optional<IdentityKey>> numbers,
+                             List<RecordRejected> rejections, ReadTx tx) {
+        Map<IdentityKey, ActiveBinding> bound = tx.activeBindings(account.id(),
+                numbers.stream().flatMap(Optional::stream).toList());
+        Set<IdentityKey> cut = new HashSet<>();
+        List<Disassociation> disassociations = new ArrayList<>();
+        BatchResult result = new BatchResult();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                if (rejections.get(i) != null) {
+                    throw rejections.get(i);
+                }
+                IdentityKey key = numbers.get(i).orElseThrow();
+                ActiveBinding binding = bound.get(key);
+                if (binding == null || !cut.add(key)) {
+                    throw new RecordRejected(543, "Phone number is not associated with any profile");
+                }
+                disassociations.add(new Disassociation(binding));
+                result.processed();
+            } catch (RecordRejected rejected) {
+                result.failed(i, records.get(i), rejected);
+            }
+        }
+        return new Plan(result, disassociations);
+    }
+}

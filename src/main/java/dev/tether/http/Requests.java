@@ -1,0 +1,78 @@
+package dev.tether.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reading requests: the JSON body (415, 400) and query parameters with a literal '+' kept. */
+final class Requests {
+    private Requests() {
+    }
+
+    /** The body as JSON. A Content-Type that is present must be JSON; a missing one is read as JSON. */
+    static JsonNode jsonBody(Context ctx) {
+        String contentType = ctx.header("Content-Type");
+        if (contentType != null && !contentType.isBlank() && !isJson(contentType)) {
+            throw new ApiError(415, "Content-Type must be application/json, not " + contentType);
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw ApiError.badRequest("Request body is empty: expected JSON");
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("Malformed JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("Unreadable body");
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mime.equals("application/json") || mime.endsWith("+json");
+    }
+
+    /**
+     * Query parameters, percent-decoded only: clients send {@code identity=+9192...} and {@code email=a+b@x.com}
+     * unencoded, so a '+' is a plus, never a space. The first value of a repeated name wins.
+     */
+    static Map<String, String> query(Context ctx) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = ctx.queryString();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            String[] parts = pair.split("=", 2);
+            params.putIfAbsent(decode(parts[0]), parts.length == 2 ? decode(parts[1]) : "");
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Malformed query string");
+        }
+    }
+
+    static boolean dryRun(Context ctx) {
+        String value = query(ctx).getOrDefault("dryRun", "0");
+        return value.equals("1") || value.equalsIgnoreCase("true");
+    }
+
+    static Optional<String> header(Context ctx, String name) {
+        return Optional.ofNullable(ctx.header(name));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tether.http;
+
+import dev.tether.account.AccountService;
+import dev.tether.config.Limits;
+import dev.tether.disassociate.DisassociateService;
+import dev.tether.profile.ProfileReader;
+import dev.tether.store.StorageUnavailableException;
+import dev.tether.store.Store;
+import dev.tether.upload.UploadService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: routes, authentication, error mapping and the request log. */
+public final class TetherServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TetherServer.class);
+    private static final Logger REQUESTS = LoggerFactory.getLogger("tether.requests");
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    private final Javalin app;
+
+    public TetherServer(Store store, String region, Limits limits, Clock clock) {
+        AccountService accounts = new AccountService(store, clock);
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region),
+                new UploadService(store, limits, clock), new DisassociateService(store, clock),
+                new ProfileReader(store), limits);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.router.ignoreTrailingSlashes = true;
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = limits.maxBodyBytes();
+            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            config.requestLogger.http(TetherServer::logRequest);
+            config.routes.get("/health", ctx -> health(ctx, store));
+            config.routes.post("/1/upload", api::upload);
+            config.routes.post("/1/disassociate", api::disassociate);
+            config.routes.get("/1/profile.json", api::profile);
+            config.routes.exception(ApiError.class, (e, ctx) -> Json.send(ctx, e.status(), Json.error(e.status(),
+                    e.getMessage())));
+            config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
+            config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
+                LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                Json.send(ctx, 503, Json.error(503, "Storage unavailable; nothing was written, retry later"));
+            });
+            config.routes.exception(Exception.class, TetherServer::unexpected);
+        });
+    }
+
+    private static void health(Context ctx, Store store) {
+        boolean up = store.isAvailable();
+        Json.send(ctx, up ? 200 : 503, up ? Json.MAPPER.createObjectNode().put("status", "ok")
+                : Json.error(503, "Storage unavailable"));
+    }
+
+    /** Javalin's own answers (404 no such path, 405 wrong method, 413 body too large) in the one error shape. */
+    private static void frameworkError(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        String message;
+        switch (status) {
+            case 404: message = "Not found: " + ctx.method() + " " + ctx.path(); break;
+            case 405: message = "Method " + ctx.method() + " not allowed on " + ctx.path(); break;
+            case 413: message = "Request body is over the limit"; break;
+            default: message = e.getMessage();
+        }
+        Json.send(ctx, status, Json.error(status, message));
+    }
+
+    private static void unexpected(Exception e, Context ctx) {
+        String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        LOG.error("incident {}: {} {} failed", incident, ctx.method(), ctx.path(), e);
+        var body = Json.error(500, "Internal error, incident " + incident);
+        body.put("incident", incident);
+        Json.send(ctx, 500, body);
+    }
+
+    private static void logRequest(Context ctx, Float millis) {
+        REQUESTS.info("{} {} account={} status={} records={} ms={}", ctx.method(), ctx.path(),
+                orDash(ctx.attribute(Authenticator.ACCOUNT_ATTRIBUTE)), ctx.status().getCode(),
+                orDash(ctx.attribute(ApiRoutes.RECORDS_ATTRIBUTE)), String.format("%.1f", millis));
+    }
+
+    private static Object orDash(Object value) {
+        return value == null ? "-" : value;
+    }
+
+    public TetherServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tether.identity;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of identity a profile can hold. The stored name is the one CleverTap uses in profileData. */
+public enum IdentityKind {
+    IDENTITY("Identity"),
+    EMAIL("Email"),
+    PHONE("Phone"),
+    FBID("FBID"),
+    GPID("GPID");
+
+    private final String storedName;
+
+    IdentityKind(String storedName) {
+        this.storedName = storedName;
+    }
+
+    public String storedName() {
+        return storedName;
+    }
+
+    public static IdentityKind fromStoredName(String name) {
+        return Arrays.stream(values())
+                .filter(k -> k.storedName.equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown identity kind " + name));
+    }
+
+    /** The profileData key that binds this kind, when there is one (FBID and GPID are record fields only). */
+    public static Optional<IdentityKind> ofProfileKey(String key) {
+        switch (key) {
+            case "Identity": return Optional.of(IDENTITY);
+            case "Email": return Optional.of(EMAIL);
+            case "Phone": return Optional.of(PHONE);
+            default: return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tether.identity;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one normalisation of phone numbers: E.164 through libphonenumber.
+ * A number must start with '+'; spaces, dashes, dots and brackets are tolerated. Possibility (a length
+ * check per country) is the test, not validity, whose number ranges go stale.
+ */
+public final class PhoneNumbers {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final Pattern SHAPE = Pattern.compile("\\+[0-9 ().\\-]{2,40}");
+
+    private PhoneNumbers() {
+    }
+
+    public static Optional<String> normalize(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String trimmed = raw.trim();
+        if (!SHAPE.matcher(trimmed).matches()) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber number = UTIL.parse(trimmed, "ZZ");
+            if (!UTIL.isPossibleNumber(number)) {
+                return Optional.empty();
+            }
+            return Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+}

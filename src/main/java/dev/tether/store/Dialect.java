@@ -1,0 +1,31 @@
+package dev.tether.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+
+/** The few places where the SQL of the two backends differs, and how each names its errors. */
+interface Dialect {
+    /** A condition "column is one of the values", with exactly one placeholder bound by {@link #bindList}. */
+    String inList(String column);
+
+    void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
+
+    /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
+    String lockRows();
+
+    /** An expression of the properties column with one key removed; one placeholder, bound by {@link #propertyArgument}. */
+    String propertiesWithoutKey();
+
+    String propertyArgument(String key);
+
+    /** Another transaction got there first: run the work again on fresh reads. */
+    boolean isConflict(SQLException e);
+
+    /** The database cannot be reached or stayed busy: answer 503. */
+    boolean isUnavailable(SQLException e);
+
+    String migrations();
+
+    String name();
+}

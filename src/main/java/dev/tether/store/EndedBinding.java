@@ -1,0 +1,7 @@
+package dev.tether.store;
+
+import dev.tether.identity.BindingReason;
+
+/** A binding to end. */
+public record EndedBinding(String bindingId, long endedAt, BindingReason reason) {
+}

@@ -1,0 +1,332 @@
+package dev.tether.store;
+
+import dev.tether.account.Account;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** One transaction on one connection. All SQL of the store is here; the dialect fills in what differs. */
+final class JdbcTx implements WriteTx {
+    private static final String ACCOUNT_COLUMNS =
+            "account_id, name, region, email_is_identity, phone_is_identity, conflict_policy, created_at";
+    private static final String BINDING_COLUMNS = "binding_id, kind, value, guid, started_at";
+
+    private final Connection connection;
+    private final Dialect dialect;
+    private final boolean writable;
+
+    JdbcTx(Connection connection, Dialect dialect, boolean writable) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.writable = writable;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet resultSet = statement.executeQuery()) {
+                while (resultSet.next()) {
+                    rows.add(reader.read(resultSet));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StorageException("query failed: " + sql, e);
+        }
+    }
+
+    private int update(String sql, Binder binder) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("update failed: " + sql, e);
+        }
+    }
+
+    private <T> void batch(String sql, Collection<T> items, ItemBinder<T> binder) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (T item : items) {
+                binder.bind(statement, item);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        } catch (SQLException e) {
+            SQLException cause = e.getNextException() != null && dialect.isConflict(e.getNextException())
+                    ? e.getNextException() : e;
+            throw new StorageException("batch failed: " + sql, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ItemBinder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
+    }
+
+    // ---- accounts and passcodes
+
+    @Override
+    public Optional<Account> findAccount(String accountId) {
+        return query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE account_id = ?",
+                s -> s.setString(1, accountId), JdbcTx::account).stream().findFirst();
+    }
+
+    @Override
+    public List<Account> listAccounts() {
+        return query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts ORDER BY created_at, account_id",
+                s -> { }, JdbcTx::account);
+    }
+
+    private static Account account(ResultSet row) throws SQLException {
+        return new Account(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4),
+                row.getBoolean(5), ConflictPolicy.fromStoredName(row.getString(6)), row.getLong(7));
+    }
+
+    @Override
+    public List<String> activePasscodeHashes(String accountId) {
+        return query("SELECT passcode_hash FROM passcodes WHERE account_id = ? AND revoked_at IS NULL",
+                s -> s.setString(1, accountId), row -> row.getString(1));
+    }
+
+    @Override
+    public void insertAccount(Account a) {
+        update("INSERT INTO accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, a.id());
+            s.setString(2, a.name());
+            s.setString(3, a.region());
+            s.setBoolean(4, a.emailIsIdentity());
+            s.setBoolean(5, a.phoneIsIdentity());
+            s.setString(6, a.conflictPolicy().storedName());
+            s.setLong(7, a.createdAt());
+        });
+    }
+
+    @Override
+    public void insertPasscode(String accountId, String passcodeHash, String hint, long at) {
+        update("INSERT INTO passcodes (account_id, passcode_hash, hint, created_at) VALUES (?, ?, ?, ?)", s -> {
+            s.setString(1, accountId);
+            s.setString(2, passcodeHash);
+            s.setString(3, hint);
+            s.setLong(4, at);
+        });
+    }
+
+    @Override
+    public boolean revokePasscode(String accountId, String passcodeHash, long at) {
+        return update("UPDATE passcodes SET revoked_at = ? WHERE account_id = ? AND passcode_hash = ?"
+                + " AND revoked_at IS NULL", s -> {
+                    s.setLong(1, at);
+                    s.setString(2, accountId);
+                    s.setString(3, passcodeHash);
+                }) > 0;
+    }
+
+    // ---- identity bindings
+
+    @Override
+    public Map<IdentityKey, ActiveBinding> activeBindings(String accountId, Collection<IdentityKey> keys) {
+        Map<IdentityKind, List<String>> valuesByKind = keys.stream().distinct().collect(Collectors.groupingBy(
+                IdentityKey::kind, Collectors.mapping(IdentityKey::value, Collectors.toList())));
+        Map<IdentityKey, ActiveBinding> found = new HashMap<>();
+        valuesByKind.forEach((kind, values) -> query("SELECT " + BINDING_COLUMNS + " FROM identity_bindings"
+                        + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
+                        + " ORDER BY value" + (writable ? dialect.lockRows() : ""),
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, kind.storedName());
+                    dialect.bindList(s, 3, values);
+                }, JdbcTx::activeBinding).forEach(b -> found.put(b.key(), b)));
+        return found;
+    }
+
+    @Override
+    public List<ActiveBinding> activeBindingsOf(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return List.of();
+        }
+        return query("SELECT " + BINDING_COLUMNS + " FROM identity_bindings WHERE account_id = ? AND "
+                        + dialect.inList("guid") + " AND ended_at IS NULL ORDER BY started_at, binding_id",
+                s -> {
+                    s.setString(1, accountId);
+                    dialect.bindList(s, 2, guids);
+                }, JdbcTx::activeBinding);
+    }
+
+    private static ActiveBinding activeBinding(ResultSet row) throws SQLException {
+        IdentityKey key = new IdentityKey(IdentityKind.fromStoredName(row.getString(2)), row.getString(3));
+        return new ActiveBinding(row.getString(1), key, row.getString(4), row.getLong(5));
+    }
+
+    @Override
+    public void insertBindings(String accountId, Collection<NewBinding> bindings) {
+        batch("INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at, start_reason,"
+                + " ended_at, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", bindings, (s, b) -> {
+                    s.setString(1, accountId);
+                    s.setString(2, b.bindingId());
+                    s.setString(3, b.key().kind().storedName());
+                    s.setString(4, b.key().value());
+                    s.setString(5, b.guid());
+                    s.setLong(6, b.startedAt());
+                    s.setString(7, b.reason().storedName());
+                    s.setObject(8, b.endedAt().orElse(null), Types.BIGINT);
+                    s.setString(9, b.endReason().map(BindingReason::storedName).orElse(null));
+                });
+    }
+
+    @Override
+    public void endBindings(String accountId, Collection<EndedBinding> bindings) {
+        batch("UPDATE identity_bindings SET ended_at = ?, end_reason = ? WHERE account_id = ? AND binding_id = ?"
+                + " AND ended_at IS NULL", bindings, (s, b) -> {
+                    s.setLong(1, b.endedAt());
+                    s.setString(2, b.reason().storedName());
+                    s.setString(3, accountId);
+                    s.setString(4, b.bindingId());
+                });
+    }
+
+    @Override
+    public List<HistoryEntry> history(String accountId, IdentityKey key) {
+        return query("SELECT guid, started_at, ended_at, start_reason, end_reason FROM identity_bindings"
+                        + " WHERE account_id = ? AND kind = ? AND value = ? ORDER BY started_at DESC, binding_id DESC",
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, key.kind().storedName());
+                    s.setString(3, key.value());
+                }, row -> {
+                    long ended = row.getLong(3);
+                    Optional<Long> to = row.wasNull() ? Optional.empty() : Optional.of(ended);
+                    return new HistoryEntry(Optional.ofNullable(row.getString(1)), key, row.getLong(2), to,
+                            BindingReason.fromStoredName(row.getString(4)),
+                            Optional.ofNullable(row.getString(5)).map(BindingReason::fromStoredName));
+                });
+    }
+
+    // ---- profiles and events
+
+    @Override
+    public Map<String, StoredProfile> findProfiles(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, StoredProfile> found = new LinkedHashMap<>();
+        query("SELECT guid, properties, created_at, updated_at, merged_into FROM profiles WHERE account_id = ? AND "
+                        + dialect.inList("guid") + " ORDER BY guid" + (writable ? dialect.lockRows() : ""),
+                s -> {
+                    s.setString(1, accountId);
+                    dialect.bindList(s, 2, guids);
+                }, row -> new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+                        Optional.ofNullable(row.getString(5))))
+                .forEach(p -> found.put(p.guid(), p));
+        return found;
+    }
+
+    @Override
+    public void insertProfiles(String accountId, Collection<StoredProfile> profiles) {
+        batch("INSERT INTO profiles (account_id, guid, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                profiles, (s, p) -> {
+                    s.setString(1, accountId);
+                    s.setString(2, p.guid());
+                    s.setString(3, p.propertiesJson());
+                    s.setLong(4, p.createdAt());
+                    s.setLong(5, p.updatedAt());
+                });
+    }
+
+    @Override
+    public void updateProfiles(String accountId, Collection<StoredProfile> profiles) {
+        batch("UPDATE profiles SET properties = ?, updated_at = ? WHERE account_id = ? AND guid = ?",
+                profiles, (s, p) -> {
+                    s.setString(1, p.propertiesJson());
+                    s.setLong(2, p.updatedAt());
+                    s.setString(3, accountId);
+                    s.setString(4, p.guid());
+                });
+    }
+
+    @Override
+    public void removeProperty(String accountId, Collection<String> guids, String key, long at) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        update("UPDATE profiles SET properties = " + dialect.propertiesWithoutKey() + ", updated_at = ?"
+                + " WHERE account_id = ? AND " + dialect.inList("guid"), s -> {
+                    s.setString(1, dialect.propertyArgument(key));
+                    s.setLong(2, at);
+                    s.setString(3, accountId);
+                    dialect.bindList(s, 4, guids);
+                });
+    }
+
+    @Override
+    public void markMerged(String accountId, String guid, String intoGuid, long at) {
+        update("UPDATE profiles SET merged_into = ?, updated_at = ? WHERE account_id = ? AND guid = ?", s -> {
+            s.setString(1, intoGuid);
+            s.setLong(2, at);
+            s.setString(3, accountId);
+            s.setString(4, guid);
+        });
+    }
+
+    @Override
+    public void insertEvents(String accountId, Collection<NewEvent> events) {
+        batch("INSERT INTO events (account_id, guid, event_id, evt_name, ts, data) VALUES (?, ?, ?, ?, ?, ?)",
+                events, (s, e) -> {
+                    s.setString(1, accountId);
+                    s.setString(2, e.guid());
+                    s.setString(3, e.eventId());
+                    s.setString(4, e.name());
+                    s.setLong(5, e.ts());
+                    s.setString(6, e.dataJson());
+                });
+    }
+
+    @Override
+    public void moveEvents(String accountId, String fromGuid, String toGuid) {
+        update("UPDATE events SET guid = ? WHERE account_id = ? AND guid = ?", s -> {
+            s.setString(1, toGuid);
+            s.setString(2, accountId);
+            s.setString(3, fromGuid);
+        });
+    }
+
+    @Override
+    public Map<String, EventStats> eventStats(String accountId, String guid) {
+        Map<String, EventStats> stats = new LinkedHashMap<>();
+        query("SELECT evt_name, COUNT(*), MIN(ts), MAX(ts) FROM events WHERE account_id = ? AND guid = ?"
+                        + " GROUP BY evt_name ORDER BY evt_name",
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, guid);
+                }, row -> Map.entry(row.getString(1), new EventStats(row.getLong(2), row.getLong(3), row.getLong(4))))
+                .forEach(e -> stats.put(e.getKey(), e.getValue()));
+        return stats;
+    }
+}

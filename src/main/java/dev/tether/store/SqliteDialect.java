@@ -1,0 +1,76 @@
+package dev.tether.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.Collection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** SQLite: lists travel as one JSON array through json_each, so a statement is the same for any list size. */
+final class SqliteDialect implements Dialect {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String inList(String column) {
+        return column + " IN (SELECT value FROM json_each(?))";
+    }
+
+    @Override
+    public void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
+        try {
+            statement.setString(index, JSON.writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
+    }
+
+    @Override
+    public String lockRows() {
+        return "";
+    }
+
+    @Override
+    public String propertiesWithoutKey() {
+        return "json_remove(properties, ?)";
+    }
+
+    @Override
+    public String propertyArgument(String key) {
+        return "$.\"" + key.replace("\"", "\\\"") + "\"";
+    }
+
+    @Override
+    public boolean isConflict(SQLException e) {
+        return false;
+    }
+
+    @Override
+    public boolean isUnavailable(SQLException e) {
+        if (e instanceof SQLTransientException) {
+            return true;
+        }
+        if (e instanceof SQLiteException) {
+            SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
+            return code.code == SQLiteErrorCode.SQLITE_BUSY.code
+                    || code.code == SQLiteErrorCode.SQLITE_LOCKED.code
+                    || code.code == SQLiteErrorCode.SQLITE_CANTOPEN.code
+                    || (code.code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code
+                    || (code.code & 0xff) == SQLiteErrorCode.SQLITE_IOERR.code
+                    || (code.code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+        }
+        return false;
+    }
+
+    @Override
+    public String migrations() {
+        return "classpath:db/migration/sqlite";
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tether.store;
+
+/**
+ * The storage SPI: transactions over a small, batch-first interface. A backend that passes the
+ * conformance suite is a backend.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Work inside one transaction. It may run more than once (see {@link #write}), so it must not act outside. */
+    @FunctionalInterface
+    interface Work<T, R> {
+        R apply(T tx);
+    }
+
+    <R> R read(Work<ReadTx, R> work);
+
+    /**
+     * Runs the work in one write transaction and commits it. When the database refuses the commit for a
+     * conflict with a concurrent transaction (a unique violation, a serialization failure, a deadlock), the
+     * work runs again from the start on fresh reads, a few times before giving up.
+     */
+    <R> R write(Work<WriteTx, R> work);
+
+    /** Whether the database answers now. */
+    boolean isAvailable();
+
+    /** A short name for logs: "sqlite" or "postgresql". */
+    String backendName();
+
+    @Override
+    void close();
+}

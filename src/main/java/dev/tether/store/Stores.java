@@ -1,0 +1,103 @@
+package dev.tether.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** Opens the store a JDBC URL names, migrated to the newest schema. */
+public final class Stores {
+    private static final int SQLITE_READERS = 4;
+    private static final int BUSY_TIMEOUT_MS = 10_000;
+
+    private Stores() {
+    }
+
+    /** SQLite at {@code <dataDir>/tether.db} when no URL is given, else the database the URL names. */
+    public static String urlFor(Path dataDir, String jdbcUrl) {
+        if (jdbcUrl != null && !jdbcUrl.isBlank()) {
+            return jdbcUrl;
+        }
+        return "jdbc:sqlite:" + dataDir.resolve("tether.db");
+    }
+
+    public static Store open(String jdbcUrl, int poolSize) {
+        JdbcStore store;
+        try {
+            if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+                store = openSqlite(jdbcUrl);
+            } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+                store = openPostgres(jdbcUrl, poolSize);
+            } else {
+                throw new IllegalArgumentException("unsupported database URL (expected jdbc:sqlite: or jdbc:postgresql:): "
+                        + jdbcUrl);
+            }
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StorageUnavailableException("cannot open database " + redacted(jdbcUrl) + ": "
+                    + cause.getMessage(), e);
+        }
+        try {
+            store.migrate();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static JdbcStore openSqlite(String jdbcUrl) {
+        Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()));
+        if (file.getParent() != null) {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the data folder " + file.getParent(), e);
+            }
+        }
+        HikariDataSource writer = sqlitePool(jdbcUrl, "sqlite-writer", 1, SQLiteConfig.TransactionMode.IMMEDIATE);
+        HikariDataSource reader = sqlitePool(jdbcUrl, "sqlite-reader", SQLITE_READERS,
+                SQLiteConfig.TransactionMode.DEFERRED);
+        return new JdbcStore(new SqliteDialect(), writer, reader);
+    }
+
+    /** One writer (IMMEDIATE transactions take the write lock at BEGIN), several readers; WAL with full sync. */
+    private static HikariDataSource sqlitePool(String url, String name, int size, SQLiteConfig.TransactionMode mode) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.setTransactionMode(mode);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl(url);
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(source);
+        pool.setPoolName(name);
+        pool.setMaximumPoolSize(size);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(30_000);
+        return new HikariDataSource(pool);
+    }
+
+    private static JdbcStore openPostgres(String jdbcUrl, int poolSize) {
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(jdbcUrl);
+        pool.setPoolName("postgresql");
+        pool.setMaximumPoolSize(poolSize);
+        pool.setConnectionTimeout(10_000);
+        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        pool.addDataSourceProperty("connectTimeout", "5");
+        HikariDataSource source = new HikariDataSource(pool);
+        return new JdbcStore(new PostgresDialect(), source, source);
+    }
+
+    /** The URL without a password, for messages. */
+    public static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+}

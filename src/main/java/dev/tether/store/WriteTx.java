@@ -1,0 +1,33 @@
+package dev.tether.store;
+
+import dev.tether.account.Account;
+import java.util.Collection;
+
+/** The writes of one transaction. Each takes a whole batch and is one JDBC batch or one statement. */
+public interface WriteTx extends ReadTx {
+    void insertAccount(Account account);
+
+    void insertPasscode(String accountId, String passcodeHash, String hint, long at);
+
+    /** @return whether an active passcode with that hash was revoked */
+    boolean revokePasscode(String accountId, String passcodeHash, long at);
+
+    void insertProfiles(String accountId, Collection<StoredProfile> profiles);
+
+    void updateProfiles(String accountId, Collection<StoredProfile> profiles);
+
+    void insertBindings(String accountId, Collection<NewBinding> bindings);
+
+    void endBindings(String accountId, Collection<EndedBinding> bindings);
+
+    void insertEvents(String accountId, Collection<NewEvent> events);
+
+    /** Removes one property key from the given profiles, set-based. */
+    void removeProperty(String accountId, Collection<String> guids, String key, long at);
+
+    /** Moves every event of one profile to another (a merge). */
+    void moveEvents(String accountId, String fromGuid, String toGuid);
+
+    /** Marks a profile as merged into another; it is no longer found by its own GUID. */
+    void markMerged(String accountId, String guid, String intoGuid, long at);
+}

@@ -1,0 +1,60 @@
+package dev.tether.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.batch.RecordRejected;
+import dev.tether.config.Limits;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.profile.EventData;
+import dev.tether.profile.ProfileData;
+import dev.tether.profile.PropertyChange;
+import java.util.List;
+import java.util.Optional;
+
+/** One record of an upload, validated: a profile update or an event, and the user it names. */
+sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.EventUpload {
+
+    UserRef user();
+
+    record ProfileUpload(UserRef user, List<PropertyChange> changes) implements UploadRecord {
+        /** The identity values this record sets through profileData (Identity, Email, Phone), normalised. */
+        List<IdentityKey> identityValues() {
+            return changes.stream()
+                    .filter(c -> c.operation() == PropertyChange.Operation.SET)
+                    .flatMap(c -> IdentityKind.ofProfileKey(c.key())
+                            .map(kind -> new IdentityKey(kind, c.operand().asText())).stream())
+                    .toList();
+        }
+    }
+
+    record EventUpload(UserRef user, String name, long ts, ObjectNode data) implements UploadRecord {
+    }
+
+    static UploadRecord parse(JsonNode record, Limits limits, long now) {
+        if (record == null || !record.isObject()) {
+            throw new RecordRejected(524, "Record must be an object of type profile or event");
+        }
+        String type = record.path("type").asText("");
+        if (!type.equals("profile") && !type.equals("event")) {
+            throw new RecordRejected(524, "Record type must be profile or event");
+        }
+        UserRef user = UserRef.of(record);
+        long ts = timestamp(record.get("ts")).orElse(now);
+        if (type.equals("profile")) {
+            return new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits));
+        }
+        return new EventUpload(user, EventData.name(record.get("evtName")), ts,
+                EventData.data(record.get("evtData"), limits));
+    }
+
+    private static Optional<Long> timestamp(JsonNode ts) {
+        if (ts == null || ts.isNull()) {
+            return Optional.empty();
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() <= 0) {
+            throw new RecordRejected(525, "ts must be a positive integer of epoch seconds");
+        }
+        return Optional.of(ts.asLong());
+    }
+}

@@ -1,0 +1,257 @@
+package dev.tether.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.account.Account;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.batch.BatchResult;
+import dev.tether.batch.RecordRejected;
+import dev.tether.config.Limits;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.Guids;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.profile.ProfileData;
+import dev.tether.profile.PropertyChange;
+import dev.tether.store.ReadTx;
+import dev.tether.store.Store;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /1/upload}: resolves the user of each record, applies profile changes and events, and owns the
+ * identity rules of uploads: resolution order, creation, binding, replacement and the conflict policy.
+ */
+public final class UploadService {
+    private final Store store;
+    private final Limits limits;
+    private final Clock clock;
+
+    public UploadService(Store store, Limits limits, Clock clock) {
+        this.store = store;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public BatchResult upload(Account account, List<JsonNode> records, boolean dryRun) {
+        long now = clock.instant().getEpochSecond();
+        Map<Integer, UploadRecord> parsed = new LinkedHashMap<>();
+        Map<Integer, RecordRejected> invalid = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                parsed.put(i, UploadRecord.parse(records.get(i), limits, now));
+            } catch (RecordRejected rejected) {
+                invalid.put(i, rejected);
+            }
+        }
+        if (dryRun) {
+            return store.read(tx -> apply(account, records, parsed, invalid, tx, now).result);
+        }
+        return store.write(tx -> {
+            Applied applied = apply(account, records, parsed, invalid, tx, now);
+            applied.state.flush(tx);
+            return applied.result;
+        });
+    }
+
+    private record Applied(BatchState state, BatchResult result) {
+    }
+
+    private Applied apply(Account account, List<JsonNode> records, Map<Integer, UploadRecord> parsed,
+                          Map<Integer, RecordRejected> invalid, ReadTx tx, long now) {
+        BatchState state = new BatchState(account.id(), tx, now);
+        preload(account, parsed.values(), state);
+        BatchResult result = new BatchResult();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                if (invalid.containsKey(i)) {
+                    throw invalid.get(i);
+                }
+                applyRecord(account, parsed.get(i), state);
+                result.processed();
+            } catch (RecordRejected rejected) {
+                result.failed(i, records.get(i), rejected);
+            }
+        }
+        return new Applied(state, result);
+    }
+
+    /** Reads, in a few queries, every binding and profile the records name. */
+    private void preload(Account account, Iterable<UploadRecord> records, BatchState state) {
+        Set<IdentityKey> keys = new HashSet<>();
+        Set<String> guids = new HashSet<>();
+        for (UploadRecord record : records) {
+            UserRef user = record.user();
+            if (user.isGuid()) {
+                guids.add(user.value());
+            } else {
+                keys.addAll(candidateKeys(account, user));
+            }
+            if (record instanceof UploadRecord.ProfileUpload profile) {
+                keys.addAll(profile.identityValues());
+            }
+        }
+        state.preload(keys, guids);
+    }
+
+    /** The keys a record's user is looked up as: an identity value as every enabled kind, FBID and GPID as such. */
+    private static List<IdentityKey> candidateKeys(Account account, UserRef user) {
+        IdentityKind named = user.kind().orElseThrow();
+        if (named != IdentityKind.IDENTITY) {
+            return List.of(new IdentityKey(named, user.value()));
+        }
+        return account.lookupKeys(user.value());
+    }
+
+    private void applyRecord(Account account, UploadRecord record, BatchState state) {
+        Target target = resolve(account, record.user(), state);
+        if (record instanceof UploadRecord.EventUpload event) {
+            ProfileState profile = target.materialize(state);
+            state.addEvent(profile.guid, event.name(), event.ts(), event.data());
+            return;
+        }
+        UploadRecord.ProfileUpload upload = (UploadRecord.ProfileUpload) record;
+        List<IdentityKey> wanted = upload.identityValues().stream().filter(k -> account.isIdentity(k.kind())).toList();
+        Map<IdentityKey, String> conflicts = conflicts(wanted, target, state);
+        if (!conflicts.isEmpty() && account.conflictPolicy() == ConflictPolicy.REJECT) {
+            IdentityKind kind = conflicts.keySet().iterator().next().kind();
+            throw new RecordRejected(544, kind.storedName() + " is an identity of another profile");
+        }
+        ObjectNode properties = mergedProperties(account, target, conflicts, state);
+        upload.changes().forEach(change -> change.applyTo(properties));
+        if (ProfileData.customKeyCount(properties) > limits.maxCustomKeys()) {
+            throw new RecordRejected(547, "A profile holds at most " + limits.maxCustomKeys() + " custom keys");
+        }
+        ProfileState profile = target.materialize(state);
+        resolveConflicts(account, profile, conflicts, state);
+        for (IdentityKey key : wanted) {
+            bindReplacing(profile, key, state);
+        }
+        profile.replaceProperties(properties);
+    }
+
+    /** Identities this record wants that another profile holds, with their holders. */
+    private static Map<IdentityKey, String> conflicts(List<IdentityKey> wanted, Target target, BatchState state) {
+        Map<IdentityKey, String> conflicts = new LinkedHashMap<>();
+        for (IdentityKey key : wanted) {
+            state.holder(key).filter(holder -> !holder.equals(target.guid)).ifPresent(h -> conflicts.put(key, h));
+        }
+        return conflicts;
+    }
+
+    /** The properties the record starts from: the target's, under a merge filled in from the merged profiles. */
+    private static ObjectNode mergedProperties(Account account, Target target, Map<IdentityKey, String> conflicts,
+                                               BatchState state) {
+        ObjectNode properties = target.properties().deepCopy();
+        if (account.conflictPolicy() == ConflictPolicy.MERGE) {
+            for (String other : new HashSet<>(conflicts.values())) {
+                state.profile(other).ifPresent(p -> p.properties().fields().forEachRemaining(field -> {
+                    if (!properties.has(field.getKey())) {
+                        properties.set(field.getKey(), field.getValue());
+                    }
+                }));
+            }
+        }
+        return properties;
+    }
+
+    private static void resolveConflicts(Account account, ProfileState profile, Map<IdentityKey, String> conflicts,
+                                         BatchState state) {
+        if (account.conflictPolicy() == ConflictPolicy.TRANSFER) {
+            conflicts.forEach((key, holder) -> {
+                state.unbind(key, BindingReason.TRANSFERRED);
+                state.profile(holder).ifPresent(p -> p.removeProperty(key.kind().storedName()));
+            });
+        } else if (account.conflictPolicy() == ConflictPolicy.MERGE) {
+            for (String other : new HashSet<>(conflicts.values())) {
+                mergeInto(profile, other, conflicts, state);
+            }
+        }
+    }
+
+    /** CleverTap's merge: the other profile's identities and events move here; it answers to this GUID now. */
+    private static void mergeInto(ProfileState profile, String otherGuid, Map<IdentityKey, String> conflicts,
+                                  BatchState state) {
+        ProfileState other = state.profile(otherGuid).orElseThrow();
+        for (BindingState binding : List.copyOf(other.identities.values())) {
+            state.unbind(binding.key, BindingReason.MERGED);
+            boolean wantedHere = conflicts.containsKey(binding.key);
+            if (!wantedHere && profile.identity(binding.key.kind()).isEmpty()) {
+                state.bind(profile, binding.key, BindingReason.MERGED);
+            }
+        }
+        state.merged(otherGuid, profile.guid);
+    }
+
+    /** Binds the key to the profile; a different value of the same kind on the profile is replaced. */
+    private static void bindReplacing(ProfileState profile, IdentityKey key, BatchState state) {
+        Optional<IdentityKey> current = profile.identity(key.kind());
+        if (current.isPresent() && current.get().equals(key)) {
+            return;
+        }
+        current.ifPresent(old -> state.unbind(old, BindingReason.REPLACED));
+        state.bind(profile, key, BindingReason.UPLOADED);
+    }
+
+    /** Finds the profile a record names, or describes the one it would create (nothing is created yet). */
+    private static Target resolve(Account account, UserRef user, BatchState state) {
+        if (user.isGuid()) {
+            Optional<ProfileState> found = state.profile(user.value());
+            while (found.isPresent() && found.get().mergedInto.isPresent()) {
+                found = state.profile(found.get().mergedInto.get());
+            }
+            return found.map(Target::existing).orElseGet(() -> Target.created(user.value(), Optional.empty()));
+        }
+        List<IdentityKey> candidates = candidateKeys(account, user);
+        for (IdentityKey key : candidates) {
+            Optional<ProfileState> holder = state.holder(key).flatMap(state::profile);
+            if (holder.isPresent()) {
+                return Target.existing(holder.get());
+            }
+        }
+        return Target.created(Guids.newGuid(), Optional.of(newIdentity(user, candidates)));
+    }
+
+    /** A new profile's identity: as Phone if it is a phone number, else as Email if an email, else as Identity. */
+    private static IdentityKey newIdentity(UserRef user, List<IdentityKey> candidates) {
+        for (IdentityKind kind : List.of(IdentityKind.PHONE, IdentityKind.EMAIL)) {
+            Optional<IdentityKey> match = candidates.stream().filter(k -> k.kind() == kind).findFirst();
+            if (match.isPresent()) {
+                return match.get();
+            }
+        }
+        return candidates.stream().findFirst()
+                .orElseThrow(() -> new RecordRejected(523, "identity is not valid"));
+    }
+
+    /** The profile a record applies to: one that exists, or one it would create with its first identity. */
+    private record Target(String guid, Optional<ProfileState> existing, Optional<IdentityKey> firstIdentity) {
+        static Target existing(ProfileState profile) {
+            return new Target(profile.guid, Optional.of(profile), Optional.empty());
+        }
+
+        static Target created(String guid, Optional<IdentityKey> firstIdentity) {
+            return new Target(guid, Optional.empty(), firstIdentity);
+        }
+
+        ObjectNode properties() {
+            return existing.map(ProfileState::properties)
+                    .orElseGet(JsonNodeFactory.instance::objectNode);
+        }
+
+        ProfileState materialize(BatchState state) {
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            ProfileState created = state.createProfile(guid);
+            firstIdentity.ifPresent(key -> state.bind(created, key, BindingReason.UPLOADED));
+            return created;
+        }
+    }
+}

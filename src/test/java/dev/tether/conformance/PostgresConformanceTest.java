@@ -1,0 +1,51 @@
+package dev.tether.conformance;
+
+import dev.tether.testing.Backend;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+
+/** The conformance suite, bound to the POSTGRES backend. */
+@DisplayName("conformance on POSTGRES")
+class PostgresConformanceTest {
+    private static final Backend BACKEND = Backend.POSTGRES;
+
+    @Nested
+    class Store extends StoreContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class HttpRules extends HttpRulesContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Upload extends UploadContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Disassociate extends DisassociateContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Race extends RaceContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package dev.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.store.HistoryEntry;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.DataSnapshot;
+import dev.tether.testing.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** API.md sections 2, 3 and 5: upload, resolution, validation, operations and the profile record. */
+abstract class UploadContract extends ServerContract {
+
+    private ApiResponse upload(String... records) {
+        return upload(api, records);
+    }
+
+    private static ApiResponse upload(TestServer.Client client, String... records) {
+        return client.post("/1/upload", batch(records));
+    }
+
+    private JsonNode record(String param, String value) {
+        ApiResponse response = api.get("/1/profile.json?" + param + "=" + value);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("record");
+    }
+
+    private String guid(String param, String value) {
+        return record(param, value).get("objectId").asText();
+    }
+
+    private void assertSuccess(ApiResponse response, int processed) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("status").asText()).as(response.body()).isEqualTo("success");
+        assertThat(response.json().get("processed").asInt()).isEqualTo(processed);
+        assertThat(response.json().get("unprocessed")).isEmpty();
+    }
+
+    private void assertFailedWith(ApiResponse response, int code, int recordNumber) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode failure = response.json().get("unprocessed").get(0);
+        assertThat(failure.get("status").asText()).isEqualTo("fail");
+        assertThat(failure.get("code").asInt()).as(response.body()).isEqualTo(code);
+        assertThat(failure.get("error").asText()).endsWith(". Skipped record number : " + recordNumber);
+    }
+
+    @Test
+    void newIdentity_createsProfile_withTimeOrderedGuid_andReadsBack() {
+        assertSuccess(upload(profile("identity", "user-1", "{\"Name\":\"Asha\",\"Plan\":\"gold\"}")), 1);
+        JsonNode record = record("identity", "user-1");
+        assertThat(record.get("objectId").asText()).matches("[0-9a-f]{32}");
+        assertThat(record.get("identity").asText()).isEqualTo("user-1");
+        assertThat(record.get("name").asText()).isEqualTo("Asha");
+        assertThat(record.get("profileData").get("Plan").asText()).isEqualTo("gold");
+        assertThat(record.get("identities").get(0).get("kind").asText()).isEqualTo("Identity");
+    }
+
+    @Test
+    void identityThatIsAPhoneNumber_isBoundAsPhone() {
+        upload(profile("identity", "+919213231415", "{}"));
+        JsonNode record = record("phone", "+919213231415");
+        assertThat(record.get("identities").get(0).get("kind").asText()).isEqualTo("Phone");
+        assertThat(api.get("/1/profile.json?identity=%2B919213231415").status()).isEqualTo(200);
+    }
+
+    @Test
+    void identityThatIsAnEmail_isBoundAsEmail_lowerCased() {
+        upload(profile("identity", "Asha@Example.COM", "{}"));
+        JsonNode record = record("email", "asha@example.com");
+        assertThat(record.get("identities").get(0).get("value").asText()).isEqualTo("asha@example.com");
+        assertThat(guid("identity", "ASHA@example.com")).isEqualTo(record.get("objectId").asText());
+    }
+
+    @Test
+    void formattedPhoneNumber_isTheSameIdentity_everywhere() {
+        upload(profile("identity", "+91 92132-31415", "{}"));
+        String guid = guid("phone", "+919213231415");
+        assertSuccess(upload(profile("identity", "+919213231415", "{\"Plan\":\"x\"}")), 1);
+        assertThat(guid("identity", "+91%20(921)%2032.31415")).isEqualTo(guid);
+        assertThat(record("objectId", guid).get("profileData").get("Plan").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void resolution_prefersIdentity_thenEmail_thenPhone() {
+        upload(profile("identity", "+15551230001", "{\"Name\":\"phone holder\"}"));
+        upload(profile("identity", "custom-1", "{\"Name\":\"identity holder\"}"));
+        // a profile whose Identity value is literally the phone number wins over the phone binding
+        upload(profile("identity", "custom-1", "{\"Identity\":\"+15551230001\"}"));
+        assertThat(record("identity", "+15551230001").get("name").asText()).isEqualTo("identity holder");
+        assertThat(record("phone", "+15551230001").get("name").asText()).isEqualTo("phone holder");
+    }
+
+    @Test
+    void objectId_takesPrecedence_overIdentity() {
+        upload(profile("identity", "a-user", "{}"));
+        upload(profile("identity", "b-user", "{}"));
+        String a = guid("identity", "a-user");
+        upload("{\"type\":\"profile\",\"objectId\":\"" + a + "\",\"identity\":\"b-user\",\"profileData\":{\"Tag\":1}}");
+        assertThat(record("objectId", a).get("profileData").get("Tag").asInt()).isEqualTo(1);
+        assertThat(record("identity", "b-user").get("profileData").has("Tag")).isFalse();
+    }
+
+    @Test
+    void unknownWellFormedObjectId_createsProfileWithThatGuid() {
+        assertSuccess(upload(profile("objectId", "__g9f2c1e0d", "{\"Name\":\"device\"}")), 1);
+        assertThat(record("objectId", "__g9f2c1e0d").get("name").asText()).isEqualTo("device");
+    }
+
+    @Test
+    void fbidAndGpid_areIdentitiesOfTheirOwn() {
+        upload(profile("FBID", "fb-123", "{\"Name\":\"F\"}"), profile("GPID", "gp-9", "{\"Name\":\"G\"}"));
+        upload(profile("FBID", "fb-123", "{\"Age\":30}"));
+        ApiResponse response = api.get("/1/profile.json?identity=fb-123");
+        assertThat(response.status()).isEqualTo(404);
+        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(),
+                new IdentityKey(IdentityKind.FBID, "fb-123")));
+        assertThat(history).hasSize(1);
+        JsonNode record = record("objectId", history.get(0).guid().orElseThrow());
+        assertThat(record.get("name").asText()).isEqualTo("F");
+        assertThat(record.get("profileData").get("Age").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void profileDataPhone_bindsPhone_andNormalises() {
+        upload(profile("identity", "u1", "{\"Phone\":\"+91 92132 31415\"}"));
+        JsonNode record = record("phone", "+919213231415");
+        assertThat(record.get("phone").asText()).isEqualTo("+919213231415");
+        assertThat(record.get("identity").asText()).isEqualTo("u1");
+    }
+
+    @Test
+    void newValueOfAKind_replacesTheOld_inHistory() {
+        upload(profile("identity", "u1", "{\"Email\":\"old@example.com\"}"));
+        upload(profile("identity", "u1", "{\"Email\":\"new@example.com\"}"));
+        assertThat(api.get("/1/profile.json?email=old@example.com").status()).isEqualTo(404);
+        assertThat(guid("email", "new@example.com")).isEqualTo(guid("identity", "u1"));
+        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(),
+                new IdentityKey(IdentityKind.EMAIL, "old@example.com")));
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).endReason()).contains(BindingReason.REPLACED);
+        assertThat(history.get(0).to()).isPresent();
+        assertThat(history.get(0).guid()).contains(guid("identity", "u1"));
+    }
+
+    @Test
+    void identityOfAnotherProfile_isRejectedWith544_andChangesNothing() {
+        upload(profile("identity", "owner", "{\"Phone\":\"+15551230002\"}"));
+        upload(profile("identity", "other", "{\"Name\":\"Other\"}"));
+        List<String> before = DataSnapshot.of(server.databaseUrl());
+        ApiResponse response = upload(profile("identity", "other", "{\"Phone\":\"+1 555 123 0002\",\"Name\":\"X\"}"));
+        assertThat(response.json().get("status").asText()).isEqualTo("fail");
+        assertFailedWith(response, 544, 1);
+        assertThat(response.json().get("unprocessed").get(0).get("error").asText())
+                .startsWith("Phone is an identity of another profile");
+        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+    }
+
+    @Test
+    void transferPolicy_movesTheIdentity_withHistory() {
+        TestServer.Client transfer = server.newAccount(true, true, ConflictPolicy.TRANSFER);
+        upload(transfer, profile("identity", "old", "{\"Phone\":\"+15551230003\"}"));
+        assertSuccess(upload(transfer, profile("identity", "new", "{\"Phone\":\"+15551230003\"}")), 1);
+        JsonNode holder = transfer.get("/1/profile.json?phone=+15551230003").json().get("record");
+        assertThat(holder.get("identity").asText()).isEqualTo("new");
+        JsonNode old = transfer.get("/1/profile.json?identity=old").json().get("record");
+        assertThat(old.has("phone")).isFalse();
+        List<HistoryEntry> history = server.store().read(tx -> tx.history(transfer.accountId(),
+                IdentityKey.phone("+15551230003")));
+        assertThat(history.get(1).endReason()).contains(BindingReason.TRANSFERRED);
+    }
+
+    @Test
+    void mergePolicy_mergesTheOtherProfileIn() {
+        TestServer.Client merge = server.newAccount(true, true, ConflictPolicy.MERGE);
+        upload(merge, profile("identity", "a", "{\"Phone\":\"+15551230004\",\"Color\":\"red\"}"),
+                event("identity", "a", "Charged", "{}"));
+        String a = merge.get("/1/profile.json?identity=a").json().get("record").get("objectId").asText();
+        upload(merge, profile("identity", "b", "{\"Size\":\"L\"}"));
+        assertSuccess(upload(merge, profile("identity", "b", "{\"Phone\":\"+15551230004\"}")), 1);
+        JsonNode b = merge.get("/1/profile.json?identity=b").json().get("record");
+        assertThat(b.get("phone").asText()).isEqualTo("+15551230004");
+        assertThat(b.get("profileData").get("Color").asText()).isEqualTo("red");
+        assertThat(b.get("events").get("Charged").get("count").asInt()).isEqualTo(1);
+        // the merged profile's GUID answers with the profile it was merged into
+        assertThat(merge.get("/1/profile.json?objectId=" + a).json().get("record").get("objectId").asText())
+                .isEqualTo(b.get("objectId").asText());
+        // b already had an Identity, so a's ended with reason merged
+        List<HistoryEntry> history = server.store().read(tx -> tx.history(merge.accountId(),
+                new IdentityKey(IdentityKind.IDENTITY, "a")));
+        assertThat(history.get(0).endReason()).contains(BindingReason.MERGED);
+    }
+
+    @ParameterizedTest(name = "{0} = {1} is {2}")
+    @CsvSource(delimiter = ';', value = {
+        "Gender; \"X\"; 514", "Email; \"not-an-email\"; 515", "Phone; \"12\"; 516", "Phone; \"+44+441234\"; 516",
+        "Employed; \"maybe\"; 517", "Education; \"PhD\"; 518", "Married; \"?\"; 519", "Age; \"old\"; 520",
+        "MSG-sms; \"yes\"; 549", "Score; {\"$incr\":\"a\"}; 548", "Tags; {\"$add\":\"x\"}; 548",
+        "Score; {\"$bogus\":1}; 548", "Born; \"$D_notadate\"; 548"})
+    void invalidStandardValue_isRejectedWithItsCode(String key, String value, int code) {
+        ApiResponse response = upload(profile("identity", "v", "{\"" + key + "\":" + value + "}"));
+        assertFailedWith(response, code, 1);
+        assertThat(api.get("/1/profile.json?identity=v").status()).isEqualTo(404);
+    }
+
+    @Test
+    void recordLevelCodes() {
+        ApiResponse response = upload("42", "{\"type\":\"thing\",\"identity\":\"x\"}",
+                "{\"type\":\"profile\",\"profileData\":{}}", "{\"type\":\"profile\",\"identity\":\"x\",\"ts\":-5,"
+                        + "\"profileData\":{}}", "{\"type\":\"profile\",\"objectId\":\"bad guid!\",\"profileData\":{}}",
+                "{\"type\":\"profile\",\"identity\":\"x\"}", "{\"type\":\"event\",\"identity\":\"x\"}",
+                "{\"type\":\"event\",\"identity\":\"x\",\"evtName\":\"App Launched\"}",
+                "{\"type\":\"event\",\"identity\":\"x\",\"evtName\":\"E\",\"evtData\":[1]}");
+        assertThat(response.json().get("status").asText()).isEqualTo("fail");
+        assertThat(response.json().get("unprocessed")).extracting(n -> n.get("code").asInt())
+                .containsExactly(524, 524, 523, 525, 526, 546, 509, 513, 522);
+        assertThat(response.json().get("unprocessed").get(0).get("record").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void sizeLimits_areRejectedWith547() {
+        String longKey = "k".repeat(121);
+        String longValue = "v".repeat(513);
+        assertFailedWith(upload(profile("identity", "s", "{\"" + longKey + "\":1}")), 547, 1);
+        assertFailedWith(upload(profile("identity", "s", "{\"Note\":\"" + longValue + "\"}")), 547, 1);
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 257; i++) {
+            many.append(i == 0 ? "" : ",").append("\"key").append(i).append("\":").append(i);
+        }
+        assertFailedWith(upload(profile("identity", "s", many.append('}').toString())), 547, 1);
+    }
+
+    @Test
+    void operations_incrDecrAddRemoveSetDelete() {
+        upload(profile("identity", "ops", "{\"Score\":10,\"Tags\":[\"a\"],\"Gone\":\"x\",\"Born\":\"$D_1700000000\"}"));
+        assertSuccess(upload(profile("identity", "ops", "{\"Score\":{\"$incr\":5},\"Tags\":{\"$add\":[\"b\",\"a\"]},"
+                + "\"Gone\":{\"$delete\":true},\"Plan\":{\"$set\":\"pro\"}}")), 1);
+        upload(profile("identity", "ops", "{\"Score\":{\"$decr\":3},\"Tags\":{\"$remove\":[\"a\"]}}"));
+        JsonNode data = record("identity", "ops").get("profileData");
+        assertThat(data.get("Score").asInt()).isEqualTo(12);
+        assertThat(data.get("Tags")).extracting(JsonNode::asText).containsExactly("b");
+        assertThat(data.has("Gone")).isFalse();
+        assertThat(data.get("Plan").asText()).isEqualTo("pro");
+        assertThat(data.get("Born").asText()).isEqualTo("$D_1700000000");
+    }
+
+    @Test
+    void standardKeys_areNormalised() {
+        upload(profile("identity", "std", "{\"Gender\":\"f\",\"Age\":\"41\",\"Employed\":\"y\",\"Education\":"
+                + "\"College\",\"Married\":\"N\",\"MSG-email\":false,\"Customer Type\":\"Gold\"}"));
+        JsonNode data = record("identity", "std").get("profileData");
+        assertThat(data.get("Gender").asText()).isEqualTo("F");
+        assertThat(data.get("Age").isNumber()).isTrue();
+        assertThat(data.get("Employed").asText()).isEqualTo("Y");
+        assertThat(data.get("MSG-email").asBoolean()).isFalse();
+    }
+
+    @Test
+    void events_areStoredPerProfile_andSummarised() {
+        assertSuccess(upload(event("identity", "buyer", "Charged", "{\"Amount\":10}"),
+                "{\"type\":\"event\",\"identity\":\"buyer\",\"evtName\":\"Charged\",\"ts\":1700000000,\"evtData\":{}}",
+                "{\"type\":\"event\",\"identity\":\"buyer\",\"evtName\":\"Viewed\",\"ts\":1700000500}"), 3);
+        JsonNode events = record("identity", "buyer").get("events");
+        assertThat(events.get("Charged").get("count").asInt()).isEqualTo(2);
+        assertThat(events.get("Charged").get("first_seen").asLong()).isEqualTo(1700000000L);
+        assertThat(events.get("Charged").get("last_seen").asLong()).isGreaterThan(1700000000L);
+        assertThat(events.get("Viewed").get("first_seen").asLong()).isEqualTo(1700000500L);
+    }
+
+    @Test
+    void recordThreeOfFiveInvalid_fourProcessed_oneEchoedAsSent() {
+        String bad = "{\"type\":\"profile\",\"identity\":\"r3\",\"profileData\":{\"Gender\":\"Q\"}}";
+        ApiResponse response = upload(profile("identity", "r1", "{}"), profile("identity", "r2", "{}"), bad,
+                profile("identity", "r4", "{}"), event("identity", "r5", "Signed Up", "{}"));
+        assertThat(response.json().get("status").asText()).isEqualTo("partial");
+        assertThat(response.json().get("processed").asInt()).isEqualTo(4);
+        assertThat(response.json().get("unprocessed")).hasSize(1);
+        assertFailedWith(response, 514, 3);
+        assertThat(response.json().get("unprocessed").get(0).get("record").toString())
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(parse(bad)).toString());
+        assertThat(api.get("/1/profile.json?identity=r3").status()).isEqualTo(404);
+        assertThat(api.get("/1/profile.json?identity=r5").status()).isEqualTo(200);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void laterRecords_seeEarlierRecordsOfTheSameBatch() {
+        assertSuccess(upload(profile("identity", "+15551230005", "{\"Name\":\"first\"}"),
+                profile("identity", "+1 555 123 0005", "{\"Plan\":\"b\"}")), 2);
+        JsonNode record = record("phone", "+15551230005");
+        assertThat(record.get("name").asText()).isEqualTo("first");
+        assertThat(record.get("profileData").get("Plan").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void dryRun_answersTheSame_andWritesNothing() {
+        upload(profile("identity", "exists", "{\"Phone\":\"+15551230006\"}"));
+        List<String> before = DataSnapshot.of(server.databaseUrl());
+        String body = batch(profile("identity", "fresh", "{\"Name\":\"N\"}"),
+                profile("identity", "fresh2", "{\"Phone\":\"+15551230006\"}"), event("identity", "x", "E", "{}"));
+        ApiResponse dry = api.post("/1/upload?dryRun=1", body);
+        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        ApiResponse real = api.post("/1/upload", body);
+        assertThat(dry.json().get("status")).isEqualTo(real.json().get("status"));
+        assertThat(dry.json().get("processed")).isEqualTo(real.json().get("processed"));
+        assertThat(dry.json().get("unprocessed")).isEqualTo(real.json().get("unprocessed"));
+        assertThat(real.json().get("status").asText()).isEqualTo("partial");
+    }
+
+    @Test
+    void phoneSwitchedOff_phoneIsAPlainProperty() {
+        TestServer.Client noPhone = server.newAccount(true, false, ConflictPolicy.REJECT);
+        upload(noPhone, profile("identity", "+15551230007", "{\"Phone\":\"+15551230008\"}"));
+        upload(noPhone, profile("identity", "someone-else", "{\"Phone\":\"+15551230008\"}"));
+        JsonNode record = noPhone.get("/1/profile.json?identity=%2B15551230007").json().get("record");
+        assertThat(record.get("identities")).hasSize(1);
+        assertThat(record.get("identities").get(0).get("kind").asText()).isEqualTo("Identity");
+        assertThat(record.get("phone").asText()).isEqualTo("+15551230008");
+        assertThat(noPhone.get("/1/profile.json?phone=%2B15551230008").status()).isEqualTo(404);
+    }
+
+    @Test
+    void profileRead_needsExactlyOneParameter_andAnswers404AsJson() {
+        assertThat(api.get("/1/profile.json").status()).isEqualTo(400);
+        assertThat(api.get("/1/profile.json?identity=a&email=b@c.de").status()).isEqualTo(400);
+        ApiResponse missing = api.get("/1/profile.json?identity=nobody");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().toString()).isEqualTo("{\"status\":\"fail\",\"error\":\"Profile not found\",\"code\":404}");
+    }
+
+    @Test
+    void plusInQuery_staysAPlus() {
+        upload(profile("identity", "a+b@example.com", "{}"));
+        assertThat(api.get("/1/profile.json?email=a+b@example.com").status()).isEqualTo(200);
+        assertThat(api.get("/1/profile.json?email=" + URLEncoder.encode("a+b@example.com", StandardCharsets.UTF_8))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void eventForUnknownIdentity_createsProfile() {
+        assertSuccess(upload(event("identity", "ghost@example.com", "Visited", "{}")), 1);
+        assertThat(record("email", "ghost@example.com").get("events").get("Visited").get("count").asInt()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tether.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The two real backends the suites run on. Each call of {@link #newDatabaseUrl()} gives an empty database:
+ * a new SQLite file, or a new database on PostgreSQL (embedded, started once per test run, or the server
+ * {@code TETHER_TEST_PG_URL} names).
+ */
+public enum Backend {
+    SQLITE {
+        @Override
+        public String newDatabaseUrl() {
+            try {
+                Path dir = Files.createTempDirectory("tether-test-");
+                return "jdbc:sqlite:" + dir.resolve("tether.db");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    },
+    POSTGRES {
+        @Override
+        public String newDatabaseUrl() {
+            String name = "tether_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+            try (Connection admin = DriverManager.getConnection(Postgres.adminUrl());
+                 Statement statement = admin.createStatement()) {
+                statement.execute("CREATE DATABASE " + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create test database " + name, e);
+            }
+            return Postgres.urlOf(name);
+        }
+    };
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    public abstract String newDatabaseUrl();
+
+    /** The PostgreSQL server of this test run. */
+    static final class Postgres {
+        private static EmbeddedPostgres embedded;
+
+        private Postgres() {
+        }
+
+        static synchronized String adminUrl() {
+            String external = System.getenv("TETHER_TEST_PG_URL");
+            if (external != null && !external.isBlank()) {
+                return external;
+            }
+            if (embedded == null) {
+                try {
+                    embedded = EmbeddedPostgres.builder().start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(Postgres::stop));
+            }
+            return embedded.getJdbcUrl("postgres", "postgres");
+        }
+
+        static String urlOf(String database) {
+            String admin = adminUrl();
+            return admin.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
+        }
+
+        private static void stop() {
+            try {
+                embedded.close();
+            } catch (IOException ignored) {
+                // the JVM is going away
+            }
+        }
+    }
+}

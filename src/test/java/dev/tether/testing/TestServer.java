@@ -1,0 +1,136 @@
+package dev.tether.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.account.Account;
+import dev.tether.account.AccountService;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.config.Limits;
+import dev.tether.http.TetherServer;
+import dev.tether.store.Store;
+import dev.tether.store.Stores;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A real server on a free port over a fresh database of one backend, with accounts and an HTTP client. */
+public final class TestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String databaseUrl;
+    private final Store store;
+    private final TetherServer server;
+    private final AccountService accounts;
+
+    public TestServer(Backend backend) {
+        this(backend.newDatabaseUrl(), Limits.defaults());
+    }
+
+    public TestServer(String databaseUrl, Limits limits) {
+        this.databaseUrl = databaseUrl;
+        this.store = Stores.open(databaseUrl, 8);
+        this.server = new TetherServer(store, "local", limits, Clock.systemUTC()).start("127.0.0.1", 0);
+        this.accounts = new AccountService(store, Clock.systemUTC());
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** A client for a new account with every identity kind on and the default policy. */
+    public Client newAccount() {
+        return newAccount(true, true, ConflictPolicy.REJECT);
+    }
+
+    public Client newAccount(boolean email, boolean phone, ConflictPolicy policy) {
+        AccountService.Created created = accounts.create(new AccountService.NewAccount("test", "local", email, phone,
+                policy));
+        return new Client(created.account(), created.passcode());
+    }
+
+    /** Speaks to the server as one account. */
+    public final class Client {
+        private final Account account;
+        private final String passcode;
+
+        Client(Account account, String passcode) {
+            this.account = account;
+            this.passcode = passcode;
+        }
+
+        public Account account() {
+            return account;
+        }
+
+        public String accountId() {
+            return account.id();
+        }
+
+        public String passcode() {
+            return passcode;
+        }
+
+        public ApiResponse post(String path, String json) {
+            return send(authorized(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+        }
+
+        public ApiResponse get(String pathAndQuery) {
+            return send(authorized(pathAndQuery).GET());
+        }
+
+        private HttpRequest.Builder authorized(String path) {
+            return request(path).header("X-CleverTap-Account-Id", account.id())
+                    .header("X-CleverTap-Passcode", passcode);
+        }
+    }
+
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60));
+    }
+
+    public static ApiResponse send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            try {
+                json = JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                // left null: the assertion on json will say so
+            }
+            return new ApiResponse(response.statusCode(), response.body(), json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        store.close();
+    }
+}

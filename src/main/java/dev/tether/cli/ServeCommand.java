@@ -7,6 +7,7 @@ import dev.tether.http.TetherServer;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -36,8 +37,9 @@ final class ServeCommand implements Callable<Integer> {
         Store store = database.open();
         Clock clock = Clock.systemUTC();
         TetherServer server;
+        Optional<AccountService.Created> demo;
         try {
-            createDemoAccountIfEmpty(store, clock);
+            demo = createDemoAccountIfEmpty(store, clock);
             server = new TetherServer(store, region, Limits.defaults(), clock).start(host, port);
         } catch (RuntimeException e) {
             store.close();
@@ -45,11 +47,18 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            store.close();
-            System.err.println("tether stopped");
-            stopped.countDown();
+            System.err.println("tether stopping: finishing requests in flight");
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                System.err.println("tether: while stopping the HTTP server: " + e);
+            } finally {
+                store.close();
+                System.err.println("tether stopped");
+                stopped.countDown();
+            }
         }, "tether-shutdown"));
+        demo.ifPresent(created -> printDemo(created, server.port()));
         System.out.println("tether ready on http://localhost:" + server.port() + " (" + store.backendName() + ": "
                 + Stores.redacted(database.url()) + ", region " + region + ")");
         System.out.flush();
@@ -57,19 +66,22 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void createDemoAccountIfEmpty(Store store, Clock clock) {
+    private Optional<AccountService.Created> createDemoAccountIfEmpty(Store store, Clock clock) {
         AccountService accounts = new AccountService(store, clock);
         if (!accounts.list().isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        AccountService.Created demo = accounts.create(new AccountService.NewAccount("Demo", region, true, true,
-                ConflictPolicy.REJECT));
+        return Optional.of(accounts.create(new AccountService.NewAccount("Demo", region, true, true,
+                ConflictPolicy.REJECT)));
+    }
+
+    private static void printDemo(AccountService.Created demo, int port) {
         String id = demo.account().id();
         System.out.println("Created a demo account (the passcode is shown only now):");
         System.out.println("  account id: " + id);
         System.out.println("  passcode:   " + demo.passcode());
         System.out.println("Try it:");
-        System.out.println("  curl -s -X POST 'http://localhost:" + (port == 0 ? "PORT" : port) + "/1/upload'"
+        System.out.println("  curl -s -X POST 'http://localhost:" + port + "/1/upload'"
                 + " -H 'Content-Type: application/json' -H 'X-CleverTap-Account-Id: " + id + "'"
                 + " -H 'X-CleverTap-Passcode: " + demo.passcode() + "'"
                 + " -d '{\"d\":[{\"type\":\"profile\",\"identity\":\"+919213231415\",\"profileData\":{\"Name\":\"Asha\"}}]}'");

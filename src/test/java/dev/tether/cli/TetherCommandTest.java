@@ -1,0 +1,124 @@
+package dev.tether.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tether command as a user runs it: serve with its demo account, account and passcode commands, errors. */
+class TetherCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Optional<String> value(List<String> lines, String label) {
+        return lines.stream().filter(l -> l.trim().startsWith(label)).map(l -> l.trim().substring(label.length())
+                .trim().split("\\s+")[0]).findFirst();
+    }
+
+    private static ApiResponse get(int port, String path, String account, String passcode) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path));
+        if (account != null) {
+            request.header("X-CleverTap-Account-Id", account).header("X-CleverTap-Passcode", passcode);
+        }
+        return TestServer.send(request.GET());
+    }
+
+    @Test
+    void serve_firstStart_printsADemoAccountWhoseCurlWorks_andStopsCleanlyOnSigterm() throws Exception {
+        try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--data", "data")) {
+            int port = server.awaitReady();
+            assertThat(get(port, "/health", null, null).body()).isEqualTo("{\"status\":\"ok\"}");
+            List<String> out = server.lines();
+            String account = value(out, "account id:").orElseThrow();
+            String passcode = value(out, "passcode:").orElseThrow();
+            String curl = out.stream().filter(l -> l.trim().startsWith("curl ")).findFirst().orElseThrow()
+;
+            var run = dev.tether.clients.ProgramsAccess.run(dir, List.of("bash", "-c", curl));
+            assertThat(JSON.readTree(run).get("status").asText()).isEqualTo("success");
+            assertThat(get(port, "/1/profile.json?identity=+919213231415", account, passcode).status()).isEqualTo(200);
+            int exit = server.terminate();
+            assertThat(server.lines()).as("exit " + exit).anyMatch(l -> l.contains("tether stopped"));
+        }
+        assertThat(dir.resolve("data/tether.db")).exists();
+    }
+
+    @Test
+    void accountCreateJson_whileTheServerRuns_isOneJsonObject_andItsPasscodeWorks() throws Exception {
+        try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--data", "data")) {
+            int port = server.awaitReady();
+            try (TetherProcess create = TetherProcess.start(dir, "account", "create", "--name", "Shop", "--json",
+                    "--data", "data", "--identities", "identity,email")) {
+                assertThat(create.awaitExit()).isZero();
+                List<String> out = create.lines().stream().filter(l -> !l.isBlank()).toList();
+                assertThat(out).hasSize(1);
+                JsonNode created = JSON.readTree(out.get(0));
+                assertThat(created.get("accountId").asText()).matches("[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{4}");
+                assertThat(created.get("region").asText()).isEqualTo("local");
+                assertThat(created.get("identities").toString()).isEqualTo("[\"identity\",\"email\"]");
+                String id = created.get("accountId").asText();
+                String passcode = created.get("passcode").asText();
+                assertThat(get(port, "/1/profile.json?identity=x", id, passcode).status()).isEqualTo(404);
+
+                try (TetherProcess revoke = TetherProcess.start(dir, "passcode", "revoke", "--account", id,
+                        "--passcode", passcode, "--data", "data")) {
+                    assertThat(revoke.awaitExit()).isZero();
+                }
+                ApiResponse after = get(port, "/1/profile.json?identity=x", id, passcode);
+                assertThat(after.status()).isEqualTo(401);
+                assertThat(after.json().get("error").asText()).isEqualTo("Invalid Credentials");
+            }
+            server.terminate();
+        }
+    }
+
+    @Test
+    void badFlag_isOneLineError_withNonZeroExit() throws Exception {
+        try (TetherProcess bad = TetherProcess.start(dir, "serve", "--prot", "1")) {
+            assertThat(bad.awaitExit()).isNotZero();
+            assertThat(bad.lines()).hasSize(1);
+            assertThat(bad.lines().get(0)).startsWith("tether: ").contains("--prot");
+        }
+    }
+
+    @Test
+    void unreachableDatabase_isOneLineError_withNonZeroExit() throws Exception {
+        try (TetherProcess bad = TetherProcess.start(dir, "account", "list",
+                "--db", "jdbc:postgresql://127.0.0.1:1/nothing?user=x&password=secret")) {
+            assertThat(bad.awaitExit()).isNotZero();
+            List<String> out = bad.lines().stream().filter(l -> l.startsWith("tether: ")).toList();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0)).contains("cannot open database").doesNotContain("secret");
+        }
+    }
+
+    @Test
+    void passcodeAdd_printsANewWorkingPasscode_andAccountListShowsNoSecrets() throws Exception {
+        try (TetherProcess create = TetherProcess.start(dir, "account", "create", "--name", "A", "--json",
+                "--data", "data")) {
+            assertThat(create.awaitExit()).isZero();
+            JsonNode created = JSON.readTree(create.lines().get(0));
+            String id = created.get("accountId").asText();
+            try (TetherProcess add = TetherProcess.start(dir, "passcode", "add", "--account", id, "--data", "data")) {
+                assertThat(add.awaitExit()).isZero();
+                assertThat(add.lines().get(0)).matches("[A-Z0-9]{6}(-[A-Z0-9]{6}){3}");
+            }
+            try (TetherProcess list = TetherProcess.start(dir, "account", "list", "--data", "data")) {
+                assertThat(list.awaitExit()).isZero();
+                assertThat(String.join("\n", list.lines())).contains(id)
+                        .doesNotContain(created.get("passcode").asText());
+            }
+        }
+        assertThat(Files.exists(dir.resolve("data/tether.db"))).isTrue();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tether.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The tether command run as a real process, on the test class path. */
+final class TetherProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("tether ready on http://localhost:(\\d+)");
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private TetherProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static TetherProcess start(Path workDir, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), TetherCli.class.getName()));
+        command.addAll(List.of(args));
+        try {
+            return new TetherProcess(new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the ready line and returns the port it names. */
+    int awaitReady() throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            for (String line : lines) {
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("server did not get ready:\n" + String.join("\n", lines));
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** Sends SIGTERM and waits for the exit code (through the handle: Process.destroy would close our pipes). */
+    int terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not stop on SIGTERM");
+        }
+        for (int i = 0; i < 50 && lines.stream().noneMatch(l -> l.contains("tether stopped")); i++) {
+            Thread.sleep(100);
+        }
+        return process.exitValue();
+    }
+
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not exit");
+        }
+        Thread.sleep(100);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tether.clients;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Runs real client programs and the tools they need (node, npm, python3, curl...). */
+final class Programs {
+    private Programs() {
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result run(Path dir, List<String> command) {
+        try {
+            Path log = Files.createTempFile("tether-program-", ".log");
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a tool runs here, asked the way a user would: by running it. */
+    static boolean available(String... probe) {
+        try {
+            Process process = new ProcessBuilder(probe).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The first Python that has the requests library, if any. */
+    static Optional<String> pythonWithRequests() {
+        for (String python : List.of("python3", "/usr/bin/python3", "python")) {
+            if (available(python, "-c", "import requests")) {
+                return Optional.of(python);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Path nodeProject;
+
+    /** src/test/node installed once per run into target/node-client with npm ci. */
+    static synchronized Path nodeProject() {
+        if (nodeProject != null) {
+            return nodeProject;
+        }
+        try {
+            Path target = Path.of("target", "node-client").toAbsolutePath();
+            Files.createDirectories(target);
+            for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js")) {
+                Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Result install = run(target, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
+            if (install.exitCode() != 0) {
+                throw new IllegalStateException("npm ci failed:\n" + install.output());
+            }
+            nodeProject = target;
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tether.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.Backend;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The benchmark at a small size, on both backends: it runs, and every workload does real work. No timing claims. */
+class BenchRunTest {
+    @TempDir
+    Path out;
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void smallBenchmark_runsEveryWorkload_andWritesItsReport(Backend backend) throws Exception {
+        String markdown = BenchRun.run(2000, List.of(2), 1, backend.newDatabaseUrl(), out);
+        assertThat(markdown).contains("| disassociate | http | 2 |").contains("| GET /health (ceiling) | http | 2 |");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
+        assertThat(report.get("results")).hasSize(7);
+        for (JsonNode row : report.get("results")) {
+            assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
+            if (!row.get("workload").asText().startsWith("GET /health")) {
+                assertThat(row.get("records").asLong()).as(row.toString()).isPositive();
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code POST /1/disassociate}: cuts a phone number from the profile that holds it, so that the number's next
@@ -37,35 +38,32 @@ public final class DisassociateService {
         this.clock = clock;
     }
 
-    /** One planned disassociation: the binding to end and its profile. */
-    private record Disassociation(ActiveBinding binding) {
+    /** A record checked outside the transaction: its number, or why it cannot be processed. */
+    private record Checked(Optional<IdentityKey> number, Optional<RecordRejected> rejection) {
+        static Checked of(Account account, JsonNode record) {
+            try {
+                return new Checked(Optional.of(phoneOf(account, record)), Optional.empty());
+            } catch (RecordRejected rejected) {
+                return new Checked(Optional.empty(), Optional.of(rejected));
+            }
+        }
     }
 
-    private record Plan(BatchResult result, List<Disassociation> disassociations) {
+    private record Plan(BatchResult result, List<ActiveBinding> bindings) {
     }
 
     public BatchResult disassociate(Account account, List<JsonNode> records, boolean dryRun) {
-        List<Optional<IdentityKey>> numbers = new ArrayList<>();
-        List<RecordRejected> rejections = new ArrayList<>();
-        for (JsonNode record : records) {
-            try {
-                numbers.add(Optional.of(phoneOf(account, record)));
-                rejections.add(null);
-            } catch (RecordRejected rejected) {
-                numbers.add(Optional.empty());
-                rejections.add(rejected);
-            }
-        }
+        List<Checked> checked = records.stream().map(r -> Checked.of(account, r)).toList();
         if (dryRun) {
-            return store.read(tx -> plan(account, records, numbers, rejections, tx).result);
+            return store.read(tx -> plan(account, records, checked, tx).result);
         }
         return store.write(tx -> {
-            Plan plan = plan(account, records, numbers, rejections, tx);
+            Plan plan = plan(account, records, checked, tx);
             long now = clock.instant().getEpochSecond();
-            tx.endBindings(account.id(), plan.disassociations.stream()
-                    .map(d -> new EndedBinding(d.binding.bindingId(), now, BindingReason.DISASSOCIATED)).toList());
-            tx.removeProperty(account.id(), plan.disassociations.stream().map(d -> d.binding.guid())
-                    .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)), PHONE_PROPERTY, now);
+            tx.endBindings(account.id(), plan.bindings.stream()
+                    .map(b -> new EndedBinding(b.bindingId(), now, BindingReason.DISASSOCIATED)).toList());
+            tx.removeProperty(account.id(), plan.bindings.stream().map(ActiveBinding::guid)
+                    .collect(Collectors.toCollection(LinkedHashSet::new)), PHONE_PROPERTY, now);
             return plan.result;
         });
     }
@@ -86,29 +84,26 @@ public final class DisassociateService {
         return key;
     }
 
-    private static Plan plan(Account account, List<JsonNode> records, List<Optional<IdentityKey>> numbers,
-                             List<RecordRejected> rejections, ReadTx tx) {
+    private static Plan plan(Account account, List<JsonNode> records, List<Checked> checked, ReadTx tx) {
         Map<IdentityKey, ActiveBinding> bound = tx.activeBindings(account.id(),
-                numbers.stream().flatMap(Optional::stream).toList());
+                checked.stream().flatMap(c -> c.number().stream()).toList());
         Set<IdentityKey> cut = new HashSet<>();
-        List<Disassociation> disassociations = new ArrayList<>();
+        List<ActiveBinding> bindings = new ArrayList<>();
         BatchResult result = new BatchResult();
         for (int i = 0; i < records.size(); i++) {
             try {
-                if (rejections.get(i) != null) {
-                    throw rejections.get(i);
-                }
-                IdentityKey key = numbers.get(i).orElseThrow();
+                Checked record = checked.get(i);
+                IdentityKey key = record.number().orElseThrow(() -> record.rejection().orElseThrow());
                 ActiveBinding binding = bound.get(key);
                 if (binding == null || !cut.add(key)) {
                     throw new RecordRejected(543, "Phone number is not associated with any profile");
                 }
-                disassociations.add(new Disassociation(binding));
+                bindings.add(binding);
                 result.processed();
             } catch (RecordRejected rejected) {
                 result.failed(i, records.get(i), rejected);
             }
         }
-        return new Plan(result, disassociations);
+        return new Plan(result, bindings);
     }
 }

@@ -54,11 +54,7 @@ final class ApiRoutes {
     }
 
     private List<JsonNode> parseBatch(Context ctx) {
-        try {
-            return BatchRequest.records(Requests.jsonBody(ctx), limits.recordsPerRequest());
-        } catch (dev.tether.batch.InvalidRequestException e) {
-            throw ApiError.badRequest(e.getMessage());
-        }
+        return BatchRequest.records(Requests.jsonBody(ctx), limits.recordsPerRequest());
     }
 
     void profile(Context ctx) {

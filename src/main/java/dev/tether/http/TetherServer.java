@@ -1,6 +1,7 @@
 package dev.tether.http;
 
 import dev.tether.account.AccountService;
+import dev.tether.batch.InvalidRequestException;
 import dev.tether.config.Limits;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.profile.ProfileReader;
@@ -42,6 +43,8 @@ public final class TetherServer implements AutoCloseable {
             config.routes.get("/1/profile.json", api::profile);
             config.routes.exception(ApiError.class, (e, ctx) -> Json.send(ctx, e.status(), Json.error(e.status(),
                     e.getMessage())));
+            config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
+                    Json.error(400, e.getMessage())));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
             config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());

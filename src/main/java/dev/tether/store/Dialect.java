@@ -22,6 +22,9 @@ interface Dialect {
     /** Another transaction got there first: run the work again on fresh reads. */
     boolean isConflict(SQLException e);
 
+    /** The connection is gone (the server ended it, the network dropped): another connection may work. */
+    boolean isBrokenConnection(SQLException e);
+
     /** The database cannot be reached or stayed busy: answer 503. */
     boolean isUnavailable(SQLException e);
 

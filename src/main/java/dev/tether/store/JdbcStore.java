@@ -3,8 +3,9 @@ package dev.tether.store;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
-import javax.sql.DataSource;
+import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 
 /** A store on a JDBC database: transactions, retries on conflicts, and error translation. */
@@ -12,9 +13,10 @@ public final class JdbcStore implements Store {
     private static final int MAX_ATTEMPTS = 8;
 
     private final Dialect dialect;
-    private final DataSource writer;
-    private final DataSource reader;
+    private final HikariDataSource writer;
+    private final HikariDataSource reader;
     private final List<HikariDataSource> pools;
+    private final AtomicLong statements = new AtomicLong();
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -35,20 +37,31 @@ public final class JdbcStore implements Store {
 
     @Override
     public <R> R read(Work<ReadTx, R> work) {
-        try {
-            return inTransaction(reader, false, work::apply);
-        } catch (SQLException e) {
-            throw translate(e);
-        }
+        return withRetries(reader, false, work::apply);
     }
 
     @Override
     public <R> R write(Work<WriteTx, R> work) {
+        return withRetries(writer, true, work::apply);
+    }
+
+    /**
+     * Runs the transaction again on fresh reads when it lost to a concurrent one, or when its connection broke
+     * before the commit was sent (the database rolled it back; the pool drops the broken connections). A
+     * connection that breaks during the commit leaves the outcome unknown, and a pool that cannot connect has
+     * already waited its timeout: neither is retried here.
+     */
+    private <R> R withRetries(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return inTransaction(writer, true, work::apply);
+                return inTransaction(source, writable, work);
             } catch (SQLException e) {
-                if (!dialect.isConflict(e) || attempt == MAX_ATTEMPTS) {
+                boolean broken = dialect.isBrokenConnection(e) && !(e instanceof CommitFailedException)
+                        && !(e instanceof SQLTransientConnectionException);
+                if (broken) {
+                    source.getHikariPoolMXBean().softEvictConnections();
+                }
+                if (!(dialect.isConflict(e) || broken) || attempt == MAX_ATTEMPTS) {
                     throw translate(e);
                 }
                 backOff(attempt);
@@ -56,28 +69,55 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private <R> R inTransaction(DataSource source, boolean writable, Work<JdbcTx, R> work) throws SQLException {
-        try (Connection connection = source.getConnection()) {
+    private <R> R inTransaction(HikariDataSource source, boolean writable, Work<JdbcTx, R> work)
+            throws SQLException {
+        Connection connection = source.getConnection();
+        boolean reusable = false;
+        try {
             connection.setAutoCommit(false);
-            try {
-                R result = work.apply(new JdbcTx(connection, dialect, writable));
-                connection.commit();
-                return result;
-            } catch (StorageException e) {
-                rollbackQuietly(connection);
-                throw e.sqlCause();
-            } catch (RuntimeException | SQLException e) {
-                rollbackQuietly(connection);
-                throw e;
-            }
+            R result = work.apply(new JdbcTx(connection, dialect, writable, statements));
+            commit(connection);
+            reusable = true;
+            return result;
+        } catch (StorageException e) {
+            reusable = rolledBack(connection);
+            throw e.sqlCause();
+        } catch (RuntimeException e) {
+            reusable = rolledBack(connection);
+            throw e;
+        } catch (SQLException e) {
+            reusable = !(e instanceof CommitFailedException) && rolledBack(connection);
+            throw e;
+        } finally {
+            release(source, connection, reusable);
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    private static void commit(Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw new CommitFailedException(e);
+        }
+    }
+
+    /** Whether the rollback went through, leaving the connection fit for the next transaction. */
+    private static boolean rolledBack(Connection connection) {
         try {
             connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool will discard it and the transaction is gone with it
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Returns a connection to its pool, or drops it when a failure left it in a state nobody should inherit. */
+    private static void release(HikariDataSource source, Connection connection, boolean reusable)
+            throws SQLException {
+        if (reusable) {
+            connection.close();
+        } else {
+            source.evictConnection(connection);
         }
     }
 
@@ -104,6 +144,11 @@ public final class JdbcStore implements Store {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    @Override
+    public long statementCount() {
+        return statements.get();
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /** One transaction on one connection. All SQL of the store is here; the dialect fills in what differs. */
@@ -28,11 +29,13 @@ final class JdbcTx implements WriteTx {
     private final Connection connection;
     private final Dialect dialect;
     private final boolean writable;
+    private final AtomicLong statements;
 
-    JdbcTx(Connection connection, Dialect dialect, boolean writable) {
+    JdbcTx(Connection connection, Dialect dialect, boolean writable, AtomicLong statements) {
         this.connection = connection;
         this.dialect = dialect;
         this.writable = writable;
+        this.statements = statements;
     }
 
     @FunctionalInterface
@@ -49,6 +52,7 @@ final class JdbcTx implements WriteTx {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             List<T> rows = new ArrayList<>();
+            statements.incrementAndGet();
             try (ResultSet resultSet = statement.executeQuery()) {
                 while (resultSet.next()) {
                     rows.add(reader.read(resultSet));
@@ -63,6 +67,7 @@ final class JdbcTx implements WriteTx {
     private int update(String sql, Binder binder) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
+            statements.incrementAndGet();
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("update failed: " + sql, e);
@@ -78,6 +83,7 @@ final class JdbcTx implements WriteTx {
                 binder.bind(statement, item);
                 statement.addBatch();
             }
+            statements.incrementAndGet();
             statement.executeBatch();
         } catch (SQLException e) {
             SQLException cause = e.getNextException() != null && dialect.isConflict(e.getNextException())

@@ -42,11 +42,16 @@ final class PostgresDialect implements Dialect {
         return UNIQUE_VIOLATION.equals(state) || SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state);
     }
 
+    /** Connection exceptions (class 08) and the server ending the session (57P01 to 57P03). */
+    @Override
+    public boolean isBrokenConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
+    }
+
     @Override
     public boolean isUnavailable(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTransientException
-                || (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")));
+        return e instanceof SQLTransientException || isBrokenConnection(e) || "53300".equals(e.getSQLState());
     }
 
     @Override

@@ -48,6 +48,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean isBrokenConnection(SQLException e) {
+        return false;
+    }
+
+    @Override
     public boolean isUnavailable(SQLException e) {
         if (e instanceof SQLTransientException) {
             return true;

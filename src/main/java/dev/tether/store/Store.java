@@ -24,6 +24,12 @@ public interface Store extends AutoCloseable {
     /** Whether the database answers now. */
     boolean isAvailable();
 
+    /**
+     * How many statements this store has sent to the database since it opened; a JDBC batch counts as one
+     * (one round trip on PostgreSQL). What "set-based" is measured by.
+     */
+    long statementCount();
+
     /** A short name for logs: "sqlite" or "postgresql". */
     String backendName();
 

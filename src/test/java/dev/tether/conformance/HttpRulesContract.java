@@ -2,11 +2,19 @@ package dev.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.account.AccountService;
+import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +73,8 @@ abstract class HttpRulesContract extends ServerContract {
 
     @Test
     void accountOfAnotherRegion_is401_namingTheRegion() {
-        var created = server.accounts().create(new dev.tether.account.AccountService.NewAccount("eu", "eu1", true,
-                true, dev.tether.account.ConflictPolicy.REJECT));
+        var created = server.accounts().create(new AccountService.NewAccount("eu", "eu1", true, true,
+                ConflictPolicy.REJECT));
         ApiResponse response = post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", created.account().id(),
                 "X-CleverTap-Passcode", created.passcode());
         assertError(response, 401, null);
@@ -122,6 +130,44 @@ abstract class HttpRulesContract extends ServerContract {
         ApiResponse response = api.post("/1/upload/", UPLOAD);
         assertThat(response.status()).isEqualTo(200);
         assertThat(api.get("/1/profile.json/?identity=someone").status()).isEqualTo(200);
+    }
+
+    @Test
+    void unexpectedError_is500_withAnIncidentIdThatIsInTheLog_andNoStackTrace() throws Exception {
+        api.post("/1/upload", batch(profile("identity", "broken", "{}")));
+        try (Connection db = DriverManager.getConnection(server.databaseUrl());
+             PreparedStatement corrupt = db.prepareStatement(
+                     "UPDATE profiles SET properties = 'not json' WHERE account_id = ?")) {
+            corrupt.setString(1, api.accountId());
+            corrupt.executeUpdate();
+        }
+        PrintStream original = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ApiResponse response;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            response = api.get("/1/profile.json?identity=broken");
+        } finally {
+            System.setErr(original);
+        }
+        assertError(response, 500, null);
+        String incident = response.json().get("incident").asText();
+        assertThat(incident).matches("[0-9a-f]{16}");
+        assertThat(response.json().get("error").asText()).contains(incident);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.tether");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("incident " + incident).contains("Exception");
+    }
+
+    @Test
+    void storageOutage_is503_andWritesNothing_andServiceComesBack() throws Exception {
+        List<String> before = DataSnapshot.of(server.databaseUrl());
+        ApiResponse during;
+        try (AutoCloseable outage = backend().outage(server.databaseUrl())) {
+            during = api.post("/1/upload", UPLOAD);
+        }
+        assertError(during, 503, null);
+        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(api.post("/1/upload", UPLOAD).json().get("status").asText()).isEqualTo("success");
     }
 
     @Test

@@ -27,6 +27,19 @@ public enum Backend {
                 throw new UncheckedIOException(e);
             }
         }
+
+        @Override
+        public AutoCloseable outage(String databaseUrl) throws SQLException {
+            Connection locker = DriverManager.getConnection(databaseUrl);
+            try (Statement statement = locker.createStatement()) {
+                statement.execute("BEGIN EXCLUSIVE");
+            }
+            return () -> {
+                try (locker; Statement statement = locker.createStatement()) {
+                    statement.execute("ROLLBACK");
+                }
+            };
+        }
     },
     POSTGRES {
         @Override
@@ -40,11 +53,33 @@ public enum Backend {
             }
             return Postgres.urlOf(name);
         }
+
+        @Override
+        public AutoCloseable outage(String databaseUrl) throws SQLException {
+            String name = databaseUrl.replaceFirst("jdbc:postgresql://[^/]+/([^?]*).*", "$1");
+            Connection admin = DriverManager.getConnection(Postgres.adminUrl());
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                        + "' AND pid <> pg_backend_pid()");
+            }
+            return () -> {
+                try (admin; Statement statement = admin.createStatement()) {
+                    statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+                }
+            };
+        }
     };
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     public abstract String newDatabaseUrl();
+
+    /**
+     * Makes the database refuse work until the returned handle is closed: on SQLite another connection holds
+     * the write lock; on PostgreSQL the database takes no connections and its sessions are ended.
+     */
+    public abstract AutoCloseable outage(String databaseUrl) throws SQLException;
 
     /** The PostgreSQL server of this test run. */
     static final class Postgres {

@@ -81,8 +81,8 @@ public final class AccountService {
             if (account.isEmpty()) {
                 return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
             }
-            boolean matches = passcode.isPresent() && tx.activePasscodeHashes(account.get().id()).stream()
-                    .anyMatch(hash -> Passcodes.matches(passcode.get().trim(), hash));
+            boolean matches = passcode.isPresent()
+                    && Passcodes.matchesAny(passcode.get().trim(), tx.activePasscodeHashes(account.get().id()));
             return new Authentication(matches ? Verdict.OK : Verdict.BAD_PASSCODE, account);
         });
     }

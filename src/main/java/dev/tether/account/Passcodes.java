@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Collection;
 import java.util.HexFormat;
 
 /**
@@ -40,10 +41,14 @@ public final class Passcodes {
         }
     }
 
-    /** Constant-time comparison of a presented passcode against one stored hash. */
-    public static boolean matches(String presented, String storedHash) {
+    /** Whether a presented passcode matches one of the stored hashes, each compared in constant time. */
+    public static boolean matchesAny(String presented, Collection<String> storedHashes) {
         byte[] presentedHash = hash(presented).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(presentedHash, storedHash.getBytes(StandardCharsets.US_ASCII));
+        boolean matched = false;
+        for (String stored : storedHashes) {
+            matched |= MessageDigest.isEqual(presentedHash, stored.getBytes(StandardCharsets.US_ASCII));
+        }
+        return matched;
     }
 
     /** The first group, enough to tell passcodes apart in a listing without revealing them. */

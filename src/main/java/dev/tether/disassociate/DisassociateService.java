@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * Phone property. A batch is one lookup, one batched update of bindings and one update of profiles.
  */
 public final class DisassociateService {
-    private static final String PHONE_PROPERTY = IdentityKind.PHONE.storedName();
+    private static final String PHONE_PROPERTY = IdentityKind.PHONE.propertyKey();
 
     private final Store store;
     private final Clock clock;

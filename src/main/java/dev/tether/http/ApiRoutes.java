@@ -10,6 +10,7 @@ import dev.tether.disassociate.DisassociateService;
 import dev.tether.profile.ProfileReader;
 import dev.tether.upload.UploadService;
 import io.javalin.http.Context;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,18 +61,14 @@ final class ApiRoutes {
     void profile(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         Map<String, String> query = Requests.query(ctx);
-        List<Map.Entry<ProfileReader.Lookup, String>> given = List.of(
-                        Map.entry(ProfileReader.Lookup.IDENTITY, "identity"),
-                        Map.entry(ProfileReader.Lookup.EMAIL, "email"),
-                        Map.entry(ProfileReader.Lookup.PHONE, "phone"),
-                        Map.entry(ProfileReader.Lookup.OBJECT_ID, "objectId")).stream()
-                .filter(e -> query.containsKey(e.getValue()) && !query.get(e.getValue()).isEmpty())
-                .map(e -> Map.entry(e.getKey(), query.get(e.getValue())))
+        List<ProfileReader.Lookup> given = Arrays.stream(ProfileReader.Lookup.values())
+                .filter(lookup -> !query.getOrDefault(lookup.parameter(), "").isEmpty())
                 .toList();
         if (given.size() != 1) {
             throw ApiError.badRequest("Give exactly one of identity, email, phone or objectId");
         }
-        Optional<ObjectNode> record = profiles.find(account, given.get(0).getKey(), given.get(0).getValue());
+        ProfileReader.Lookup lookup = given.get(0);
+        Optional<ObjectNode> record = profiles.find(account, lookup, query.get(lookup.parameter()));
         if (record.isEmpty()) {
             throw new ApiError(404, "Profile not found");
         }

@@ -28,6 +28,14 @@ public enum IdentityKind {
                 .orElseThrow(() -> new IllegalArgumentException("unknown identity kind " + name));
     }
 
+    /**
+     * The profile property that mirrors an active binding of this kind (Identity, Email, Phone). When a binding
+     * is cut from a profile (disassociated, transferred away), this property goes with it.
+     */
+    public String propertyKey() {
+        return storedName;
+    }
+
     /** The profileData key that binds this kind, when there is one (FBID and GPID are record fields only). */
     public static Optional<IdentityKind> ofProfileKey(String key) {
         switch (key) {

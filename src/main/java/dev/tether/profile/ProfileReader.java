@@ -24,8 +24,20 @@ public final class ProfileReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("Name", "Email", "Phone", "Identity");
 
-    /** Which parameter the profile was asked for by. */
-    public enum Lookup { IDENTITY, EMAIL, PHONE, OBJECT_ID }
+    /** Which query parameter the profile was asked for by. */
+    public enum Lookup {
+        IDENTITY("identity"), EMAIL("email"), PHONE("phone"), OBJECT_ID("objectId");
+
+        private final String parameter;
+
+        Lookup(String parameter) {
+            this.parameter = parameter;
+        }
+
+        public String parameter() {
+            return parameter;
+        }
+    }
 
     private final Store store;
 

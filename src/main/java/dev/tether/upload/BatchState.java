@@ -73,11 +73,20 @@ final class BatchState {
         Map<String, StoredProfile> found = tx.findProfiles(accountId, unknown);
         unknown.forEach(guid -> profiles.put(guid, Optional.ofNullable(found.get(guid)).map(this::loaded)));
         for (ActiveBinding binding : tx.activeBindingsOf(accountId, found.keySet())) {
-            BindingState state = active.containsKey(binding.key()) && active.get(binding.key()).isPresent()
-                    ? active.get(binding.key()).get() : tracked(binding);
-            active.put(binding.key(), Optional.of(state));
-            profiles.get(binding.guid()).ifPresent(p -> p.identities.put(binding.key().kind(), state));
+            current(binding).ifPresent(state ->
+                    profiles.get(binding.guid()).ifPresent(p -> p.identities.put(binding.key().kind(), state)));
         }
+    }
+
+    /**
+     * The batch's view of a stored binding: the one it already tracks, or a new tracked one. Empty when the
+     * batch has ended it or bound its key elsewhere since: what the batch did wins over what is stored.
+     */
+    private Optional<BindingState> current(ActiveBinding binding) {
+        if (!active.containsKey(binding.key())) {
+            active.put(binding.key(), Optional.of(tracked(binding)));
+        }
+        return active.get(binding.key()).filter(state -> state.id.equals(binding.bindingId()));
     }
 
     private BindingState tracked(ActiveBinding b) {

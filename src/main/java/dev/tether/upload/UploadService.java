@@ -166,7 +166,7 @@ public final class UploadService {
         if (account.conflictPolicy() == ConflictPolicy.TRANSFER) {
             conflicts.forEach((key, holder) -> {
                 state.unbind(key, BindingReason.TRANSFERRED);
-                state.profile(holder).ifPresent(p -> p.removeProperty(key.kind().storedName()));
+                state.profile(holder).ifPresent(p -> p.removeProperty(key.kind().propertyKey()));
             });
         } else if (account.conflictPolicy() == ConflictPolicy.MERGE) {
             for (String other : new HashSet<>(conflicts.values())) {

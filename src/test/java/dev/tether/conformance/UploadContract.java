@@ -3,6 +3,7 @@ package dev.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
@@ -11,6 +12,8 @@ import dev.tether.store.HistoryEntry;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -98,6 +101,22 @@ abstract class UploadContract extends ServerContract {
         upload(profile("identity", "custom-1", "{\"Identity\":\"+15551230001\"}"));
         assertThat(record("identity", "+15551230001").get("name").asText()).isEqualTo("identity holder");
         assertThat(record("phone", "+15551230001").get("name").asText()).isEqualTo("phone holder");
+        // Identity before Email: one profile holds the address as its Identity, another as its Email
+        upload(profile("identity", "mail-holder", "{\"Email\":\"both@example.com\",\"Name\":\"email holder\"}"));
+        upload(profile("identity", "+15551230001", "{\"Identity\":\"both@example.com\"}"));
+        assertThat(record("identity", "both@example.com").get("name").asText()).isEqualTo("identity holder");
+        assertThat(record("email", "both@example.com").get("name").asText()).isEqualTo("email holder");
+    }
+
+    @Test
+    void emailAndPhoneParameters_lookOnlyAtTheirKind() {
+        upload(profile("identity", "x@example.com", "{\"Name\":\"by email\"}"));
+        upload(profile("identity", "y-user", "{\"Identity\":\"+15551230030\"}"));
+        assertThat(record("email", "x@example.com").get("name").asText()).isEqualTo("by email");
+        assertThat(api.get("/1/profile.json?phone=%2B15551230030").status()).isEqualTo(404);
+        assertThat(api.get("/1/profile.json?identity=%2B15551230030").status()).isEqualTo(200);
+        upload(profile("identity", "z-user", "{\"Identity\":\"w@example.com\"}"));
+        assertThat(api.get("/1/profile.json?email=w@example.com").status()).isEqualTo(404);
     }
 
     @Test
@@ -128,6 +147,10 @@ abstract class UploadContract extends ServerContract {
         JsonNode record = record("objectId", history.get(0).guid().orElseThrow());
         assertThat(record.get("name").asText()).isEqualTo("F");
         assertThat(record.get("profileData").get("Age").asInt()).isEqualTo(30);
+        List<HistoryEntry> gpid = server.store().read(tx -> tx.history(api.accountId(),
+                new IdentityKey(IdentityKind.GPID, "gp-9")));
+        assertThat(record("objectId", gpid.get(0).guid().orElseThrow()).get("name").asText()).isEqualTo("G");
+        assertThat(gpid.get(0).guid()).isNotEqualTo(history.get(0).guid());
     }
 
     @Test
@@ -227,6 +250,16 @@ abstract class UploadContract extends ServerContract {
     }
 
     @Test
+    void eventDataOverItsKeyLimit_is522() {
+        StringBuilder data = new StringBuilder("{");
+        for (int i = 0; i < 257; i++) {
+            data.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        }
+        assertFailedWith(upload(event("identity", "e", "Big", data.append('}').toString())), 522, 1);
+        assertThat(api.get("/1/profile.json?identity=e").status()).isEqualTo(404);
+    }
+
+    @Test
     void sizeLimits_areRejectedWith547() {
         String longKey = "k".repeat(121);
         String longValue = "v".repeat(513);
@@ -286,17 +319,43 @@ abstract class UploadContract extends ServerContract {
         assertThat(response.json().get("unprocessed")).hasSize(1);
         assertFailedWith(response, 514, 3);
         assertThat(response.json().get("unprocessed").get(0).get("record").toString())
-                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(parse(bad)).toString());
+                .isEqualTo(parse(bad).toString());
         assertThat(api.get("/1/profile.json?identity=r3").status()).isEqualTo(404);
         assertThat(api.get("/1/profile.json?identity=r5").status()).isEqualTo(200);
     }
 
     private static JsonNode parse(String json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void fullBatches_areAHandfulOfStatements_notOnePerRecord() {
+        StringBuilder created = new StringBuilder();
+        StringBuilder updated = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            String phone = "+1555" + String.format("%07d", 8000 + i);
+            created.append(i == 0 ? "" : ",").append(profile("identity", phone, "{\"Name\":\"n\"}"))
+                    .append(",").append(event("identity", phone, "Signed Up", "{}"));
+            updated.append(i == 0 ? "" : ",").append(profile("identity", phone, "{\"Visits\":{\"$incr\":1}}"));
+        }
+        long before = server.store().statementCount();
+        assertSuccess(upload(profile("identity", "+15550007999", "{\"Name\":\"n\"}"),
+                event("identity", "+15550007999", "Signed Up", "{}")), 2);
+        long one = server.store().statementCount() - before;
+        before = server.store().statementCount();
+        assertSuccess(api.post("/1/upload", "{\"d\":[" + created + "]}"), 1000);
+        long batch500 = server.store().statementCount() - before;
+        before = server.store().statementCount();
+        assertSuccess(api.post("/1/upload", "{\"d\":[" + updated + "]}"), 500);
+        long updates500 = server.store().statementCount() - before;
+        assertThat(batch500).as("statements for 500 new profiles and 500 events").isLessThanOrEqualTo(12);
+        assertThat(updates500).as("statements for 500 updates").isLessThanOrEqualTo(12);
+        assertThat(batch500).as("as many as for one record").isEqualTo(one);
+        assertThat(record("phone", "+15550008499").get("profileData").get("Visits").asInt()).isEqualTo(1);
     }
 
     @Test

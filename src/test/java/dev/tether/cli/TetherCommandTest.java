@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class TetherCommandTest {
             String passcode = value(out, "passcode:").orElseThrow();
             String curl = out.stream().filter(l -> l.trim().startsWith("curl ")).findFirst().orElseThrow()
 ;
-            var run = dev.tether.clients.ProgramsAccess.run(dir, List.of("bash", "-c", curl));
+            String run = Programs.output(dir, List.of("bash", "-c", curl));
             assertThat(JSON.readTree(run).get("status").asText()).isEqualTo("success");
             assertThat(get(port, "/1/profile.json?identity=+919213231415", account, passcode).status()).isEqualTo(200);
             int exit = server.terminate();

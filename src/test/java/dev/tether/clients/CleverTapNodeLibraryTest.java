@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.Backend;
+import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;

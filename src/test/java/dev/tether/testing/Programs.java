@@ -1,23 +1,24 @@
-package dev.tether.clients;
+package dev.tether.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs real client programs and the tools they need (node, npm, python3, curl...). */
-final class Programs {
+public final class Programs {
     private Programs() {
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Result run(Path dir, List<String> command) {
+    public static Result run(Path dir, List<String> command) {
         try {
             Path log = Files.createTempFile("tether-program-", ".log");
             Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -36,7 +37,7 @@ final class Programs {
     }
 
     /** Whether a tool runs here, asked the way a user would: by running it. */
-    static boolean available(String... probe) {
+    public static boolean available(String... probe) {
         try {
             Process process = new ProcessBuilder(probe).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -50,7 +51,7 @@ final class Programs {
     }
 
     /** The first Python that has the requests library, if any. */
-    static Optional<String> pythonWithRequests() {
+    public static Optional<String> pythonWithRequests() {
         for (String python : List.of("python3", "/usr/bin/python3", "python")) {
             if (available(python, "-c", "import requests")) {
                 return Optional.of(python);
@@ -61,8 +62,17 @@ final class Programs {
 
     private static Path nodeProject;
 
+    /** Runs a program that must succeed and returns what it printed. */
+    public static String output(Path dir, List<String> command) {
+        Result result = run(dir, command);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(command + " failed:\n" + result.output());
+        }
+        return result.output();
+    }
+
     /** src/test/node installed once per run into target/node-client with npm ci. */
-    static synchronized Path nodeProject() {
+    public static synchronized Path nodeProject() {
         if (nodeProject != null) {
             return nodeProject;
         }
@@ -71,7 +81,7 @@ final class Programs {
             Files.createDirectories(target);
             for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js")) {
                 Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             Result install = run(target, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
             if (install.exitCode() != 0) {

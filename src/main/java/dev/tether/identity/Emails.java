@@ -13,7 +13,7 @@ public final class Emails {
     }
 
     public static Optional<String> normalize(String raw) {
-        if (raw == null) {
+        if (raw == null || raw.indexOf('@') < 0) {
             return Optional.empty();
         }
         String value = raw.trim().toLowerCase(Locale.ROOT);

@@ -23,7 +23,7 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
         String trimmed = raw.trim();
-        if (!SHAPE.matcher(trimmed).matches()) {
+        if (trimmed.isEmpty() || trimmed.charAt(0) != '+' || !SHAPE.matcher(trimmed).matches()) {
             return Optional.empty();
         }
         try {

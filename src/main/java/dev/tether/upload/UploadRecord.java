@@ -2,6 +2,7 @@ package dev.tether.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.account.Account;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.identity.IdentityKey;
@@ -31,7 +32,7 @@ sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.E
     record EventUpload(UserRef user, String name, long ts, ObjectNode data) implements UploadRecord {
     }
 
-    static UploadRecord parse(JsonNode record, Limits limits, long now) {
+    static UploadRecord parse(JsonNode record, Account account, Limits limits, long now) {
         if (record == null || !record.isObject()) {
             throw new RecordRejected(524, "Record must be an object of type profile or event");
         }
@@ -39,7 +40,7 @@ sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.E
         if (!type.equals("profile") && !type.equals("event")) {
             throw new RecordRejected(524, "Record type must be profile or event");
         }
-        UserRef user = UserRef.of(record);
+        UserRef user = UserRef.of(record, account);
         long ts = timestamp(record.get("ts")).orElse(now);
         if (type.equals("profile")) {
             return new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits));

@@ -45,7 +45,7 @@ public final class UploadService {
         Map<Integer, RecordRejected> invalid = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             try {
-                parsed.put(i, UploadRecord.parse(records.get(i), limits, now));
+                parsed.put(i, UploadRecord.parse(records.get(i), account, limits, now));
             } catch (RecordRejected rejected) {
                 invalid.put(i, rejected);
             }
@@ -87,12 +87,8 @@ public final class UploadService {
         Set<IdentityKey> keys = new HashSet<>();
         Set<String> guids = new HashSet<>();
         for (UploadRecord record : records) {
-            UserRef user = record.user();
-            if (user.isGuid()) {
-                guids.add(user.value());
-            } else {
-                keys.addAll(candidateKeys(account, user));
-            }
+            record.user().guid().ifPresent(guids::add);
+            keys.addAll(record.user().lookupKeys());
             if (record instanceof UploadRecord.ProfileUpload profile) {
                 keys.addAll(profile.identityValues());
             }
@@ -100,17 +96,8 @@ public final class UploadService {
         state.preload(keys, guids);
     }
 
-    /** The keys a record's user is looked up as: an identity value as every enabled kind, FBID and GPID as such. */
-    private static List<IdentityKey> candidateKeys(Account account, UserRef user) {
-        IdentityKind named = user.kind().orElseThrow();
-        if (named != IdentityKind.IDENTITY) {
-            return List.of(new IdentityKey(named, user.value()));
-        }
-        return account.lookupKeys(user.value());
-    }
-
     private void applyRecord(Account account, UploadRecord record, BatchState state) {
-        Target target = resolve(account, record.user(), state);
+        Target target = resolve(record.user(), state);
         if (record instanceof UploadRecord.EventUpload event) {
             ProfileState profile = target.materialize(state);
             state.addEvent(profile.guid, event.name(), event.ts(), event.data());
@@ -200,34 +187,32 @@ public final class UploadService {
     }
 
     /** Finds the profile a record names, or describes the one it would create (nothing is created yet). */
-    private static Target resolve(Account account, UserRef user, BatchState state) {
-        if (user.isGuid()) {
-            Optional<ProfileState> found = state.profile(user.value());
+    private static Target resolve(UserRef user, BatchState state) {
+        if (user.guid().isPresent()) {
+            Optional<ProfileState> found = state.profile(user.guid().get());
             while (found.isPresent() && found.get().mergedInto.isPresent()) {
                 found = state.profile(found.get().mergedInto.get());
             }
-            return found.map(Target::existing).orElseGet(() -> Target.created(user.value(), Optional.empty()));
+            return found.map(Target::existing).orElseGet(() -> Target.created(user.guid().get(), Optional.empty()));
         }
-        List<IdentityKey> candidates = candidateKeys(account, user);
-        for (IdentityKey key : candidates) {
+        for (IdentityKey key : user.lookupKeys()) {
             Optional<ProfileState> holder = state.holder(key).flatMap(state::profile);
             if (holder.isPresent()) {
                 return Target.existing(holder.get());
             }
         }
-        return Target.created(Guids.newGuid(), Optional.of(newIdentity(user, candidates)));
+        return Target.created(Guids.newGuid(), Optional.of(newIdentity(user.lookupKeys())));
     }
 
-    /** A new profile's identity: as Phone if it is a phone number, else as Email if an email, else as Identity. */
-    private static IdentityKey newIdentity(UserRef user, List<IdentityKey> candidates) {
+    /** A new profile's identity: as Phone if it is a phone number, else as Email if an email, else as given. */
+    private static IdentityKey newIdentity(List<IdentityKey> keys) {
         for (IdentityKind kind : List.of(IdentityKind.PHONE, IdentityKind.EMAIL)) {
-            Optional<IdentityKey> match = candidates.stream().filter(k -> k.kind() == kind).findFirst();
+            Optional<IdentityKey> match = keys.stream().filter(k -> k.kind() == kind).findFirst();
             if (match.isPresent()) {
                 return match.get();
             }
         }
-        return candidates.stream().findFirst()
-                .orElseThrow(() -> new RecordRejected(523, "identity is not valid"));
+        return keys.get(0);
     }
 
     /** The profile a record applies to: one that exists, or one it would create with its first identity. */

@@ -1,38 +1,49 @@
 package dev.tether.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.account.Account;
 import dev.tether.batch.RecordRejected;
 import dev.tether.identity.Guids;
+import dev.tether.identity.Identities;
+import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * How a record names its user, in CleverTap's precedence: objectId, then identity, then FBID, then GPID.
- * {@code kind} is empty for objectId, IDENTITY for an identity value (looked up as every enabled kind), and
- * FBID or GPID for those.
+ * Either a GUID, or the identity keys to look the user up by, in order, normalised once when the record is
+ * read (outside the transaction): an {@code identity} value as each enabled kind, Identity, Email, Phone;
+ * FBID and GPID as themselves.
  */
-public record UserRef(Optional<IdentityKind> kind, String value) {
+public record UserRef(Optional<String> guid, List<IdentityKey> lookupKeys) {
 
-    public boolean isGuid() {
-        return kind.isEmpty();
-    }
-
-    public static UserRef of(JsonNode record) {
+    public static UserRef of(JsonNode record, Account account) {
         JsonNode objectId = record.get("objectId");
         if (objectId != null && !objectId.isNull()) {
             if (!objectId.isTextual() || !Guids.isWellFormed(objectId.asText())) {
                 throw new RecordRejected(526, "objectId is not valid: 1 to 64 letters, digits, '_' or '-'");
             }
-            return new UserRef(Optional.empty(), objectId.asText());
+            return new UserRef(Optional.of(objectId.asText()), List.of());
         }
-        for (String field : new String[] {"identity", "FBID", "GPID"}) {
-            JsonNode value = record.get(field);
+        JsonNode identity = record.get("identity");
+        if (isScalar(identity)) {
+            return byKeys(account.lookupKeys(identity.asText()));
+        }
+        for (IdentityKind kind : List.of(IdentityKind.FBID, IdentityKind.GPID)) {
+            JsonNode value = record.get(kind.storedName());
             if (isScalar(value)) {
-                IdentityKind kind = field.equals("identity") ? IdentityKind.IDENTITY : IdentityKind.valueOf(field);
-                return new UserRef(Optional.of(kind), value.asText());
+                return byKeys(Identities.normalize(kind, value.asText()).stream().toList());
             }
         }
         throw new RecordRejected(523, "Record has no user: one of objectId, identity, FBID or GPID is required");
+    }
+
+    private static UserRef byKeys(List<IdentityKey> keys) {
+        if (keys.isEmpty()) {
+            throw new RecordRejected(523, "identity is not valid");
+        }
+        return new UserRef(Optional.empty(), keys);
     }
 
     /** A string or a number (numbers are stringified); an empty string names nobody. */

@@ -6,25 +6,42 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** One benchmark run as the CLI starts it: a database, the workloads, the report. */
+/**
+ * One benchmark run: a database, the data loaded in-process, the server started as its own process with its
+ * own heap limit, every workload at every concurrency, and the report.
+ */
 public final class BenchRun {
     private BenchRun() {
     }
 
+    /** What to measure. */
+    public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap) {
+    }
+
     /** @return the report as Markdown */
-    public static String run(int profiles, List<Integer> clients, int seconds, String jdbcUrl, Path out)
-            throws Exception {
+    public static String run(Plan plan, String jdbcUrl, Path out) throws Exception {
         String url = jdbcUrl == null || jdbcUrl.isBlank() ? freshSqlite(out) : jdbcUrl;
-        try (Store store = Stores.open(url, Math.max(8, clients.stream().mapToInt(Integer::intValue).max().orElse(8)))) {
-            List<BenchResult> results = new Benchmark(store, profiles, Duration.ofSeconds(seconds))
-                    .run(clients, System.err);
-            String title = String.format("%s, %,d profiles, %d cores, Java %s", store.backendName(), profiles,
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            BenchReport.write(out, title, results);
-            return BenchReport.markdown(title, results);
+        int poolSize = Math.max(8, plan.clients().stream().mapToInt(Integer::intValue).max().orElse(8));
+        List<BenchResult> results = new ArrayList<>();
+        String backend;
+        try (Store store = Stores.open(url, poolSize)) {
+            backend = store.backendName();
+            Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
+            results.add(benchmark.load());
+            try (BenchServer server = BenchServer.start(url, plan.serverHeap(), out.resolve("server.log"))) {
+                benchmark.warmUp(server, plan.perRun());
+                for (int clients : plan.clients()) {
+                    results.addAll(benchmark.runAll(clients, server));
+                }
+            }
         }
+        String title = String.format("%s, %,d profiles, server -Xmx%s, %d cores, Java %s", backend, plan.profiles(),
+                plan.serverHeap(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        BenchReport.write(out, title, results);
+        return BenchReport.markdown(title, results);
     }
 
     private static String freshSqlite(Path out) throws IOException {
@@ -32,6 +49,6 @@ public final class BenchRun {
         for (String suffix : List.of("", "-wal", "-shm")) {
             Files.deleteIfExists(out.resolve("bench.db" + suffix));
         }
-        return "jdbc:sqlite:" + out.resolve("bench.db");
+        return "jdbc:sqlite:" + out.resolve("bench.db").toAbsolutePath();
     }
 }

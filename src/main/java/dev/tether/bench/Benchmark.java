@@ -7,16 +7,14 @@ import dev.tether.account.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.disassociate.DisassociateService;
-import dev.tether.http.TetherServer;
 import dev.tether.store.Store;
 import dev.tether.upload.UploadService;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,150 +24,196 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 
 /**
- * Loads N profiles with phone numbers, then runs each workload for a fixed time through real HTTP with C
- * concurrent clients, beside two ceilings measured in the same run: the same batches applied in-process
- * (no HTTP, no JSON) and GET /health.
+ * The workloads. Numbers are drawn from three ranges that never mix: the dataset [0, N), which reads and
+ * updates use and nobody disassociates; a reserve [N, N + N/2) loaded for disassociation; and the numbers new
+ * uploads create, from N + N/2 on, which disassociation takes once the reserve is used. Every workload that
+ * has an in-process ceiling runs twice at the same concurrency: once through the services and store with no
+ * HTTP and no JSON, once through HTTP.
  */
 final class Benchmark {
+    static final int BATCH = 1000;
+    private static final long NO_MORE = -1;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH = 1000;
 
     private final Store store;
     private final int profiles;
     private final Duration perRun;
+    private final PrintStream log;
     private final Clock clock = Clock.systemUTC();
+    private final UploadService uploads;
+    private final DisassociateService disassociations;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final AtomicLong nextToCut;
     private final AtomicLong nextNew;
-    private final AtomicLong nextToCut = new AtomicLong();
+    private final AtomicLong cutLimit = new AtomicLong();
     private Account account;
     private String passcode;
 
-    Benchmark(Store store, int profiles, Duration perRun) {
+    Benchmark(Store store, int profiles, Duration perRun, PrintStream log) {
+        if (profiles < 2 * BATCH || profiles % BATCH != 0) {
+            throw new IllegalArgumentException("profiles must be a multiple of " + BATCH + ", at least " + 2 * BATCH);
+        }
         this.store = store;
         this.profiles = profiles;
         this.perRun = perRun;
-        this.nextNew = new AtomicLong(profiles);
+        this.log = log;
+        this.uploads = new UploadService(store, Limits.defaults(), clock);
+        this.disassociations = new DisassociateService(store, clock);
+        this.nextToCut = new AtomicLong(profiles);
+        this.nextNew = new AtomicLong(profiles + reserve());
     }
 
-    /** Phone number i of the dataset: US numbers, area codes from 201 on, ten million per area code. */
+    private long reserve() {
+        return Math.max(2L * BATCH, profiles / 2 / BATCH * BATCH);
+    }
+
+    /** Phone number i: US numbers, area codes from 201 on, ten million per area code. */
     static String phone(long i) {
-        return String.format("+1%03d%07d", 201 + i / 10_000_000, i % 10_000_000);
+        String line = Long.toString(10_000_000 + i % 10_000_000).substring(1);
+        return "+1" + (201 + i / 10_000_000) + line;
     }
 
-    List<BenchResult> run(List<Integer> clientCounts, java.io.PrintStream log) throws Exception {
+    /** Creates the account and loads the dataset and the reserve, in-process; the load is the first row. */
+    BenchResult load() {
         AccountService.Created created = new AccountService(store, clock).create(new AccountService.NewAccount(
                 "bench", "local", true, true, ConflictPolicy.REJECT));
         account = created.account();
         passcode = created.passcode();
-        List<BenchResult> results = new ArrayList<>();
-        UploadService uploads = new UploadService(store, Limits.defaults(), clock);
-        log.printf("loading %,d profiles in batches of %d (in-process)...%n", profiles, BATCH);
-        results.add(inProcess("load: upload new profiles", profiles / BATCH,
-                b -> uploads.upload(account, newProfiles(b * (long) BATCH), false).processedCount()));
-        try (TetherServer server = new TetherServer(store, "local", Limits.defaults(), clock).start("127.0.0.1", 0)) {
-            String base = "http://127.0.0.1:" + server.port();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            DisassociateService cuts = new DisassociateService(store, clock);
-            results.add(inProcess("ceiling: disassociate in-process", Math.max(1, profiles / BATCH / 4),
-                    b -> cuts.disassociate(account, phoneRecords(nextToCut.getAndAdd(BATCH)), false)
-                            .processedCount()));
-            for (int clients : clientCounts) {
-                log.printf("running workloads with %d clients, %s each...%n", clients, perRun);
-                results.add(overHttp("GET /health (ceiling)", clients, http, () -> get(base + "/health"), 0));
-                results.add(overHttp("GET /1/profile.json by phone", clients, http, () -> authorized(
-                        base + "/1/profile.json?phone=" + phone(ThreadLocalRandom.current().nextLong(profiles)))
-                        .GET(), 1));
-                results.add(overHttp("upload new profiles", clients, http, () -> post(base + "/1/upload",
-                        batch(newProfiles(nextNew.getAndAdd(BATCH)))), BATCH));
-                results.add(overHttp("upload updates", clients, http, () -> post(base + "/1/upload",
-                        batch(updates(ThreadLocalRandom.current().nextLong(profiles - BATCH + 1)))), BATCH));
-                results.add(overHttp("disassociate", clients, http, () -> nextToCut.get() + BATCH > nextNew.get()
-                        ? null : post(base + "/1/disassociate", batch(phoneRecords(nextToCut.getAndAdd(BATCH)))),
-                        BATCH));
-            }
-        }
-        return results;
+        long total = profiles + reserve();
+        log.printf("loading %,d profiles with phone numbers (%,d to read and update, %,d to disassociate)...%n",
+                total, profiles, reserve());
+        AtomicLong nextLoaded = new AtomicLong();
+        return measure("load: upload new profiles", "in-process", 1, Duration.ofDays(1), () -> {
+            long first = nextLoaded.getAndAdd(BATCH);
+            return first >= total ? NO_MORE : uploads.upload(account, newProfiles(first, BATCH), false)
+                    .processedCount();
+        }, null);
     }
 
-    private BenchResult inProcess(String name, int batches, IntFunction<Integer> batch) {
-        LatencyRecorder latencies = new LatencyRecorder();
-        long records = 0;
-        long start = System.nanoTime();
-        for (int b = 0; b < batches; b++) {
-            long t = System.nanoTime();
-            records += batch.apply(b);
-            latencies.record(System.nanoTime() - t);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return result(name, "in-process", 1, latencies, records, seconds);
+    /** Mixed traffic against a freshly started server, not reported: the first row should not time the JIT. */
+    void warmUp(BenchServer server, Duration duration) {
+        log.printf("warming the server up for %s...%n", duration);
+        measure("warm-up", "http", 4, duration, () -> mixed(server.baseUrl()), server);
     }
 
-    private BenchResult overHttp(String name, int clients, HttpClient http, RequestSource source, int recordsEach)
-            throws Exception {
-        LatencyRecorder latencies = new LatencyRecorder();
-        AtomicLong records = new AtomicLong();
-        long deadline = System.nanoTime() + perRun.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                while (System.nanoTime() < deadline) {
-                    HttpRequest.Builder request = source.next();
-                    if (request == null) {
-                        return null;
-                    }
-                    long t = System.nanoTime();
-                    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                    latencies.record(System.nanoTime() - t);
-                    if (response.statusCode() >= 300 && !(recordsEach == 1 && response.statusCode() == 404)) {
-                        throw new IllegalStateException(name + ": HTTP " + response.statusCode() + " "
-                                + response.body());
-                    }
-                    records.addAndGet(recordsEach > 1 ? processed(response.body()) : recordsEach);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return result(name, "http", clients, latencies, records.get(), seconds);
-    }
-
-    private static long processed(String body) throws IOException {
-        return JSON.readTree(body).path("processed").asLong();
-    }
-
-    private BenchResult result(String name, String path, int clients, LatencyRecorder latencies, long records,
-                               double seconds) {
-        Runtime runtime = Runtime.getRuntime();
-        long heap = (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
-        return new BenchResult(name, path, clients, latencies.count(), records, seconds,
-                latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
-                heap, rssMb());
-    }
-
-    private static long rssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+    /** Every workload at one concurrency, against the server at {@code base}. */
+    List<BenchResult> runAll(int clients, BenchServer server) {
+        String base = server.baseUrl();
+        log.printf("%d clients, %s per workload...%n", clients, perRun);
+        List<BenchResult> rows = new ArrayList<>();
+        rows.add(measure("GET /health (ceiling)", "http", clients, perRun,
+                () -> send(HttpRequest.newBuilder(URI.create(base + "/health")).GET(), 0), server));
+        rows.add(measure("GET /1/profile.json by phone", "http", clients, perRun,
+                () -> send(readRequest(base), 1), server));
+        rows.add(measure("upload new profiles", "in-process", clients, perRun,
+                () -> uploads.upload(account, newProfiles(nextNew.getAndAdd(BATCH), BATCH), false)
+                        .processedCount(), null));
+        rows.add(measure("upload new profiles", "http", clients, perRun,
+                () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
+        rows.add(measure("upload updates", "in-process", clients, perRun,
+                () -> uploads.upload(account, updates(randomFirst(BATCH), BATCH), false).processedCount(), null));
+        rows.add(measure("upload updates", "http", clients, perRun,
+                () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
+        // the two disassociate rows share the bound numbers left: half each, so that neither starves the other
+        cutLimit.set(nextToCut.get() + (nextNew.get() - nextToCut.get()) / 2);
+        rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
+            long first = nextCut();
+            return first == NO_MORE ? NO_MORE
+                    : disassociations.disassociate(account, phoneRecords(first), false).processedCount();
+        }, null));
+        cutLimit.set(nextNew.get());
+        rows.add(measure("disassociate", "http", clients, perRun, () -> {
+            long first = nextCut();
+            return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
+        }, server));
+        rows.add(measure("mixed: 60% reads, 30% updates, 10% new (batches of 100)", "http", clients, perRun,
+                () -> mixed(base), server));
+        return rows;
     }
 
     @FunctionalInterface
-    private interface RequestSource {
-        HttpRequest.Builder next() throws Exception;
+    private interface Call {
+        /** One request or one in-process batch; the records it processed, or NO_MORE when the numbers ran out. */
+        long run() throws Exception;
+    }
+
+    private BenchResult measure(String name, String path, int clients, Duration duration, Call call,
+                                BenchServer server) {
+        LatencyRecorder latencies = new LatencyRecorder();
+        AtomicLong records = new AtomicLong();
+        long deadline = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        long t = System.nanoTime();
+                        long processed = call.run();
+                        if (processed == NO_MORE) {
+                            return null;
+                        }
+                        latencies.record(System.nanoTime() - t);
+                        records.addAndGet(processed);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heap = server == null ? ownHeapMb() : server.heapUsedMb();
+        long rss = BenchServer.Memory.rssMb(server == null ? ProcessHandle.current().pid() : server.pid());
+        return new BenchResult(name, path, clients, latencies.count(), records.get(), seconds,
+                latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
+                heap, rss);
+    }
+
+    private static long ownHeapMb() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
+    }
+
+    /** The first of the next 1000 numbers to disassociate, or NO_MORE when the row's share is used up. */
+    private long nextCut() {
+        long first = nextToCut.getAndAdd(BATCH);
+        return first + BATCH <= cutLimit.get() ? first : NO_MORE;
+    }
+
+    private long randomFirst(int size) {
+        return ThreadLocalRandom.current().nextLong(profiles - size + 1);
+    }
+
+    private long mixed(String base) throws Exception {
+        double dice = ThreadLocalRandom.current().nextDouble();
+        if (dice < 0.6) {
+            return send(readRequest(base), 1);
+        }
+        List<JsonNode> batch = dice < 0.9 ? updates(randomFirst(100), 100) : newProfiles(nextNew.getAndAdd(100), 100);
+        return send(post(base, "/1/upload", batch), 100);
+    }
+
+    /** Sends one request; answers the records the server processed. A read's 404 would be a harness bug. */
+    private long send(HttpRequest.Builder request, int records) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + " " + response.body());
+        }
+        return records > 1 ? JSON.readTree(response.body()).path("processed").asLong() : records;
+    }
+
+    private HttpRequest.Builder readRequest(String base) {
+        return authorized(base + "/1/profile.json?phone=" + phone(ThreadLocalRandom.current().nextLong(profiles)))
+                .GET();
     }
 
     private HttpRequest.Builder authorized(String url) {
@@ -177,31 +221,24 @@ final class Benchmark {
                 .header("X-CleverTap-Passcode", passcode);
     }
 
-    private static HttpRequest.Builder get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).GET();
-    }
-
-    private HttpRequest.Builder post(String url, String body) {
-        return authorized(url).header("Content-Type", "application/json")
+    private HttpRequest.Builder post(String base, String path, List<JsonNode> records) throws IOException {
+        String body = JSON.writeValueAsString(JSON.createObjectNode().set("d", JSON.valueToTree(records)));
+        return authorized(base + path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private static String batch(List<JsonNode> records) throws IOException {
-        return JSON.writeValueAsString(JSON.createObjectNode().set("d", JSON.valueToTree(records)));
-    }
-
-    private static List<JsonNode> newProfiles(long first) {
-        List<JsonNode> records = new ArrayList<>(BATCH);
-        for (long i = first; i < first + BATCH; i++) {
+    private static List<JsonNode> newProfiles(long first, int count) {
+        List<JsonNode> records = new ArrayList<>(count);
+        for (long i = first; i < first + count; i++) {
             records.add(JSON.createObjectNode().put("type", "profile").put("identity", phone(i))
                     .set("profileData", JSON.createObjectNode().put("Name", "User " + i).put("Plan", "basic")));
         }
         return records;
     }
 
-    private static List<JsonNode> updates(long first) {
-        List<JsonNode> records = new ArrayList<>(BATCH);
-        for (long i = first; i < first + BATCH; i++) {
+    private static List<JsonNode> updates(long first, int count) {
+        List<JsonNode> records = new ArrayList<>(count);
+        for (long i = first; i < first + count; i++) {
             records.add(JSON.createObjectNode().put("type", "profile").put("identity", phone(i))
                     .set("profileData", JSON.createObjectNode().set("Visits",
                             JSON.createObjectNode().put("$incr", 1))));

@@ -2,13 +2,15 @@ package dev.tether.cli;
 
 import dev.tether.bench.BenchRun;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Loads N profiles, runs each workload through real HTTP, prints and writes the report.")
+        description = "Loads N profiles, starts a server process, runs each workload in-process and through real "
+                + "HTTP, prints and writes the report.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profiles", paramLabel = "N", defaultValue = "10000",
             description = "Profiles with phone numbers to load first (default ${DEFAULT-VALUE}).")
@@ -22,6 +24,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Seconds per workload run (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--server-heap", paramLabel = "SIZE", defaultValue = "512m",
+            description = "Heap limit of the server process, as -Xmx takes it (default ${DEFAULT-VALUE}).")
+    String serverHeap;
+
     @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:TETHER_DB}",
             description = "Database to measure (default: a new SQLite file in the output folder).")
     String db;
@@ -32,12 +38,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (profiles < 2000 || profiles % 1000 != 0) {
-            throw new IllegalArgumentException("--profiles must be a multiple of 1000, at least 2000");
-        }
-        // one log line per request would measure the terminal, not the server
-        System.setProperty("org.slf4j.simpleLogger.log.tether.requests", "warn");
-        System.out.println(BenchRun.run(profiles, clients, seconds, db, out));
+        BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap);
+        System.out.println(BenchRun.run(plan, db, out));
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.Backend;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +20,15 @@ class BenchRunTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void smallBenchmark_runsEveryWorkload_andWritesItsReport(Backend backend) throws Exception {
-        String markdown = BenchRun.run(2000, List.of(2), 1, backend.newDatabaseUrl(), out);
-        assertThat(markdown).contains("| disassociate | http | 2 |").contains("| GET /health (ceiling) | http | 2 |");
+        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(2), Duration.ofSeconds(1), "256m");
+        String markdown = BenchRun.run(plan, backend.newDatabaseUrl(), out);
+        assertThat(markdown).contains("| disassociate | http | 2 |").contains("| disassociate | in-process | 2 |")
+                .contains("| GET /health (ceiling) | http | 2 |");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(7);
+        assertThat(report.get("results")).hasSize(10);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
+            assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();
             if (!row.get("workload").asText().startsWith("GET /health")) {
                 assertThat(row.get("records").asLong()).as(row.toString()).isPositive();
             }

@@ -1,0 +1,113 @@
+package dev.tether.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server under test: {@code tether serve} in a process of its own (its own JVM, heap limit and RSS), on the
+ * database the benchmark loaded. Its output goes to a log file in the report folder.
+ */
+final class BenchServer implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("tether ready on http://localhost:(\\d+)");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    private final Process process;
+    private final int port;
+
+    private BenchServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static BenchServer start(String jdbcUrl, String maxHeap, Path log) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaHome("java"), "-Xmx" + maxHeap,
+                "-cp", System.getProperty("java.class.path"), "dev.tether.cli.TetherCli",
+                "serve", "--port", "0", "--host", "127.0.0.1", "--db", jdbcUrl));
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        for (int i = 0; i < 1200 && process.isAlive(); i++) {
+            Matcher ready = READY.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            if (ready.find()) {
+                return new BenchServer(process, Integer.parseInt(ready.group(1)));
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the server did not start; see " + log);
+    }
+
+    private static String javaHome(String tool) {
+        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory of the server process, from /proc. */
+    long rssMb() {
+        return Memory.rssMb(process.pid());
+    }
+
+    /** Heap in use in the server's JVM, as jcmd reports it; -1 when jcmd cannot tell. */
+    long heapUsedMb() {
+        try {
+            Process jcmd = new ProcessBuilder(javaHome("jcmd"), Long.toString(process.pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(10, TimeUnit.SECONDS);
+            Matcher used = HEAP_USED.matcher(out);
+            return used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** SIGTERM, as an operator stops it: requests in flight finish, the database is closed. */
+    @Override
+    public void close() {
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Memory figures of processes, read from /proc. */
+    static final class Memory {
+        private Memory() {
+        }
+
+        static long rssMb(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                    }
+                }
+            } catch (IOException | NumberFormatException | UncheckedIOException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}

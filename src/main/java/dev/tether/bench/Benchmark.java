@@ -92,10 +92,18 @@ final class Benchmark {
         }, null);
     }
 
-    /** Mixed traffic against a freshly started server, not reported: the first row should not time the JIT. */
+    /**
+     * Traffic on every path against a freshly started server, not reported: without it the first rows time the
+     * JIT compiler, and the /health ceiling swings threefold between runs.
+     */
     void warmUp(BenchServer server, Duration duration) {
         log.printf("warming the server up for %s...%n", duration);
-        measure("warm-up", "http", 4, duration, () -> mixed(server.baseUrl()), server);
+        String base = server.baseUrl();
+        Duration third = duration.dividedBy(3);
+        measure("warm-up", "http", 4, third,
+                () -> send(HttpRequest.newBuilder(URI.create(base + "/health")).GET(), 0), server);
+        measure("warm-up", "http", 4, third, () -> send(readRequest(base), 1), server);
+        measure("warm-up", "http", 4, third, () -> mixed(base), server);
     }
 
     /** Every workload at one concurrency, against the server at {@code base}. */

@@ -14,6 +14,14 @@ import org.sqlite.SQLiteDataSource;
 public final class Stores {
     private static final int SQLITE_READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 10_000;
+    /**
+     * Page cache per connection, outside the Java heap. SQLite's default (2 MiB) holds the upper levels of
+     * the indexes of a few hundred thousand profiles; the writer touches every index of every table, so it
+     * gets more. Measured with ./tether bench at 1,000,000 profiles: the in-process load went from 36,800 to
+     * 42,800 records/s; the HTTP rows moved within run-to-run noise.
+     */
+    private static final int WRITER_CACHE_KIB = 64 * 1024;
+    private static final int READER_CACHE_KIB = 16 * 1024;
 
     private Stores() {
     }
@@ -60,15 +68,18 @@ public final class Stores {
                 throw new UncheckedIOException("cannot create the data folder " + file.getParent(), e);
             }
         }
-        HikariDataSource writer = sqlitePool(jdbcUrl, "sqlite-writer", 1, SQLiteConfig.TransactionMode.IMMEDIATE);
+        HikariDataSource writer = sqlitePool(jdbcUrl, "sqlite-writer", 1, SQLiteConfig.TransactionMode.IMMEDIATE,
+                WRITER_CACHE_KIB);
         HikariDataSource reader = sqlitePool(jdbcUrl, "sqlite-reader", SQLITE_READERS,
-                SQLiteConfig.TransactionMode.DEFERRED);
+                SQLiteConfig.TransactionMode.DEFERRED, READER_CACHE_KIB);
         return new JdbcStore(new SqliteDialect(), writer, reader);
     }
 
     /** One writer (IMMEDIATE transactions take the write lock at BEGIN), several readers; WAL with full sync. */
-    private static HikariDataSource sqlitePool(String url, String name, int size, SQLiteConfig.TransactionMode mode) {
+    private static HikariDataSource sqlitePool(String url, String name, int size, SQLiteConfig.TransactionMode mode,
+                                               int cacheKib) {
         SQLiteConfig config = new SQLiteConfig();
+        config.setCacheSize(-cacheKib);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Backend;
 import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +59,41 @@ class TetherCommandTest {
             assertThat(server.lines()).as("exit " + exit).anyMatch(l -> l.contains("tether stopped"));
         }
         assertThat(dir.resolve("data/tether.db")).exists();
+    }
+
+    @Test
+    void sigterm_letsTheRequestInFlightFinish_andItsWriteIsKept() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("data/tether.db");
+        try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--data", "data")) {
+            int port = server.awaitReady();
+            List<String> out = server.lines();
+            String account = value(out, "account id:").orElseThrow();
+            String passcode = value(out, "passcode:").orElseThrow();
+            HttpRequest.Builder upload = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/1/upload"))
+                    .header("X-CleverTap-Account-Id", account).header("X-CleverTap-Passcode", passcode)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"d\":[{\"type\":\"profile\",\"identity\":\"in-flight\",\"profileData\":{}}]}"));
+            CompletableFuture<ApiResponse> answer;
+            // the upload waits for the write lock that this connection holds, so it is in flight for sure
+            try (AutoCloseable lock = Backend.SQLITE.outage(url)) {
+                answer = CompletableFuture.supplyAsync(() -> TestServer.send(upload));
+                Thread.sleep(1000);
+                server.signalTerm();
+                Thread.sleep(500);
+            }
+            ApiResponse response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            assertThat(response.json().get("status").asText()).isEqualTo("success");
+            server.awaitExit();
+            assertThat(server.lines()).anyMatch(l -> l.contains("tether stopped"));
+        }
+        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement();
+             ResultSet row = statement.executeQuery(
+                     "SELECT count(*) FROM identity_bindings WHERE value = 'in-flight' AND ended_at IS NULL")) {
+            row.next();
+            assertThat(row.getInt(1)).isEqualTo(1);
+        }
     }
 
     @Test

@@ -70,6 +70,11 @@ final class TetherProcess implements AutoCloseable {
         return List.copyOf(lines);
     }
 
+    /** Sends SIGTERM without waiting (through the handle: Process.destroy would close our pipes). */
+    void signalTerm() {
+        process.toHandle().destroy();
+    }
+
     /** Sends SIGTERM and waits for the exit code (through the handle: Process.destroy would close our pipes). */
     int terminate() throws InterruptedException {
         process.toHandle().destroy();

@@ -11,15 +11,31 @@ public final class BatchResult {
     public record Failure(int code, String error, JsonNode record) {
     }
 
+    /** Something done to record i of a batch; a RecordRejected leaves it unprocessed and the batch goes on. */
+    @FunctionalInterface
+    public interface RecordStep {
+        void apply(int index);
+    }
+
+    /** Applies the step to every record in order and counts what was processed and what failed. */
+    public static BatchResult of(List<JsonNode> records, RecordStep step) {
+        BatchResult result = new BatchResult();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                step.apply(i);
+                result.processed++;
+            } catch (RecordRejected rejected) {
+                result.failed(i, records.get(i), rejected);
+            }
+        }
+        return result;
+    }
+
     private int processed;
     private final List<Failure> unprocessed = new ArrayList<>();
 
-    public void processed() {
-        processed++;
-    }
-
     /** @param index 0-based position in the request */
-    public void failed(int index, JsonNode record, RecordRejected rejection) {
+    private void failed(int index, JsonNode record, RecordRejected rejection) {
         unprocessed.add(new Failure(rejection.code(),
                 rejection.getMessage() + ". Skipped record number : " + (index + 1), record));
     }

@@ -3,6 +3,7 @@ package dev.tether.disassociate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.BatchResult;
+import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
@@ -18,7 +19,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -38,22 +38,12 @@ public final class DisassociateService {
         this.clock = clock;
     }
 
-    /** A record checked outside the transaction: its number, or why it cannot be processed. */
-    private record Checked(Optional<IdentityKey> number, Optional<RecordRejected> rejection) {
-        static Checked of(Account account, JsonNode record) {
-            try {
-                return new Checked(Optional.of(phoneOf(account, record)), Optional.empty());
-            } catch (RecordRejected rejected) {
-                return new Checked(Optional.empty(), Optional.of(rejected));
-            }
-        }
-    }
-
     private record Plan(BatchResult result, List<ActiveBinding> bindings) {
     }
 
     public BatchResult disassociate(Account account, List<JsonNode> records, boolean dryRun) {
-        List<Checked> checked = records.stream().map(r -> Checked.of(account, r)).toList();
+        List<Checked<IdentityKey>> checked = records.stream()
+                .map(record -> Checked.of(() -> phoneOf(account, record))).toList();
         if (dryRun) {
             return store.read(tx -> plan(account, records, checked, tx).result);
         }
@@ -84,26 +74,20 @@ public final class DisassociateService {
         return key;
     }
 
-    private static Plan plan(Account account, List<JsonNode> records, List<Checked> checked, ReadTx tx) {
+    private static Plan plan(Account account, List<JsonNode> records, List<Checked<IdentityKey>> checked,
+                             ReadTx tx) {
         Map<IdentityKey, ActiveBinding> bound = tx.activeBindings(account.id(),
-                checked.stream().flatMap(c -> c.number().stream()).toList());
+                checked.stream().flatMap(c -> c.value().stream()).toList());
         Set<IdentityKey> cut = new HashSet<>();
         List<ActiveBinding> bindings = new ArrayList<>();
-        BatchResult result = new BatchResult();
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                Checked record = checked.get(i);
-                IdentityKey key = record.number().orElseThrow(() -> record.rejection().orElseThrow());
-                ActiveBinding binding = bound.get(key);
-                if (binding == null || !cut.add(key)) {
-                    throw new RecordRejected(543, "Phone number is not associated with any profile");
-                }
-                bindings.add(binding);
-                result.processed();
-            } catch (RecordRejected rejected) {
-                result.failed(i, records.get(i), rejected);
+        BatchResult result = BatchResult.of(records, i -> {
+            IdentityKey key = checked.get(i).orThrow();
+            ActiveBinding binding = bound.get(key);
+            if (binding == null || !cut.add(key)) {
+                throw new RecordRejected(543, "Phone number is not associated with any profile");
             }
-        }
+            bindings.add(binding);
+        });
         return new Plan(result, bindings);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.batch.BatchResult;
+import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.identity.BindingReason;
@@ -13,7 +14,6 @@ import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.profile.ProfileData;
-import dev.tether.profile.PropertyChange;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import java.time.Clock;
@@ -41,20 +41,14 @@ public final class UploadService {
 
     public BatchResult upload(Account account, List<JsonNode> records, boolean dryRun) {
         long now = clock.instant().getEpochSecond();
-        Map<Integer, UploadRecord> parsed = new LinkedHashMap<>();
-        Map<Integer, RecordRejected> invalid = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                parsed.put(i, UploadRecord.parse(records.get(i), account, limits, now));
-            } catch (RecordRejected rejected) {
-                invalid.put(i, rejected);
-            }
-        }
+        List<Checked<UploadRecord>> checked = records.stream()
+                .map(record -> Checked.of(() -> UploadRecord.parse(record, account, limits, now)))
+                .toList();
         if (dryRun) {
-            return store.read(tx -> apply(account, records, parsed, invalid, tx, now).result);
+            return store.read(tx -> apply(account, records, checked, tx, now).result);
         }
         return store.write(tx -> {
-            Applied applied = apply(account, records, parsed, invalid, tx, now);
+            Applied applied = apply(account, records, checked, tx, now);
             applied.state.flush(tx);
             return applied.result;
         });
@@ -63,27 +57,16 @@ public final class UploadService {
     private record Applied(BatchState state, BatchResult result) {
     }
 
-    private Applied apply(Account account, List<JsonNode> records, Map<Integer, UploadRecord> parsed,
-                          Map<Integer, RecordRejected> invalid, ReadTx tx, long now) {
+    private Applied apply(Account account, List<JsonNode> records, List<Checked<UploadRecord>> checked, ReadTx tx,
+                          long now) {
         BatchState state = new BatchState(account.id(), tx, now);
-        preload(account, parsed.values(), state);
-        BatchResult result = new BatchResult();
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                if (invalid.containsKey(i)) {
-                    throw invalid.get(i);
-                }
-                applyRecord(account, parsed.get(i), state);
-                result.processed();
-            } catch (RecordRejected rejected) {
-                result.failed(i, records.get(i), rejected);
-            }
-        }
+        preload(checked.stream().flatMap(c -> c.value().stream()).toList(), state);
+        BatchResult result = BatchResult.of(records, i -> applyRecord(account, checked.get(i).orThrow(), state));
         return new Applied(state, result);
     }
 
     /** Reads, in a few queries, every binding and profile the records name. */
-    private void preload(Account account, Iterable<UploadRecord> records, BatchState state) {
+    private void preload(List<UploadRecord> records, BatchState state) {
         Set<IdentityKey> keys = new HashSet<>();
         Set<String> guids = new HashSet<>();
         for (UploadRecord record : records) {

@@ -1,5 +1,6 @@
 package dev.tether.account;
 
+import dev.tether.store.AccountCredentials;
 import dev.tether.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -76,14 +77,12 @@ public final class AccountService {
         if (accountId.isEmpty() || accountId.get().isBlank()) {
             return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
         }
-        return store.read(tx -> {
-            Optional<Account> account = tx.findAccount(accountId.get().trim());
-            if (account.isEmpty()) {
-                return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
-            }
-            boolean matches = passcode.isPresent()
-                    && Passcodes.matchesAny(passcode.get().trim(), tx.activePasscodeHashes(account.get().id()));
-            return new Authentication(matches ? Verdict.OK : Verdict.BAD_PASSCODE, account);
-        });
+        Optional<AccountCredentials> found = store.read(tx -> tx.credentials(accountId.get().trim()));
+        if (found.isEmpty()) {
+            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
+        }
+        boolean matches = passcode.map(p -> Passcodes.matchesAny(p.trim(), found.get().passcodeHashes()))
+                .orElse(false);
+        return new Authentication(matches ? Verdict.OK : Verdict.BAD_PASSCODE, Optional.of(found.get().account()));
     }
 }

@@ -19,6 +19,9 @@ interface Dialect {
 
     String propertyArgument(String key);
 
+    /** Whether a read transaction gives its statements one snapshot; if not, reads run in autocommit. */
+    boolean readsShareASnapshot();
+
     /** Another transaction got there first: run the work again on fresh reads. */
     boolean isConflict(SQLException e);
 

@@ -69,24 +69,31 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /**
+     * Runs the work on one connection: a transaction for writes, and for reads where the backend gives a
+     * transaction's statements one snapshot; otherwise (reads on PostgreSQL) in autocommit.
+     */
     private <R> R inTransaction(HikariDataSource source, boolean writable, Work<JdbcTx, R> work)
             throws SQLException {
+        boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
         try {
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(!transactional);
             R result = work.apply(new JdbcTx(connection, dialect, writable, statements));
-            commit(connection);
+            if (transactional) {
+                commit(connection);
+            }
             reusable = true;
             return result;
         } catch (StorageException e) {
-            reusable = rolledBack(connection);
+            reusable = !transactional || rolledBack(connection);
             throw e.sqlCause();
         } catch (RuntimeException e) {
-            reusable = rolledBack(connection);
+            reusable = !transactional || rolledBack(connection);
             throw e;
         } catch (SQLException e) {
-            reusable = !(e instanceof CommitFailedException) && rolledBack(connection);
+            reusable = !(e instanceof CommitFailedException) && (!transactional || rolledBack(connection));
             throw e;
         } finally {
             release(source, connection, reusable);

@@ -117,9 +117,15 @@ final class JdbcTx implements WriteTx {
     }
 
     @Override
-    public List<String> activePasscodeHashes(String accountId) {
-        return query("SELECT passcode_hash FROM passcodes WHERE account_id = ? AND revoked_at IS NULL",
-                s -> s.setString(1, accountId), row -> row.getString(1));
+    public Optional<AccountCredentials> credentials(String accountId) {
+        List<Map.Entry<Account, Optional<String>>> rows = query("SELECT a.account_id, a.name, a.region,"
+                        + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at, p.passcode_hash"
+                        + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
+                        + " WHERE a.account_id = ?",
+                s -> s.setString(1, accountId),
+                row -> Map.entry(account(row), Optional.ofNullable(row.getString(8))));
+        return rows.stream().findFirst().map(first -> new AccountCredentials(first.getKey(),
+                rows.stream().flatMap(r -> r.getValue().stream()).toList()));
     }
 
     @Override

@@ -36,6 +36,12 @@ final class PostgresDialect implements Dialect {
         return key;
     }
 
+    /** Under READ COMMITTED each statement takes its own snapshot: a read transaction would only add a COMMIT. */
+    @Override
+    public boolean readsShareASnapshot() {
+        return false;
+    }
+
     @Override
     public boolean isConflict(SQLException e) {
         String state = e.getSQLState();

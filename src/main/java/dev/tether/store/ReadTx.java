@@ -13,7 +13,8 @@ public interface ReadTx {
 
     List<Account> listAccounts();
 
-    List<String> activePasscodeHashes(String accountId);
+    /** The account and the hashes of its active passcodes, in one statement. */
+    Optional<AccountCredentials> credentials(String accountId);
 
     /** The active bindings of the given keys, by key; keys nobody holds are absent. */
     Map<IdentityKey, ActiveBinding> activeBindings(String accountId, Collection<IdentityKey> keys);

@@ -42,6 +42,12 @@ final class SqliteDialect implements Dialect {
         return "$.\"" + key.replace("\"", "\\\"") + "\"";
     }
 
+    /** A deferred transaction reads one snapshot of the WAL for all its statements. */
+    @Override
+    public boolean readsShareASnapshot() {
+        return true;
+    }
+
     @Override
     public boolean isConflict(SQLException e) {
         return false;

@@ -144,11 +144,11 @@ abstract class StoreContract {
     void passcodes_areStoredHashed_andRevocable() {
         AccountService accounts = new AccountService(store, Clock.systemUTC());
         String passcode = accounts.addPasscode(account);
-        List<String> hashes = store.read(tx -> tx.activePasscodeHashes(account));
+        List<String> hashes = store.read(tx -> tx.credentials(account)).orElseThrow().passcodeHashes();
         assertThat(hashes).hasSize(2).doesNotContain(passcode);
         assertThat(accounts.revokePasscode(account, passcode)).isTrue();
         assertThat(accounts.revokePasscode(account, passcode)).isFalse();
-        List<String> remaining = store.read(tx -> tx.activePasscodeHashes(account));
+        List<String> remaining = store.read(tx -> tx.credentials(account)).orElseThrow().passcodeHashes();
         assertThat(remaining).hasSize(1);
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The report: a Markdown table for people, JSON for tools. */
 final class BenchReport {
@@ -22,7 +23,45 @@ final class BenchReport {
                     r.workload(), r.path(), r.clients(), r.requestsPerSecond(), r.recordsPerSecond(), r.p50Ms(),
                     r.p95Ms(), r.p99Ms(), r.heapUsedMb(), r.rssMb()));
         }
+        return md.append(ratios(results)).toString();
+    }
+
+    /**
+     * The ratios the report stands on, per client count: profile reads against the /health ceiling, and
+     * each batch workload through HTTP against the same workload in-process.
+     */
+    static String ratios(List<BenchResult> results) {
+        StringBuilder md = new StringBuilder("\n| clients | reads / health | upload new: http / in-process"
+                + " | updates: http / in-process | disassociate: http / in-process |\n|---:|---:|---:|---:|---:|\n");
+        results.stream().map(BenchResult::clients).distinct().filter(c -> find(results, "GET /health", c).isPresent())
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
+                        ratio(find(results, "GET /1/profile.json", c), find(results, "GET /health", c), false),
+                        ratio(find(results, "upload new profiles", "http", c),
+                                find(results, "upload new profiles", "in-process", c), true),
+                        ratio(find(results, "upload updates", "http", c),
+                                find(results, "upload updates", "in-process", c), true),
+                        ratio(find(results, "disassociate", "http", c),
+                                find(results, "disassociate", "in-process", c), true))));
         return md.toString();
+    }
+
+    private static Optional<BenchResult> find(List<BenchResult> results, String workload, int clients) {
+        return find(results, workload, "http", clients);
+    }
+
+    private static Optional<BenchResult> find(List<BenchResult> results, String workload, String path,
+                                              int clients) {
+        return results.stream().filter(r -> r.workload().startsWith(workload) && r.path().equals(path)
+                && r.clients() == clients).findFirst();
+    }
+
+    private static String ratio(Optional<BenchResult> over, Optional<BenchResult> under, boolean byRecords) {
+        if (over.isEmpty() || under.isEmpty()) {
+            return "-";
+        }
+        double top = byRecords ? over.get().recordsPerSecond() : over.get().requestsPerSecond();
+        double bottom = byRecords ? under.get().recordsPerSecond() : under.get().requestsPerSecond();
+        return bottom == 0 ? "-" : String.format("%.0f%%", 100 * top / bottom);
     }
 
     static void write(Path dir, String title, List<BenchResult> results) throws IOException {

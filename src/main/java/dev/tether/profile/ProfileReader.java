@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code GET /1/profile.json}: finds one profile by identity, email, phone or GUID and renders its record. */
 public final class ProfileReader {
@@ -70,12 +71,9 @@ public final class ProfileReader {
     }
 
     private static Optional<StoredProfile> followMerges(Account account, String guid, ReadTx tx) {
-        Optional<StoredProfile> profile = Optional.ofNullable(tx.findProfiles(account.id(), List.of(guid)).get(guid));
-        while (profile.isPresent() && profile.get().mergedInto().isPresent()) {
-            String into = profile.get().mergedInto().get();
-            profile = Optional.ofNullable(tx.findProfiles(account.id(), List.of(into)).get(into));
-        }
-        return profile;
+        Function<String, Optional<StoredProfile>> find =
+                g -> Optional.ofNullable(tx.findProfiles(account.id(), List.of(g)).get(g));
+        return Merges.follow(find.apply(guid), StoredProfile::mergedInto, find);
     }
 
     private static ObjectNode record(Account account, StoredProfile profile, ReadTx tx) {

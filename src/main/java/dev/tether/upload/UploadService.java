@@ -13,6 +13,7 @@ import dev.tether.identity.BindingReason;
 import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import dev.tether.profile.Merges;
 import dev.tether.profile.ProfileData;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
@@ -172,11 +173,9 @@ public final class UploadService {
     /** Finds the profile a record names, or describes the one it would create (nothing is created yet). */
     private static Target resolve(UserRef user, BatchState state) {
         if (user.guid().isPresent()) {
-            Optional<ProfileState> found = state.profile(user.guid().get());
-            while (found.isPresent() && found.get().mergedInto.isPresent()) {
-                found = state.profile(found.get().mergedInto.get());
-            }
-            return found.map(Target::existing).orElseGet(() -> Target.created(user.guid().get(), Optional.empty()));
+            return Merges.follow(state.profile(user.guid().get()), p -> p.mergedInto, state::profile)
+                    .map(Target::existing)
+                    .orElseGet(() -> Target.created(user.guid().get(), Optional.empty()));
         }
         for (IdentityKey key : user.lookupKeys()) {
             Optional<ProfileState> holder = state.holder(key).flatMap(state::profile);

@@ -74,7 +74,7 @@ public final class AccountService {
 
     /** Checks an account id and passcode against the database, on every call: a revocation counts at once. */
     public Authentication authenticate(Optional<String> accountId, Optional<String> passcode) {
-        if (accountId.isEmpty() || accountId.get().isBlank()) {
+        if (accountId.isEmpty() || !AccountIds.isWellFormed(accountId.get().trim())) {
             return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
         }
         Optional<AccountCredentials> found = store.read(tx -> tx.credentials(accountId.get().trim()));

@@ -32,15 +32,28 @@ final class ServeCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--concurrent-batch-limit", paramLabel = "N",
+            defaultValue = "${env:TETHER_CONCURRENT_BATCH_LIMIT:-15}",
+            description = "Requests of one account in flight at once on upload, disassociate and subscribe; more "
+                    + "get 429 (env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
+    int concurrentBatchLimit;
+
+    @Option(names = "--concurrent-bulk-limit", paramLabel = "N",
+            defaultValue = "${env:TETHER_CONCURRENT_BULK_LIMIT:-3}",
+            description = "Requests of one account in flight at once on delete, demerge and exports; more get 429 "
+                    + "(env TETHER_CONCURRENT_BULK_LIMIT, default ${DEFAULT-VALUE}).")
+    int concurrentBulkLimit;
+
     @Override
     public Integer call() throws InterruptedException {
+        Limits limits = Limits.defaults().withConcurrency(concurrentBatchLimit, concurrentBulkLimit);
         Store store = database.open();
         Clock clock = Clock.systemUTC();
         TetherServer server;
         Optional<AccountService.Created> demo;
         try {
             demo = createDemoAccountIfEmpty(store, clock);
-            server = new TetherServer(store, region, Limits.defaults(), clock).start(host, port);
+            server = new TetherServer(store, region, limits, clock).start(host, port);
         } catch (RuntimeException e) {
             store.close();
             throw e;

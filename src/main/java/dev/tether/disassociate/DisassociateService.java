@@ -6,9 +6,9 @@ import dev.tether.batch.BatchResult;
 import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
 import dev.tether.identity.BindingReason;
+import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
-import dev.tether.identity.PhoneNumbers;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.EndedBinding;
 import dev.tether.store.ReadTx;
@@ -66,7 +66,7 @@ public final class DisassociateService {
         }
         JsonNode value = record.get("value");
         String raw = value != null && value.isTextual() ? value.asText() : null;
-        IdentityKey key = PhoneNumbers.normalize(raw).map(IdentityKey::phone)
+        IdentityKey key = Identities.normalize(IdentityKind.PHONE, raw)
                 .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
         if (!account.isIdentity(IdentityKind.PHONE)) {
             throw new RecordRejected(542, "Phone is not an identity for this account");

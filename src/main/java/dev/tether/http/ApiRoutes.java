@@ -6,6 +6,7 @@ import dev.tether.account.Account;
 import dev.tether.batch.BatchRequest;
 import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
+import dev.tether.delete.DeleteService;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.profile.ProfileReader;
 import dev.tether.upload.UploadService;
@@ -23,15 +24,19 @@ final class ApiRoutes {
     private final UploadService uploads;
     private final DisassociateService disassociations;
     private final ProfileReader profiles;
+    private final DeleteService deletions;
     private final Limits limits;
+    private final ConcurrencyLimits concurrency;
 
     ApiRoutes(Authenticator authenticator, UploadService uploads, DisassociateService disassociations,
-              ProfileReader profiles, Limits limits) {
+              ProfileReader profiles, DeleteService deletions, Limits limits) {
         this.authenticator = authenticator;
         this.uploads = uploads;
         this.disassociations = disassociations;
         this.profiles = profiles;
+        this.deletions = deletions;
         this.limits = limits;
+        this.concurrency = new ConcurrencyLimits(limits);
     }
 
     @FunctionalInterface
@@ -49,9 +54,24 @@ final class ApiRoutes {
 
     private void batch(Context ctx, BatchOperation operation) {
         Account account = authenticator.authenticate(ctx);
-        List<JsonNode> records = parseBatch(ctx);
-        ctx.attribute(RECORDS_ATTRIBUTE, records.size());
-        Json.send(ctx, 200, Json.envelope(operation.apply(account, records, Requests.dryRun(ctx))));
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(ctx, account.id(), ConcurrencyLimits.Group.BATCH)) {
+            List<JsonNode> records = parseBatch(ctx);
+            ctx.attribute(RECORDS_ATTRIBUTE, records.size());
+            Json.send(ctx, 200, Json.envelope(operation.apply(account, records, Requests.dryRun(ctx))));
+        }
+    }
+
+    void deleteProfiles(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(ctx, account.id(), ConcurrencyLimits.Group.BULK)) {
+            DeleteService.Request request = deletions.parse(account, Requests.jsonBody(ctx));
+            int deleted = deletions.delete(account, request, Requests.dryRun(ctx));
+            ctx.attribute(RECORDS_ATTRIBUTE, deleted);
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("status", "success");
+            body.put("processed", deleted);
+            Json.send(ctx, 200, body);
+        }
     }
 
     private List<JsonNode> parseBatch(Context ctx) {

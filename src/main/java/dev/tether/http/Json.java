@@ -2,6 +2,8 @@ package dev.tether.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.BatchResult;
@@ -9,7 +11,10 @@ import io.javalin.http.Context;
 
 /** Writing JSON answers: the one error body, the batch envelope and plain objects. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict about what it reads: a second top-level value or a repeated key is malformed, not ignored. */
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private Json() {
     }

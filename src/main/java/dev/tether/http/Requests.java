@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,7 +18,10 @@ final class Requests {
     private Requests() {
     }
 
-    /** The body as JSON. A Content-Type that is present must be JSON; a missing one is read as JSON. */
+    /**
+     * The body as JSON. A Content-Type that is present must be JSON; a missing one is read as JSON. The bytes must be
+     * strict UTF-8 (the JSON parser alone would take an overlong encoding of U+0000).
+     */
     static JsonNode jsonBody(Context ctx) {
         String contentType = ctx.header("Content-Type");
         if (contentType != null && !contentType.isBlank() && !isJson(contentType)) {
@@ -25,12 +31,17 @@ final class Requests {
         if (body.length == 0) {
             throw ApiError.badRequest("Request body is empty: expected JSON");
         }
+        String text;
         try {
-            return Json.MAPPER.readTree(body);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiError.badRequest("Request body is not valid UTF-8");
+        }
+        try {
+            return Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("Malformed JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw ApiError.badRequest("Unreadable body");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tether.http;
 import dev.tether.account.AccountService;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.config.Limits;
+import dev.tether.delete.DeleteService;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.profile.ProfileReader;
 import dev.tether.store.StorageUnavailableException;
@@ -29,18 +30,22 @@ public final class TetherServer implements AutoCloseable {
         AccountService accounts = new AccountService(store, clock);
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region),
                 new UploadService(store, limits, clock), new DisassociateService(store, clock),
-                new ProfileReader(store), limits);
+                new ProfileReader(store), new DeleteService(store, clock, limits.valuesPerBulkRequest()), limits);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.router.ignoreTrailingSlashes = true;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = limits.maxBodyBytes();
-            config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MS);
+                server.setErrorHandler(new JsonErrorHandler());
+            });
             config.requestLogger.http(TetherServer::logRequest);
             config.routes.get("/health", ctx -> health(ctx, store));
             config.routes.post("/1/upload", api::upload);
             config.routes.post("/1/disassociate", api::disassociate);
             config.routes.get("/1/profile.json", api::profile);
+            config.routes.post("/1/delete/profiles.json", api::deleteProfiles);
             config.routes.exception(ApiError.class, (e, ctx) -> Json.send(ctx, e.status(), Json.error(e.status(),
                     e.getMessage())));
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,

@@ -1,5 +1,6 @@
 package dev.tether.identity;
 
+import dev.tether.batch.CleanInput;
 import java.util.Optional;
 
 /** Normalisation of a raw value for any identity kind: the single entry point every path uses. */
@@ -9,7 +10,11 @@ public final class Identities {
     private Identities() {
     }
 
+    /** The value as this kind stores it; empty when it is not a valid value of the kind (text with control characters never is). */
     public static Optional<IdentityKey> normalize(IdentityKind kind, String raw) {
+        if (raw == null || !CleanInput.isClean(raw)) {
+            return Optional.empty();
+        }
         return normalizedValue(kind, raw).map(v -> new IdentityKey(kind, v));
     }
 

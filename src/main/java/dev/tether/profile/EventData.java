@@ -1,6 +1,7 @@
 package dev.tether.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.RecordRejected;
@@ -38,6 +39,23 @@ public final class EventData {
         if (!evtData.isObject() || evtData.size() > limits.maxEventDataKeys()) {
             throw new RecordRejected(522, "evtData must be an object of at most " + limits.maxEventDataKeys() + " keys");
         }
+        checkSizes(evtData, limits);
         return (ObjectNode) evtData;
+    }
+
+    /** Every key and text value in the event's data, at any depth, within the limits of profile properties. */
+    private static void checkSizes(JsonNode node, Limits limits) {
+        if (node.isTextual() && node.textValue().getBytes(StandardCharsets.UTF_8).length > limits.maxValueBytes()) {
+            throw new RecordRejected(547, "An evtData value is over " + limits.maxValueBytes() + " bytes");
+        }
+        node.fields().forEachRemaining(field -> {
+            if (field.getKey().getBytes(StandardCharsets.UTF_8).length > limits.maxKeyBytes()) {
+                throw new RecordRejected(547, "An evtData key is over " + limits.maxKeyBytes() + " bytes");
+            }
+            checkSizes(field.getValue(), limits);
+        });
+        if (node.isArray()) {
+            node.forEach(item -> checkSizes(item, limits));
+        }
     }
 }

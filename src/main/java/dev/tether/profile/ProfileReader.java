@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
+import dev.tether.identity.Guids;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -56,7 +57,7 @@ public final class ProfileReader {
         List<IdentityKey> keys;
         switch (lookup) {
             case OBJECT_ID:
-                return Optional.of(value);
+                return Guids.isWellFormed(value) ? Optional.of(value) : Optional.empty();
             case EMAIL:
                 keys = Identities.normalize(IdentityKind.EMAIL, value).stream().toList();
                 break;

@@ -3,8 +3,9 @@ package dev.tether.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tether.batch.RecordRejected;
-import dev.tether.identity.Emails;
-import dev.tether.identity.PhoneNumbers;
+import dev.tether.identity.Identities;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
 import java.util.Locale;
 import java.util.Set;
 
@@ -28,10 +29,10 @@ public final class StandardKeys {
     public static JsonNode validated(String key, JsonNode value) {
         switch (key) {
             case "Email":
-                return text(Emails.normalize(textOf(value)).orElseThrow(
+                return text(Identities.normalize(IdentityKind.EMAIL, textOf(value)).map(IdentityKey::value).orElseThrow(
                         () -> new RecordRejected(515, "Email is not valid")));
             case "Phone":
-                return text(PhoneNumbers.normalize(textOf(value)).orElseThrow(
+                return text(Identities.normalize(IdentityKind.PHONE, textOf(value)).map(IdentityKey::value).orElseThrow(
                         () -> new RecordRejected(516, "Phone number is not valid")));
             case "Identity":
                 if (!(value.isTextual() || value.isNumber()) || value.asText().isEmpty()) {

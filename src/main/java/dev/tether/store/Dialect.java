@@ -19,6 +19,12 @@ interface Dialect {
 
     String propertyArgument(String key);
 
+    /** The text of one top-level property of the properties column, or NULL; the key is a fixed name. */
+    String propertyText(String column, String key);
+
+    /** The larger of two BIGINT expressions. */
+    String greatest(String a, String b);
+
     /** Whether a read transaction gives its statements one snapshot; if not, reads run in autocommit. */
     boolean readsShareASnapshot();
 

@@ -215,8 +215,8 @@ final class JdbcTx implements WriteTx {
 
     @Override
     public void endBindings(String accountId, Collection<EndedBinding> bindings) {
-        batch("UPDATE identity_bindings SET ended_at = ?, end_reason = ? WHERE account_id = ? AND binding_id = ?"
-                + " AND ended_at IS NULL", bindings, (s, b) -> {
+        batch("UPDATE identity_bindings SET ended_at = " + dialect.greatest("?", "started_at") + ", end_reason = ?"
+                + " WHERE account_id = ? AND binding_id = ? AND ended_at IS NULL", bindings, (s, b) -> {
                     s.setLong(1, b.endedAt());
                     s.setString(2, b.reason().storedName());
                     s.setString(3, accountId);
@@ -239,6 +239,102 @@ final class JdbcTx implements WriteTx {
                             BindingReason.fromStoredName(row.getString(4)),
                             Optional.ofNullable(row.getString(5)).map(BindingReason::fromStoredName));
                 });
+    }
+
+    @Override
+    public List<String> profilesMergedInto(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return List.of();
+        }
+        return query("SELECT guid FROM profiles WHERE account_id = ? AND " + dialect.inList("merged_into")
+                        + " ORDER BY guid" + (writable ? dialect.lockRows() : ""),
+                s -> {
+                    s.setString(1, accountId);
+                    dialect.bindList(s, 2, guids);
+                }, row -> row.getString(1));
+    }
+
+    @Override
+    public void deleteProfiles(String accountId, Collection<String> guids, long at) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        update("UPDATE identity_bindings SET guid = NULL,"
+                + " end_reason = CASE WHEN ended_at IS NULL THEN ? ELSE end_reason END,"
+                + " ended_at = CASE WHEN ended_at IS NULL THEN " + dialect.greatest("?", "started_at")
+                + " ELSE ended_at END WHERE account_id = ? AND " + dialect.inList("guid"), s -> {
+                    s.setString(1, BindingReason.DELETED.storedName());
+                    s.setLong(2, at);
+                    s.setString(3, accountId);
+                    dialect.bindList(s, 4, guids);
+                });
+        for (String table : List.of("events", "profiles")) {
+            update("DELETE FROM " + table + " WHERE account_id = ? AND " + dialect.inList("guid"), s -> {
+                s.setString(1, accountId);
+                dialect.bindList(s, 2, guids);
+            });
+        }
+    }
+
+    // ---- invariants
+
+    private static final String NO_END = "9223372036854775807";
+
+    @Override
+    public List<InvariantViolation> invariantViolations(int limit) {
+        List<InvariantViolation> found = new ArrayList<>();
+        check(found, InvariantViolation.Invariant.ONE_HOLDER_PER_IDENTITY,
+                "SELECT account_id, kind || ' ' || value || ' has ' || COUNT(*) || ' active bindings'"
+                        + " FROM identity_bindings WHERE ended_at IS NULL GROUP BY account_id, kind, value"
+                        + " HAVING COUNT(*) > 1", limit);
+        check(found, InvariantViolation.Invariant.ACTIVE_BINDING_HAS_PROFILE,
+                "SELECT b.account_id, b.kind || ' ' || b.value || ' is bound to '"
+                        + " || COALESCE(b.guid, 'no profile') || CASE WHEN b.guid IS NULL THEN ''"
+                        + " WHEN p.guid IS NULL THEN ', which does not exist' ELSE ', which was merged into '"
+                        + " || p.merged_into END"
+                        + " FROM identity_bindings b LEFT JOIN profiles p ON p.account_id = b.account_id"
+                        + " AND p.guid = b.guid WHERE b.ended_at IS NULL"
+                        + " AND (b.guid IS NULL OR p.guid IS NULL OR p.merged_into IS NOT NULL)", limit);
+        check(found, InvariantViolation.Invariant.ONE_IDENTITY_PER_KIND,
+                "SELECT account_id, guid || ' holds ' || COUNT(*) || ' active bindings of ' || kind"
+                        + " FROM identity_bindings WHERE ended_at IS NULL AND guid IS NOT NULL"
+                        + " GROUP BY account_id, guid, kind HAVING COUNT(*) > 1", limit);
+        for (IdentityKind kind : List.of(IdentityKind.IDENTITY, IdentityKind.EMAIL, IdentityKind.PHONE)) {
+            String property = dialect.propertyText("p.properties", kind.propertyKey());
+            String enabled = switch (kind) {
+                case EMAIL -> "a.email_is_identity";
+                case PHONE -> "a.phone_is_identity";
+                default -> "TRUE";
+            };
+            check(found, InvariantViolation.Invariant.PROPERTY_MATCHES_BINDING,
+                    "SELECT p.account_id, p.guid || ' has " + kind.propertyKey() + " ' || " + property
+                            + " || ' without an active binding of it' FROM profiles p JOIN accounts a"
+                            + " ON a.account_id = p.account_id WHERE p.merged_into IS NULL AND " + enabled
+                            + " AND " + property + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM identity_bindings b"
+                            + " WHERE b.account_id = p.account_id AND b.guid = p.guid AND b.kind = '"
+                            + kind.storedName() + "' AND b.ended_at IS NULL AND b.value = " + property + ")", limit);
+        }
+        check(found, InvariantViolation.Invariant.HISTORY_DOES_NOT_OVERLAP,
+                "SELECT account_id, kind || ' ' || value || ': binding ' || binding_id || ' from ' || started_at"
+                        + " || ' to ' || COALESCE(CAST(ended_at AS TEXT), 'now') || CASE WHEN ended_at < started_at"
+                        + " THEN ' ends before it starts' ELSE ' starts before an earlier one ended' END"
+                        + " FROM (SELECT account_id, kind, value, binding_id, started_at, ended_at,"
+                        + " MAX(COALESCE(ended_at, " + NO_END + ")) OVER (PARTITION BY account_id, kind, value"
+                        + " ORDER BY started_at, COALESCE(ended_at, " + NO_END + "), binding_id"
+                        + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end"
+                        + " FROM identity_bindings) h WHERE earlier_end > started_at OR ended_at < started_at", limit);
+        check(found, InvariantViolation.Invariant.EVENT_HAS_PROFILE,
+                "SELECT e.account_id, COUNT(*) || ' events of ' || e.guid || CASE WHEN p.guid IS NULL"
+                        + " THEN ', which does not exist' ELSE ', which was merged into ' || p.merged_into END"
+                        + " FROM events e LEFT JOIN profiles p ON p.account_id = e.account_id AND p.guid = e.guid"
+                        + " WHERE p.guid IS NULL OR p.merged_into IS NOT NULL"
+                        + " GROUP BY e.account_id, e.guid, p.guid, p.merged_into", limit);
+        return found;
+    }
+
+    private void check(List<InvariantViolation> found, InvariantViolation.Invariant invariant, String sql, int limit) {
+        found.addAll(query(sql + " LIMIT " + limit, s -> { },
+                row -> new InvariantViolation(invariant, row.getString(1), row.getString(2))));
     }
 
     // ---- profiles and events

@@ -36,6 +36,16 @@ final class PostgresDialect implements Dialect {
         return key;
     }
 
+    @Override
+    public String propertyText(String column, String key) {
+        return "(" + column + "::jsonb ->> '" + key + "')";
+    }
+
+    @Override
+    public String greatest(String a, String b) {
+        return "GREATEST(" + a + ", " + b + ")";
+    }
+
     /** Under READ COMMITTED each statement takes its own snapshot: a read transaction would only add a COMMIT. */
     @Override
     public boolean readsShareASnapshot() {

@@ -28,6 +28,12 @@ public interface ReadTx {
     /** Per event name: count, first and last time, for one profile. */
     Map<String, EventStats> eventStats(String accountId, String guid);
 
+    /** Profiles merged into any of the given ones (one level of the merge tree). */
+    List<String> profilesMergedInto(String accountId, Collection<String> guids);
+
     /** Every binding an identity value ever had, newest first. */
     List<HistoryEntry> history(String accountId, IdentityKey key);
+
+    /** Checks every stored account against the invariants; at most {@code limit} violations of each are listed. */
+    List<InvariantViolation> invariantViolations(int limit);
 }

@@ -42,6 +42,16 @@ final class SqliteDialect implements Dialect {
         return "$.\"" + key.replace("\"", "\\\"") + "\"";
     }
 
+    @Override
+    public String propertyText(String column, String key) {
+        return "json_extract(" + column + ", '$.\"" + key + "\"')";
+    }
+
+    @Override
+    public String greatest(String a, String b) {
+        return "max(" + a + ", " + b + ")";
+    }
+
     /** A deferred transaction reads one snapshot of the WAL for all its statements. */
     @Override
     public boolean readsShareASnapshot() {

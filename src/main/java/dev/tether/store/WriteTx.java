@@ -30,4 +30,10 @@ public interface WriteTx extends ReadTx {
 
     /** Marks a profile as merged into another; it is no longer found by its own GUID. */
     void markMerged(String accountId, String guid, String intoGuid, long at);
+
+    /**
+     * Deletes profiles with their events. Their bindings end (reason {@code deleted}) and every binding they
+     * ever had forgets its GUID, so the history keeps the values and dates but no longer the person.
+     */
+    void deleteProfiles(String accountId, Collection<String> guids, long at);
 }

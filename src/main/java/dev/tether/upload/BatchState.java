@@ -11,6 +11,7 @@ import dev.tether.store.NewEvent;
 import dev.tether.store.ReadTx;
 import dev.tether.store.StoredProfile;
 import dev.tether.store.WriteTx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,29 +32,33 @@ final class BatchState {
 
     private final String accountId;
     private final ReadTx tx;
-    private final long now;
+    private final Clock clock;
+    private long now;
     private final Map<IdentityKey, Optional<BindingState>> active = new HashMap<>();
     private final Map<String, Optional<ProfileState>> profiles = new LinkedHashMap<>();
     private final List<BindingState> bindings = new ArrayList<>();
     private final List<NewEvent> events = new ArrayList<>();
     private final Map<String, String> merges = new LinkedHashMap<>();
 
-    BatchState(String accountId, ReadTx tx, long now) {
+    BatchState(String accountId, ReadTx tx, Clock clock) {
         this.accountId = accountId;
         this.tx = tx;
-        this.now = now;
+        this.clock = clock;
+        this.now = clock.instant().getEpochSecond();
     }
 
-    long now() {
-        return now;
-    }
 
-    /** Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders. */
+    /**
+     * Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders, then reads the
+     * batch's time. Read after the loads, which wait for the locks of concurrent writers, the time is never
+     * earlier than that of a change the batch builds on, so one value's history stays in order.
+     */
     void preload(Collection<IdentityKey> keys, Collection<String> guids) {
         loadBindings(keys);
         Set<String> wanted = new HashSet<>(guids);
         keys.forEach(key -> active.get(key).ifPresent(b -> wanted.add(b.guid)));
         loadProfiles(wanted);
+        now = clock.instant().getEpochSecond();
     }
 
     private void loadBindings(Collection<IdentityKey> keys) {

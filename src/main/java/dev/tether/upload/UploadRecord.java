@@ -3,6 +3,7 @@ package dev.tether.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
+import dev.tether.batch.CleanInput;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.identity.IdentityKey;
@@ -42,11 +43,12 @@ sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.E
         }
         UserRef user = UserRef.of(record, account);
         long ts = timestamp(record.get("ts")).orElse(now);
-        if (type.equals("profile")) {
-            return new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits));
-        }
-        return new EventUpload(user, EventData.name(record.get("evtName")), ts,
-                EventData.data(record.get("evtData"), limits));
+        UploadRecord parsed = type.equals("profile")
+                ? new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits))
+                : new EventUpload(user, EventData.name(record.get("evtName")), ts,
+                        EventData.data(record.get("evtData"), limits));
+        CleanInput.requireClean(record);
+        return parsed;
     }
 
     private static Optional<Long> timestamp(JsonNode ts) {

@@ -46,10 +46,10 @@ public final class UploadService {
                 .map(record -> Checked.of(() -> UploadRecord.parse(record, account, limits, now)))
                 .toList();
         if (dryRun) {
-            return store.read(tx -> apply(account, records, checked, tx, now).result);
+            return store.read(tx -> apply(account, records, checked, tx).result);
         }
         return store.write(tx -> {
-            Applied applied = apply(account, records, checked, tx, now);
+            Applied applied = apply(account, records, checked, tx);
             applied.state.flush(tx);
             return applied.result;
         });
@@ -58,9 +58,8 @@ public final class UploadService {
     private record Applied(BatchState state, BatchResult result) {
     }
 
-    private Applied apply(Account account, List<JsonNode> records, List<Checked<UploadRecord>> checked, ReadTx tx,
-                          long now) {
-        BatchState state = new BatchState(account.id(), tx, now);
+    private Applied apply(Account account, List<JsonNode> records, List<Checked<UploadRecord>> checked, ReadTx tx) {
+        BatchState state = new BatchState(account.id(), tx, clock);
         preload(checked.stream().flatMap(c -> c.value().stream()).toList(), state);
         BatchResult result = BatchResult.of(records, i -> applyRecord(account, checked.get(i).orThrow(), state));
         return new Applied(state, result);

@@ -112,7 +112,7 @@ abstract class HttpRulesContract extends ServerContract {
 
     @Test
     void oversizedBody_is413_andWritesNothing() {
-        try (TestServer small = new TestServer(backend().newDatabaseUrl(), new Limits(1000, 2048, 120, 512, 256, 256))) {
+        try (TestServer small = new TestServer(backend().newDatabaseUrl(), Limits.defaults().withMaxBodyBytes(2048))) {
             TestServer.Client client = small.newAccount();
             List<String> before = DataSnapshot.of(small.databaseUrl());
             String big = batch(profile("identity", "big", "{\"Note\":\"" + "x".repeat(500) + "\"}"),

@@ -48,4 +48,44 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Delete extends DeleteContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Invariants extends InvariantsContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Isolation extends IsolationContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Limits extends LimitsContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class HostileInput extends HostileInputContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

@@ -7,6 +7,7 @@ import dev.tether.account.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.http.TetherServer;
+import dev.tether.store.InvariantViolation;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** A real server on a free port over a fresh database of one backend, with accounts and an HTTP client. */
 public final class TestServer implements AutoCloseable {
@@ -44,6 +46,11 @@ public final class TestServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** What {@code tether check} would report on this server's database now. */
+    public List<InvariantViolation> violations() {
+        return store.read(tx -> tx.invariantViolations(10));
     }
 
     public AccountService accounts() {

@@ -1,0 +1,77 @@
+package dev.tether.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The one rule for what any value a client sends may hold. Text: no control characters but tab, line feed and
+ * carriage return, and no unpaired surrogates; PostgreSQL cannot store U+0000 in text or jsonb at all, a lone
+ * surrogate would be written as '?', and neither has a use in a profile. Numbers: within 64 bits (a long, or a
+ * finite double), so that both backends and every client read back the number that was sent.
+ */
+public final class CleanInput {
+    public static final int CODE = 551;
+
+    private CleanInput() {
+    }
+
+    public static boolean isClean(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rejects a record with code 551 when any key or value in it, at any depth, is not clean. */
+    public static void requireClean(JsonNode record) {
+        if (!isCleanTree(record)) {
+            throw new RecordRejected(CODE, "A key or value holds a control character, invalid Unicode or a number"
+                    + " beyond 64 bits");
+        }
+    }
+
+    private static boolean isCleanTree(JsonNode node) {
+        if (node == null) {
+            return true;
+        }
+        if (node.isTextual()) {
+            return isClean(node.textValue());
+        }
+        if (node.isBigInteger()) {
+            return node.canConvertToLong();
+        }
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.doubleValue());
+        }
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (!isClean(field.getKey()) || !isCleanTree(field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!isCleanTree(item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

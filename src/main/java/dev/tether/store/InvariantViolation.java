@@ -1,0 +1,25 @@
+package dev.tether.store;
+
+/** One place where the stored data breaks a rule that must always hold (see {@code tether check}). */
+public record InvariantViolation(Invariant invariant, String accountId, String detail) {
+
+    /** The rules the checker verifies, each with the sentence an operator reads. */
+    public enum Invariant {
+        ONE_HOLDER_PER_IDENTITY("an active identity is bound to exactly one profile"),
+        ACTIVE_BINDING_HAS_PROFILE("an active binding names a live profile (it exists and is not merged away)"),
+        ONE_IDENTITY_PER_KIND("a profile holds at most one active identity of each kind"),
+        PROPERTY_MATCHES_BINDING("a profile's Identity, Email or Phone property is the value of its active binding"),
+        HISTORY_DOES_NOT_OVERLAP("the bindings of one value, over time, never overlap and never end before they start"),
+        EVENT_HAS_PROFILE("every event belongs to a live profile");
+
+        private final String rule;
+
+        Invariant(String rule) {
+            this.rule = rule;
+        }
+
+        public String rule() {
+            return rule;
+        }
+    }
+}

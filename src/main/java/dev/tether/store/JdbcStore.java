@@ -17,6 +17,7 @@ public final class JdbcStore implements Store {
     private final HikariDataSource reader;
     private final List<HikariDataSource> pools;
     private final AtomicLong statements = new AtomicLong();
+    private final OutageGate gate = new OutageGate();
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -52,6 +53,25 @@ public final class JdbcStore implements Store {
      * already waited its timeout: neither is retried here.
      */
     private <R> R withRetries(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
+        boolean probe = gate.enter();
+        try {
+            R result = attempts(source, writable, work);
+            gate.reached(probe);
+            return result;
+        } catch (StorageUnavailableException e) {
+            if (e.unreachable()) {
+                gate.unreachable(probe);
+            } else {
+                gate.reached(probe);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            gate.reached(probe);
+            throw e;
+        }
+    }
+
+    private <R> R attempts(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return inTransaction(source, writable, work);
@@ -139,7 +159,8 @@ public final class JdbcStore implements Store {
 
     private RuntimeException translate(SQLException e) {
         if (dialect.isUnavailable(e)) {
-            return new StorageUnavailableException("database unavailable: " + e.getMessage(), e);
+            boolean unreachable = e instanceof SQLTransientConnectionException || dialect.isBrokenConnection(e);
+            return new StorageUnavailableException("database unavailable: " + e.getMessage(), e, unreachable);
         }
         return new StorageException("database error: " + e.getMessage(), e);
     }

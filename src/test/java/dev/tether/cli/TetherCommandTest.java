@@ -8,6 +8,8 @@ import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
+import dev.tether.testing.TetherProcess;
+import dev.tether.config.Limits;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -163,5 +165,30 @@ class TetherCommandTest {
             }
         }
         assertThat(Files.exists(dir.resolve("data/tether.db"))).isTrue();
+    }
+
+    @Test
+    void check_passesOnDataWrittenByTheApi_andFailsWithTheBrokenRuleOnACorruptedFile() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("data/tether.db");
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            server.newAccount().post("/1/upload",
+                    "{\"d\":[{\"type\":\"profile\",\"identity\":\"a\",\"profileData\":{\"Phone\":\"+919213231415\"}}]}");
+        }
+        try (TetherProcess check = TetherProcess.start(dir, "check", "--data", "data")) {
+            assertThat(check.awaitExit()).isZero();
+            assertThat(check.lines()).contains("all invariants hold");
+        }
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            statement.execute("UPDATE identity_bindings SET ended_at = started_at, end_reason = 'disassociated'"
+                    + " WHERE kind = 'Phone'");
+        }
+        try (TetherProcess check = TetherProcess.start(dir, "check", "--data", "data")) {
+            assertThat(check.awaitExit()).isEqualTo(1);
+            String out = String.join("\n", check.lines());
+            assertThat(out).contains("BROKEN  a profile's Identity, Email or Phone property is the value of its active"
+                    + " binding (1)").contains("property_matches_binding").contains("has Phone +919213231415")
+                    .contains("1 violations");
+        }
     }
 }

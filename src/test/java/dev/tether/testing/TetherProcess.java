@@ -1,5 +1,6 @@
-package dev.tether.cli;
+package dev.tether.testing;
 
+import dev.tether.cli.TetherCli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The tether command run as a real process, on the test class path. */
-final class TetherProcess implements AutoCloseable {
+public final class TetherProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("tether ready on http://localhost:(\\d+)");
 
     private final Process process;
@@ -37,9 +38,20 @@ final class TetherProcess implements AutoCloseable {
         reader.start();
     }
 
-    static TetherProcess start(Path workDir, String... args) {
+    public static TetherProcess start(Path workDir, String... args) {
+        return start(List.of(), workDir, args);
+    }
+
+    /** With the log at the level a deployment has (the tests' own logging configuration keeps only warnings). */
+    public static TetherProcess startLogging(Path workDir, String... args) {
+        return start(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), workDir, args);
+    }
+
+    private static TetherProcess start(List<String> jvmOptions, Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), TetherCli.class.getName()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TetherCli.class.getName()));
         command.addAll(List.of(args));
         try {
             return new TetherProcess(new ProcessBuilder(command).directory(workDir.toFile())
@@ -50,7 +62,7 @@ final class TetherProcess implements AutoCloseable {
     }
 
     /** Waits for the ready line and returns the port it names. */
-    int awaitReady() throws InterruptedException {
+    public int awaitReady() throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             for (String line : lines) {
                 Matcher m = READY.matcher(line);
@@ -66,17 +78,17 @@ final class TetherProcess implements AutoCloseable {
         throw new IllegalStateException("server did not get ready:\n" + String.join("\n", lines));
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Sends SIGTERM without waiting (through the handle: Process.destroy would close our pipes). */
-    void signalTerm() {
+    public void signalTerm() {
         process.toHandle().destroy();
     }
 
     /** Sends SIGTERM and waits for the exit code (through the handle: Process.destroy would close our pipes). */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -88,13 +100,21 @@ final class TetherProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("did not exit");
         }
         Thread.sleep(100);
         return process.exitValue();
+    }
+
+    /** SIGKILL: the process ends at once, mid-request if need be, as in a crash. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("did not die on SIGKILL");
+        }
     }
 
     @Override

@@ -27,7 +27,11 @@ final class Requests {
         if (contentType != null && !contentType.isBlank() && !isJson(contentType)) {
             throw new ApiError(415, "Content-Type must be application/json, not " + contentType);
         }
-        byte[] body = ctx.bodyAsBytes();
+        return parseJson(ctx.bodyAsBytes());
+    }
+
+    /** A request body as JSON: strict UTF-8, one JSON value, no repeated keys; anything else is a 400. */
+    static JsonNode parseJson(byte[] body) {
         if (body.length == 0) {
             throw ApiError.badRequest("Request body is empty: expected JSON");
         }
@@ -55,8 +59,11 @@ final class Requests {
      * unencoded, so a '+' is a plus, never a space. The first value of a repeated name wins.
      */
     static Map<String, String> query(Context ctx) {
+        return parseQuery(ctx.queryString());
+    }
+
+    static Map<String, String> parseQuery(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
-        String raw = ctx.queryString();
         if (raw == null || raw.isEmpty()) {
             return params;
         }

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** One record of an upload, validated: a profile update or an event, and the user it names. */
-sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.EventUpload {
+public sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.EventUpload {
 
     UserRef user();
 
     record ProfileUpload(UserRef user, List<PropertyChange> changes) implements UploadRecord {
         /** The identity values this record sets through profileData (Identity, Email, Phone), normalised. */
-        List<IdentityKey> identityValues() {
+        public List<IdentityKey> identityValues() {
             return changes.stream()
                     .filter(c -> c.operation() == PropertyChange.Operation.SET)
                     .flatMap(c -> IdentityKind.ofProfileKey(c.key())

@@ -1,0 +1,106 @@
+package dev.tether.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.account.Account;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.batch.BatchRequest;
+import dev.tether.batch.CleanInput;
+import dev.tether.batch.InvalidRequestException;
+import dev.tether.batch.RecordRejected;
+import dev.tether.config.Limits;
+import dev.tether.delete.DeleteService;
+import dev.tether.identity.Identities;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.upload.UploadRecord;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Coverage-guided fuzzing of everything a request goes through before it reaches storage: the body's bytes to
+ * JSON, the batch envelope, each upload record, a delete request, the query string, and the normalisation of
+ * identities. The only failures allowed are the documented ones (a 400, a record code); whatever is accepted is
+ * clean text, and normalising a normalised value changes nothing.
+ */
+class RequestFuzzTest {
+    private static final Account ACCOUNT = new Account("ABC-DEF-1234", "fuzz", "local", true, true,
+            ConflictPolicy.REJECT, 0);
+    private static final Limits LIMITS = Limits.defaults();
+    private static final DeleteService DELETES = new DeleteService(null, null, LIMITS.valuesPerBulkRequest());
+
+    @FuzzTest(maxDuration = "30s")
+    void requestParsing(FuzzedDataProvider data) {
+        switch (data.consumeInt(0, 2)) {
+            case 0:
+                body(data.consumeRemainingAsBytes());
+                break;
+            case 1:
+                query(data.consumeRemainingAsString());
+                break;
+            default:
+                normalisation(data.consumeInt(0, IdentityKind.values().length - 1), data.consumeRemainingAsString());
+        }
+    }
+
+    private static void body(byte[] bytes) {
+        JsonNode json;
+        try {
+            json = Requests.parseJson(bytes);
+        } catch (ApiError e) {
+            assertThat(e.status()).isEqualTo(400);
+            return;
+        }
+        try {
+            DELETES.parse(ACCOUNT, json);
+        } catch (InvalidRequestException expected) {
+            // a documented 400
+        }
+        List<JsonNode> records;
+        try {
+            records = BatchRequest.records(json, LIMITS.recordsPerRequest());
+        } catch (InvalidRequestException expected) {
+            return;
+        }
+        for (JsonNode record : records) {
+            try {
+                UploadRecord parsed = UploadRecord.parse(record, ACCOUNT, LIMITS, 1_700_000_000L);
+                CleanInput.requireClean(record);
+                parsed.user().lookupKeys().forEach(RequestFuzzTest::assertNormal);
+                if (parsed instanceof UploadRecord.ProfileUpload profile) {
+                    profile.identityValues().forEach(RequestFuzzTest::assertNormal);
+                }
+            } catch (RecordRejected rejected) {
+                assertThat(rejected.code()).isBetween(509, 551);
+            }
+        }
+    }
+
+    private static void query(String raw) {
+        try {
+            Requests.parseQuery(raw).forEach((name, value) -> {
+                assertThat(name).isNotNull();
+                assertThat(value).isNotNull();
+            });
+        } catch (ApiError e) {
+            assertThat(e.status()).isEqualTo(400);
+        }
+    }
+
+    private static void normalisation(int kindIndex, String raw) {
+        IdentityKind kind = IdentityKind.values()[kindIndex];
+        Identities.normalize(kind, raw).ifPresent(RequestFuzzTest::assertNormal);
+    }
+
+    /** A normalised identity is clean text, and normalising it again gives itself. */
+    private static void assertNormal(IdentityKey key) {
+        assertThat(CleanInput.isClean(key.value())).isTrue();
+        assertThat(Identities.normalize(key.kind(), key.value())).isEqualTo(Optional.of(key));
+        if (key.kind() == IdentityKind.PHONE) {
+            assertThat(key.value()).matches("\\+[1-9][0-9]{6,16}");
+        }
+    }
+}

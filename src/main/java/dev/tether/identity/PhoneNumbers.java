@@ -31,9 +31,23 @@ public final class PhoneNumbers {
             if (!UTIL.isPossibleNumber(number)) {
                 return Optional.empty();
             }
-            return Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+            String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            if (number.isItalianLeadingZero() && !isFixpoint(e164)) {
+                return Optional.empty();
+            }
+            return Optional.of(e164);
         } catch (NumberParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether a normalised number normalises to itself. For a few countries with a national prefix of 0 (Egypt's
+     * +20 is one), libphonenumber strips a 0 after the country code, so "+2000…" becomes "+200…" and then "+20…":
+     * such a number could never be found again by its own stored form, so it is not a valid number here. Found by
+     * RequestFuzzTest; only numbers with a leading zero pay for the second parse.
+     */
+    private static boolean isFixpoint(String e164) throws NumberParseException {
+        return UTIL.format(UTIL.parse(e164, "ZZ"), PhoneNumberUtil.PhoneNumberFormat.E164).equals(e164);
     }
 }

@@ -11,6 +11,12 @@ interface Dialect {
 
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
+    /**
+     * A statement that opens every write transaction, or null; {@code alone} for a write that lost to concurrent
+     * ones several times and must now run without competition.
+     */
+    String beginWrite(boolean alone);
+
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();
 

@@ -4,13 +4,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A store on a JDBC database: transactions, retries on conflicts, and error translation. */
 public final class JdbcStore implements Store {
-    private static final int MAX_ATTEMPTS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+    private static final int MAX_ATTEMPTS = 12;
+    /** From this attempt on a write runs alone (see {@link Dialect#beginWrite}). */
+    private static final int ALONE_FROM_ATTEMPT = 4;
 
     private final Dialect dialect;
     private final HikariDataSource writer;
@@ -74,7 +80,7 @@ public final class JdbcStore implements Store {
     private <R> R attempts(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return inTransaction(source, writable, work);
+                return inTransaction(source, writable, attempt >= ALONE_FROM_ATTEMPT, work);
             } catch (SQLException e) {
                 boolean broken = dialect.isBrokenConnection(e) && !(e instanceof CommitFailedException)
                         && !(e instanceof SQLTransientConnectionException);
@@ -84,6 +90,8 @@ public final class JdbcStore implements Store {
                 if (!(dialect.isConflict(e) || broken) || attempt == MAX_ATTEMPTS) {
                     throw translate(e);
                 }
+                LOG.info("transaction runs again after {} (SQLState {}, attempt {})",
+                        broken ? "a broken connection" : "a conflict", e.getSQLState(), attempt + 1);
                 backOff(attempt);
             }
         }
@@ -93,13 +101,19 @@ public final class JdbcStore implements Store {
      * Runs the work on one connection: a transaction for writes, and for reads where the backend gives a
      * transaction's statements one snapshot; otherwise (reads on PostgreSQL) in autocommit.
      */
-    private <R> R inTransaction(HikariDataSource source, boolean writable, Work<JdbcTx, R> work)
+    private <R> R inTransaction(HikariDataSource source, boolean writable, boolean alone, Work<JdbcTx, R> work)
             throws SQLException {
         boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
         try {
             connection.setAutoCommit(!transactional);
+            String begin = writable ? dialect.beginWrite(alone) : null;
+            if (begin != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(begin);
+                }
+            }
             R result = work.apply(new JdbcTx(connection, dialect, writable, statements));
             if (transactional) {
                 commit(connection);
@@ -150,7 +164,7 @@ public final class JdbcStore implements Store {
 
     private static void backOff(int attempt) {
         try {
-            Thread.sleep((long) (Math.random() * 5 * attempt));
+            Thread.sleep((long) (Math.random() * Math.min(200, 5L << attempt)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageUnavailableException("interrupted while retrying a transaction", e);
@@ -159,7 +173,8 @@ public final class JdbcStore implements Store {
 
     private RuntimeException translate(SQLException e) {
         if (dialect.isUnavailable(e)) {
-            boolean unreachable = e instanceof SQLTransientConnectionException || dialect.isBrokenConnection(e);
+            boolean unreachable = dialect.isBrokenConnection(e) || (e instanceof SQLTransientConnectionException
+                    && e.getCause() instanceof SQLException cause && dialect.isBrokenConnection(cause));
             return new StorageUnavailableException("database unavailable: " + e.getMessage(), e, unreachable);
         }
         return new StorageException("database error: " + e.getMessage(), e);

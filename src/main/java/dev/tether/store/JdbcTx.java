@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,8 +166,10 @@ final class JdbcTx implements WriteTx {
 
     @Override
     public Map<IdentityKey, ActiveBinding> activeBindings(String accountId, Collection<IdentityKey> keys) {
+        // kinds in one fixed order, values sorted: every writer takes these row locks in the same order
         Map<IdentityKind, List<String>> valuesByKind = keys.stream().distinct().collect(Collectors.groupingBy(
-                IdentityKey::kind, Collectors.mapping(IdentityKey::value, Collectors.toList())));
+                IdentityKey::kind, () -> new EnumMap<>(IdentityKind.class),
+                Collectors.mapping(IdentityKey::value, Collectors.toList())));
         Map<IdentityKey, ActiveBinding> found = new HashMap<>();
         valuesByKind.forEach((kind, values) -> query("SELECT " + BINDING_COLUMNS + " FROM identity_bindings"
                         + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"

@@ -10,6 +10,9 @@ final class PostgresDialect implements Dialect {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK = "40P01";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** The advisory lock every Tether write holds: shared normally, exclusive for a write that kept losing. */
+    private static final long WRITERS_LOCK = 0x7e7e_7e7eL;
 
     @Override
     public String inList(String column) {
@@ -19,6 +22,20 @@ final class PostgresDialect implements Dialect {
     @Override
     public void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
         statement.setArray(index, statement.getConnection().createArrayOf("text", values.toArray()));
+    }
+
+    /**
+     * Writers racing over the same rows can deadlock or queue behind each other; PostgreSQL looks for deadlocks
+     * only after deadlock_timeout (1 s by default, settable by a superuser only) while the waiting transactions
+     * hold their connections. So a write waits at most 200 ms for a row lock, then runs again after a random
+     * pause. A write that lost that way several times runs alone: it takes the writers' advisory lock exclusively
+     * (every other write holds it shared) and waits for its row locks as long as they take, so it cannot starve.
+     */
+    @Override
+    public String beginWrite(boolean alone) {
+        return alone
+                ? "SELECT set_config('lock_timeout', '0', true), pg_advisory_xact_lock(" + WRITERS_LOCK + ")"
+                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")";
     }
 
     @Override
@@ -55,7 +72,8 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean isConflict(SQLException e) {
         String state = e.getSQLState();
-        return UNIQUE_VIOLATION.equals(state) || SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state);
+        return UNIQUE_VIOLATION.equals(state) || SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)
+                || LOCK_NOT_AVAILABLE.equals(state);
     }
 
     /** Connection exceptions (class 08) and the server ending the session (57P01 to 57P03). */

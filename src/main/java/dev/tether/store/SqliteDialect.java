@@ -27,6 +27,12 @@ final class SqliteDialect implements Dialect {
         }
     }
 
+    /** One writer at a time: there is no lock to wait for inside a transaction. */
+    @Override
+    public String beginWrite(boolean alone) {
+        return null;
+    }
+
     @Override
     public String lockRows() {
         return "";

@@ -61,7 +61,8 @@ class ServerRaceTest {
         try {
             List<String> bases = new ArrayList<>();
             for (int i = 0; i < SERVERS; i++) {
-                servers.add(TetherProcess.start(dir, "serve", "--port", "0", "--db", url, "--pool-size", "8",
+                servers.add(TetherProcess.start(List.of("-Dorg.slf4j.simpleLogger.log.dev.tether.store=info"), dir,
+                        "serve", "--port", "0", "--db", url, "--pool-size", "8",
                         "--concurrent-batch-limit", "64", "--concurrent-bulk-limit", "64"));
             }
             for (TetherProcess server : servers) {
@@ -99,7 +100,15 @@ class ServerRaceTest {
             }
             Map<String, Long> summary = new TreeMap<>();
             outcomes.forEach((k, v) -> summary.put(k, v.get()));
-            System.out.println("server race on " + backend + ", " + seconds + " s: " + summary);
+            long retried = servers.stream().flatMap(s -> s.lines().stream())
+                    .filter(line -> line.contains("transaction runs again")).count();
+            System.out.println("server race on " + backend + ", " + seconds + " s: " + summary + "; transactions run"
+                    + " again inside the servers: " + retried);
+            if (summary.keySet().stream().anyMatch(key -> key.startsWith("5xx"))) {
+                servers.stream().flatMap(s -> s.lines().stream())
+                        .filter(line -> !line.contains("transaction runs again")).limit(300)
+                        .forEach(System.out::println);
+            }
             assertThat(summary.keySet()).allSatisfy(key -> assertThat(key).doesNotContain(" 5").doesNotStartWith("5xx"));
             assertThat(summary.keySet()).allSatisfy(key -> assertThat(key).endsWith(" 200"));
             assertThat(summary.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(CLIENTS);

@@ -47,7 +47,7 @@ public final class TetherProcess implements AutoCloseable {
         return start(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), workDir, args);
     }
 
-    private static TetherProcess start(List<String> jvmOptions, Path workDir, String... args) {
+    public static TetherProcess start(List<String> jvmOptions, Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    /** E.164 allows at most 15 digits; libphonenumber calls some longer German numbers possible. */
+    private static final int MAX_E164_LENGTH = 16;
     private static final Pattern SHAPE = Pattern.compile("\\+[0-9 ().\\-]{2,40}");
 
     private PhoneNumbers() {
@@ -32,7 +34,7 @@ public final class PhoneNumbers {
                 return Optional.empty();
             }
             String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-            if (number.isItalianLeadingZero() && !isFixpoint(e164)) {
+            if (e164.length() > MAX_E164_LENGTH || number.isItalianLeadingZero() && !isFixpoint(e164)) {
                 return Optional.empty();
             }
             return Optional.of(e164);

@@ -17,6 +17,14 @@ interface Dialect {
      */
     String beginWrite(boolean alone);
 
+    /**
+     * A statement run before a write that must run alone begins, outside its transaction, so that its snapshot
+     * starts after the writers it waited for; null where writers never compete. {@link #aloneDone} undoes it.
+     */
+    String runAlone();
+
+    String aloneDone();
+
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();
 

@@ -106,13 +106,16 @@ public final class JdbcStore implements Store {
         boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
+        String runAlone = writable && alone ? dialect.runAlone() : null;
         try {
+            if (runAlone != null) {
+                connection.setAutoCommit(true);
+                execute(connection, runAlone);
+            }
             connection.setAutoCommit(!transactional);
             String begin = writable ? dialect.beginWrite(alone) : null;
             if (begin != null) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(begin);
-                }
+                execute(connection, begin);
             }
             R result = work.apply(new JdbcTx(connection, dialect, writable, statements));
             if (transactional) {
@@ -130,7 +133,27 @@ public final class JdbcStore implements Store {
             reusable = !(e instanceof CommitFailedException) && (!transactional || rolledBack(connection));
             throw e;
         } finally {
+            if (runAlone != null && reusable) {
+                reusable = ranAlone(connection);
+            }
             release(source, connection, reusable);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Gives up the lock of a write that ran alone; a connection that cannot is dropped, which also frees it. */
+    private boolean ranAlone(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+            execute(connection, dialect.aloneDone());
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 

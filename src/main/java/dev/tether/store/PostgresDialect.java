@@ -27,15 +27,27 @@ final class PostgresDialect implements Dialect {
     /**
      * Writers racing over the same rows can deadlock or queue behind each other; PostgreSQL looks for deadlocks
      * only after deadlock_timeout (1 s by default, settable by a superuser only) while the waiting transactions
-     * hold their connections. So a write waits at most 200 ms for a row lock, then runs again after a random
-     * pause. A write that lost that way several times runs alone: it takes the writers' advisory lock exclusively
-     * (every other write holds it shared) and waits for its row locks as long as they take, so it cannot starve.
+     * hold their connections. So a write waits at most 200 ms for a lock, then runs again after a random pause.
+     * Every write holds the writers' advisory lock shared; a write that lost several times runs alone: it takes
+     * that lock exclusively before its transaction begins (see {@link #runAlone}) and then waits for row locks as
+     * long as they take, so it cannot starve.
      */
     @Override
     public String beginWrite(boolean alone) {
         return alone
-                ? "SELECT set_config('lock_timeout', '0', true), pg_advisory_xact_lock(" + WRITERS_LOCK + ")"
+                ? "SELECT set_config('lock_timeout', '0', true)"
                 : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")";
+    }
+
+    /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */
+    @Override
+    public String runAlone() {
+        return "SELECT pg_advisory_lock(" + WRITERS_LOCK + ")";
+    }
+
+    @Override
+    public String aloneDone() {
+        return "SELECT pg_advisory_unlock(" + WRITERS_LOCK + ")";
     }
 
     @Override
@@ -63,7 +75,7 @@ final class PostgresDialect implements Dialect {
         return "GREATEST(" + a + ", " + b + ")";
     }
 
-    /** Under READ COMMITTED each statement takes its own snapshot: a read transaction would only add a COMMIT. */
+    /** Reads run in autocommit: each statement sees the latest commits; a read transaction would only add a COMMIT. */
     @Override
     public boolean readsShareASnapshot() {
         return false;

@@ -34,6 +34,16 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String runAlone() {
+        return null;
+    }
+
+    @Override
+    public String aloneDone() {
+        return null;
+    }
+
+    @Override
     public String lockRows() {
         return "";
     }

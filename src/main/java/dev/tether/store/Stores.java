@@ -104,6 +104,11 @@ public final class Stores {
         // others answer 503 at once (OutageGate) rather than each waiting as long
         pool.setConnectionTimeout(3_000);
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // Write transactions see one snapshot, and a row another writer changed since is a serialization
+        // failure (retried), never a silently different row: under READ COMMITTED a locking read that waited
+        // for a transfer saw the old binding end and not the new one start, and answered 543 for a bound number.
+        // Reads run in autocommit, one statement each, where the level makes no difference.
+        pool.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
         pool.addDataSourceProperty("connectTimeout", "5");
         HikariDataSource source = new HikariDataSource(pool);
         return new JdbcStore(new PostgresDialect(), source, source);

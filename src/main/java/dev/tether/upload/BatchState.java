@@ -129,6 +129,7 @@ final class BatchState {
         bindings.add(binding);
         active.put(key, Optional.of(binding));
         profile.identities.put(key.kind(), binding);
+        profile.touch();
     }
 
     /** Ends the active binding of this key, if any. */
@@ -144,8 +145,9 @@ final class BatchState {
         });
     }
 
-    void addEvent(String guid, String name, long ts, ObjectNode data) {
-        events.add(new NewEvent(Guids.newGuid(), guid, name, ts, data.toString()));
+    void addEvent(ProfileState profile, String name, long ts, ObjectNode data) {
+        profile.touch();
+        events.add(new NewEvent(Guids.newGuid(), profile.guid, name, ts, data.toString()));
     }
 
     /** Records that a profile was merged into another: its events move when the batch is written. */

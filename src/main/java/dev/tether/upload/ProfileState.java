@@ -44,6 +44,15 @@ final class ProfileState {
         }
     }
 
+    /**
+     * Marks a profile that gained a binding or an event as written, so that its row is updated with the batch.
+     * A concurrent delete of it then conflicts with the batch (and one of them runs again) instead of missing
+     * the new rows and leaving them without their profile.
+     */
+    void touch() {
+        changed = true;
+    }
+
     boolean changed() {
         return changed;
     }

@@ -83,7 +83,7 @@ public final class UploadService {
         Target target = resolve(record.user(), state);
         if (record instanceof UploadRecord.EventUpload event) {
             ProfileState profile = target.materialize(state);
-            state.addEvent(profile.guid, event.name(), event.ts(), event.data());
+            state.addEvent(profile, event.name(), event.ts(), event.data());
             return;
         }
         UploadRecord.ProfileUpload upload = (UploadRecord.ProfileUpload) record;

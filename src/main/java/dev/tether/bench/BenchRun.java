@@ -3,6 +3,10 @@ package dev.tether.bench;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +35,7 @@ public final class BenchRun {
             backend = store.backendName();
             Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
             results.add(benchmark.load());
+            settle(url);
             try (BenchServer server = BenchServer.start(url, plan.serverHeap(), out.resolve("server.log"))) {
                 benchmark.warmUp(server, plan.perRun());
                 for (int clients : plan.clients()) {
@@ -42,6 +47,26 @@ public final class BenchRun {
                 plan.serverHeap(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         BenchReport.write(out, title, results);
         return BenchReport.markdown(title, results);
+    }
+
+    /**
+     * Lets the database settle after the load, as a deployment's would have, so that the first rows do not
+     * measure the load's aftermath: PostgreSQL's autovacuum and its checkpoint of the load's WAL ran during them
+     * and took a third of the throughput. PostgreSQL: VACUUM ANALYZE, then CHECKPOINT (needs a superuser;
+     * skipped otherwise). SQLite: the WAL is checkpointed into the file.
+     */
+    private static void settle(String url) {
+        List<String> steps = url.startsWith("jdbc:postgresql:") ? List.of("VACUUM ANALYZE", "CHECKPOINT")
+                : List.of("PRAGMA wal_checkpoint(TRUNCATE)");
+        for (String step : steps) {
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement()) {
+                System.err.println("settling after the load: " + step);
+                statement.execute(step);
+            } catch (SQLException e) {
+                System.err.println("settling after the load: " + step + " skipped: " + e.getMessage());
+            }
+        }
     }
 
     private static String freshSqlite(Path out) throws IOException {

@@ -32,11 +32,20 @@ class RequestFuzzTest {
     private static final Limits LIMITS = Limits.defaults();
     private static final DeleteService DELETES = new DeleteService(null, null, LIMITS.valuesPerBulkRequest());
 
+    private static final String[] KEYS = {"type", "identity", "objectId", "FBID", "GPID", "ts", "profileData",
+        "evtName", "evtData", "Phone", "Email", "Identity", "Name", "Gender", "Age", "DOB", "MSG-sms", "Score",
+        "Tags", "$incr", "$decr", "$add", "$remove", "$set", "$delete", "d", "guid", "value"};
+    private static final String[] WORDS = {"profile", "event", "phone", "+919213231415", "+1 (555) 000-1234",
+        "a@b.co", "M", "Y", "$D_1700000000", "Charged", "App Launched", "", "0"};
+
     @FuzzTest(maxDuration = "30s")
     void requestParsing(FuzzedDataProvider data) {
-        switch (data.consumeInt(0, 2)) {
+        switch (data.consumeInt(0, 3)) {
             case 0:
                 body(data.consumeRemainingAsBytes());
+                break;
+            case 3:
+                body(("{\"d\":[" + record(data, 0) + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 break;
             case 1:
                 query(data.consumeRemainingAsString());
@@ -44,6 +53,48 @@ class RequestFuzzTest {
             default:
                 normalisation(data.consumeInt(0, IdentityKind.values().length - 1), data.consumeRemainingAsString());
         }
+    }
+
+    /** A JSON value built from the fuzzer's choices, so that records reach the record parser in number. */
+    private static String record(FuzzedDataProvider data, int depth) {
+        int kind = data.consumeInt(0, depth > 3 ? 5 : 7);
+        switch (kind) {
+            case 0:
+                return Long.toString(data.consumeLong());
+            case 1:
+                return data.consumeBoolean() ? "true" : "null";
+            case 2:
+                return quoted(data.consumeBoolean() ? WORDS[data.consumeInt(0, WORDS.length - 1)]
+                        : data.consumeString(40));
+            case 3:
+                return Double.toString(data.consumeRegularDouble());
+            case 4:
+                return "99999999999999999999999";
+            case 5:
+                return quoted(KEYS[data.consumeInt(0, KEYS.length - 1)]);
+            case 6: {
+                StringBuilder array = new StringBuilder("[");
+                int items = data.consumeInt(0, 3);
+                for (int i = 0; i < items; i++) {
+                    array.append(i == 0 ? "" : ",").append(record(data, depth + 1));
+                }
+                return array.append("]").toString();
+            }
+            default: {
+                StringBuilder object = new StringBuilder("{");
+                int fields = data.consumeInt(0, 6);
+                for (int i = 0; i < fields; i++) {
+                    String key = data.consumeBoolean() ? KEYS[data.consumeInt(0, KEYS.length - 1)]
+                            : data.consumeString(10);
+                    object.append(i == 0 ? "" : ",").append(quoted(key)).append(':').append(record(data, depth + 1));
+                }
+                return object.append("}").toString();
+            }
+        }
+    }
+
+    private static String quoted(String text) {
+        return Json.MAPPER.getNodeFactory().textNode(text).toString();
     }
 
     private static void body(byte[] bytes) {

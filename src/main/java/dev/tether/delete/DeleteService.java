@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.identity.Guids;
+import dev.tether.identity.Holders;
 import dev.tether.identity.IdentityKey;
 import dev.tether.profile.Merges;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
-import dev.tether.store.StoredProfile;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -106,14 +106,12 @@ public final class DeleteService {
                 request.identities().stream().flatMap(List::stream).toList());
         List<String> guids = new ArrayList<>(request.guids());
         for (List<IdentityKey> keys : request.identities()) {
-            keys.stream().filter(bound::containsKey).findFirst().ifPresent(key -> guids.add(bound.get(key).guid()));
+            Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid))
+                    .ifPresent(guids::add);
         }
-        Map<String, StoredProfile> found = tx.findProfiles(account.id(), guids);
         Set<String> live = new LinkedHashSet<>();
         for (String guid : guids) {
-            Merges.follow(Optional.ofNullable(found.get(guid)), StoredProfile::mergedInto,
-                            g -> Optional.ofNullable(tx.findProfiles(account.id(), List.of(g)).get(g)))
-                    .ifPresent(profile -> live.add(profile.guid()));
+            Merges.live(tx, account.id(), guid).ifPresent(profile -> live.add(profile.guid()));
         }
         return live;
     }

@@ -1,5 +1,8 @@
 package dev.tether.profile;
 
+import dev.tether.store.ReadTx;
+import dev.tether.store.StoredProfile;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -15,5 +18,12 @@ public final class Merges {
             current = find.apply(mergedInto.apply(current.get()).get());
         }
         return current;
+    }
+
+    /** The live profile a GUID answers with: itself, or the one it was merged into, read from the store. */
+    public static Optional<StoredProfile> live(ReadTx tx, String accountId, String guid) {
+        Function<String, Optional<StoredProfile>> find =
+                g -> Optional.ofNullable(tx.findProfiles(accountId, List.of(g)).get(g));
+        return follow(find.apply(guid), StoredProfile::mergedInto, find);
     }
 }

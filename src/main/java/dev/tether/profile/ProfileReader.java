@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.identity.Guids;
+import dev.tether.identity.Holders;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /** {@code GET /1/profile.json}: finds one profile by identity, email, phone or GUID and renders its record. */
 public final class ProfileReader {
@@ -49,7 +49,7 @@ public final class ProfileReader {
 
     public Optional<ObjectNode> find(Account account, Lookup lookup, String value) {
         return store.read(tx -> guidOf(account, lookup, value, tx)
-                .flatMap(guid -> followMerges(account, guid, tx))
+                .flatMap(guid -> Merges.live(tx, account.id(), guid))
                 .map(profile -> record(account, profile, tx)));
     }
 
@@ -68,13 +68,7 @@ public final class ProfileReader {
                 keys = account.lookupKeys(value);
         }
         Map<IdentityKey, ActiveBinding> bound = tx.activeBindings(account.id(), keys);
-        return keys.stream().filter(bound::containsKey).findFirst().map(key -> bound.get(key).guid());
-    }
-
-    private static Optional<StoredProfile> followMerges(Account account, String guid, ReadTx tx) {
-        Function<String, Optional<StoredProfile>> find =
-                g -> Optional.ofNullable(tx.findProfiles(account.id(), List.of(g)).get(g));
-        return Merges.follow(find.apply(guid), StoredProfile::mergedInto, find);
+        return Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid));
     }
 
     private static ObjectNode record(Account account, StoredProfile profile, ReadTx tx) {

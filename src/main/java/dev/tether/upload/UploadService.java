@@ -11,6 +11,7 @@ import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.Guids;
+import dev.tether.identity.Holders;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.profile.Merges;
@@ -176,13 +177,9 @@ public final class UploadService {
                     .map(Target::existing)
                     .orElseGet(() -> Target.created(user.guid().get(), Optional.empty()));
         }
-        for (IdentityKey key : user.lookupKeys()) {
-            Optional<ProfileState> holder = state.holder(key).flatMap(state::profile);
-            if (holder.isPresent()) {
-                return Target.existing(holder.get());
-            }
-        }
-        return Target.created(Guids.newGuid(), Optional.of(newIdentity(user.lookupKeys())));
+        return Holders.first(user.lookupKeys(), key -> state.holder(key).filter(g -> state.profile(g).isPresent()))
+                .map(guid -> Target.existing(state.profile(guid).orElseThrow()))
+                .orElseGet(() -> Target.created(Guids.newGuid(), Optional.of(newIdentity(user.lookupKeys()))));
     }
 
     /** A new profile's identity: as Phone if it is a phone number, else as Email if an email, else as given. */

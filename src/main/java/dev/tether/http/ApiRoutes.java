@@ -54,7 +54,7 @@ final class ApiRoutes {
 
     private void batch(Context ctx, BatchOperation operation) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(ctx, account.id(), ConcurrencyLimits.Group.BATCH)) {
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Group.BATCH)) {
             List<JsonNode> records = parseBatch(ctx);
             ctx.attribute(RECORDS_ATTRIBUTE, records.size());
             Json.send(ctx, 200, Json.envelope(operation.apply(account, records, Requests.dryRun(ctx))));
@@ -63,7 +63,7 @@ final class ApiRoutes {
 
     void deleteProfiles(Context ctx) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(ctx, account.id(), ConcurrencyLimits.Group.BULK)) {
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Group.BULK)) {
             DeleteService.Request request = deletions.parse(account, Requests.jsonBody(ctx));
             int deleted = deletions.delete(account, request, Requests.dryRun(ctx));
             ctx.attribute(RECORDS_ATTRIBUTE, deleted);

@@ -46,8 +46,12 @@ public final class TetherServer implements AutoCloseable {
             config.routes.post("/1/disassociate", api::disassociate);
             config.routes.get("/1/profile.json", api::profile);
             config.routes.post("/1/delete/profiles.json", api::deleteProfiles);
-            config.routes.exception(ApiError.class, (e, ctx) -> Json.send(ctx, e.status(), Json.error(e.status(),
-                    e.getMessage())));
+            config.routes.exception(ApiError.class, (e, ctx) -> {
+                if (e.status() == 429) {
+                    ctx.header("Retry-After", "1");
+                }
+                Json.send(ctx, e.status(), Json.error(e.status(), e.getMessage()));
+            });
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
                     Json.error(400, e.getMessage())));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);

@@ -42,25 +42,15 @@ abstract class LimitsContract {
                 List<CompletableFuture<ApiResponse>> busyAnswers = new ArrayList<>();
                 List<CompletableFuture<ApiResponse>> bulkAnswers = new ArrayList<>();
                 for (int i = 0; i < 16; i++) {
-                    String body = uploadOf("busy-" + i + "-", 1000);
-                    busyAnswers.add(CompletableFuture.supplyAsync(() -> {
-                        await(start);
-                        return busy.post("/1/upload", body);
-                    }, pool));
+                    busyAnswers.add(onStart(start, pool, busy, "/1/upload", uploadOf("busy-" + i + "-", 1000)));
                 }
                 for (int i = 0; i < 4; i++) {
-                    bulkAnswers.add(CompletableFuture.supplyAsync(() -> {
-                        await(start);
-                        return busy.post("/1/delete/profiles.json", "{\"identity\":\"busy-0-1\"}");
-                    }, pool));
+                    bulkAnswers.add(onStart(start, pool, busy, "/1/delete/profiles.json",
+                            "{\"identity\":\"busy-0-1\"}"));
                 }
                 List<CompletableFuture<ApiResponse>> quietAnswers = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    String body = uploadOf("quiet-" + i + "-", 10);
-                    quietAnswers.add(CompletableFuture.supplyAsync(() -> {
-                        await(start);
-                        return quiet.post("/1/upload", body);
-                    }, pool));
+                    quietAnswers.add(onStart(start, pool, quiet, "/1/upload", uploadOf("quiet-" + i + "-", 10)));
                 }
                 start.countDown();
                 List<ApiResponse> answers = new ArrayList<>();
@@ -93,6 +83,15 @@ abstract class LimitsContract {
             // slots are given back: once the burst is over, the account is admitted again
             assertThat(busy.post("/1/upload", uploadOf("after-", 1)).status()).isEqualTo(200);
         }
+    }
+
+    /** A POST sent by the pool once {@code start} opens, so that all of them are in flight together. */
+    private static CompletableFuture<ApiResponse> onStart(CountDownLatch start, ExecutorService pool,
+                                                          TestServer.Client client, String path, String body) {
+        return CompletableFuture.supplyAsync(() -> {
+            await(start);
+            return client.post(path, body);
+        }, pool);
     }
 
     private static void await(CountDownLatch latch) {

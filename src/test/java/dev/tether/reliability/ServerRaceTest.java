@@ -109,7 +109,7 @@ class ServerRaceTest {
                         .filter(line -> !line.contains("transaction runs again")).limit(300)
                         .forEach(System.out::println);
             }
-            assertThat(summary.keySet()).allSatisfy(key -> assertThat(key).doesNotContain(" 5").doesNotStartWith("5xx"));
+            // every answer 200: no 5xx, and no 4xx either (the limits are raised for 32 clients)
             assertThat(summary.keySet()).allSatisfy(key -> assertThat(key).endsWith(" 200"));
             assertThat(summary.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(CLIENTS);
         } finally {

@@ -1,6 +1,5 @@
 package dev.tether.identity;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The kinds of identity a profile can hold. The stored name is the one CleverTap uses in profileData. */
@@ -10,6 +9,9 @@ public enum IdentityKind {
     PHONE("Phone"),
     FBID("FBID"),
     GPID("GPID");
+
+    /** Read for every stored binding: one array, not a copy per call. */
+    private static final IdentityKind[] KINDS = values();
 
     private final String storedName;
 
@@ -22,10 +24,12 @@ public enum IdentityKind {
     }
 
     public static IdentityKind fromStoredName(String name) {
-        return Arrays.stream(values())
-                .filter(k -> k.storedName.equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown identity kind " + name));
+        for (IdentityKind kind : KINDS) {
+            if (kind.storedName.equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown identity kind " + name);
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
-import dev.tether.store.EndedBinding;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import java.time.Clock;
@@ -25,7 +24,7 @@ import java.util.stream.Collectors;
 /**
  * {@code POST /1/disassociate}: cuts a phone number from the profile that holds it, so that the number's next
  * owner gets a profile of their own. The old profile keeps its GUID, data and other identities and loses its
- * Phone property. A batch is one lookup, one batched update of bindings and one update of profiles.
+ * Phone property. A batch is three statements: one lookup, one update of bindings and one update of profiles.
  */
 public final class DisassociateService {
     private static final String PHONE_PROPERTY = IdentityKind.PHONE.propertyKey();
@@ -50,8 +49,8 @@ public final class DisassociateService {
         return store.write(tx -> {
             Plan plan = plan(account, records, checked, tx);
             long now = clock.instant().getEpochSecond();
-            tx.endBindings(account.id(), plan.bindings.stream()
-                    .map(b -> new EndedBinding(b.bindingId(), now, BindingReason.DISASSOCIATED)).toList());
+            tx.endActiveBindings(account.id(), plan.bindings.stream().map(ActiveBinding::key).toList(), now,
+                    BindingReason.DISASSOCIATED);
             tx.removeProperty(account.id(), plan.bindings.stream().map(ActiveBinding::guid)
                     .collect(Collectors.toCollection(LinkedHashSet::new)), PHONE_PROPERTY, now);
             return plan.result;

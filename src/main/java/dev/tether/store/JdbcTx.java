@@ -164,14 +164,16 @@ final class JdbcTx implements WriteTx {
 
     // ---- identity bindings
 
+    /** Values grouped by kind, kinds in one fixed order: every writer takes row locks in the same order. */
+    private static Map<IdentityKind, List<String>> valuesByKind(Collection<IdentityKey> keys) {
+        return keys.stream().distinct().collect(Collectors.groupingBy(IdentityKey::kind,
+                () -> new EnumMap<>(IdentityKind.class), Collectors.mapping(IdentityKey::value, Collectors.toList())));
+    }
+
     @Override
     public Map<IdentityKey, ActiveBinding> activeBindings(String accountId, Collection<IdentityKey> keys) {
-        // kinds in one fixed order, values sorted: every writer takes these row locks in the same order
-        Map<IdentityKind, List<String>> valuesByKind = keys.stream().distinct().collect(Collectors.groupingBy(
-                IdentityKey::kind, () -> new EnumMap<>(IdentityKind.class),
-                Collectors.mapping(IdentityKey::value, Collectors.toList())));
         Map<IdentityKey, ActiveBinding> found = new HashMap<>();
-        valuesByKind.forEach((kind, values) -> query("SELECT " + BINDING_COLUMNS + " FROM identity_bindings"
+        valuesByKind(keys).forEach((kind, values) -> query("SELECT " + BINDING_COLUMNS + " FROM identity_bindings"
                         + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
                         + " ORDER BY value" + (writable ? dialect.lockRows() : ""),
                 s -> {
@@ -225,6 +227,20 @@ final class JdbcTx implements WriteTx {
                     s.setString(3, accountId);
                     s.setString(4, b.bindingId());
                 });
+    }
+
+    @Override
+    public void endActiveBindings(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {
+        valuesByKind(keys).forEach((kind, values) -> update("UPDATE identity_bindings SET ended_at = "
+                        + dialect.greatest("?", "started_at") + ", end_reason = ? WHERE account_id = ? AND kind = ? AND "
+                        + dialect.inList("value") + " AND ended_at IS NULL",
+                s -> {
+                    s.setLong(1, at);
+                    s.setString(2, reason.storedName());
+                    s.setString(3, accountId);
+                    s.setString(4, kind.storedName());
+                    dialect.bindList(s, 5, values);
+                }));
     }
 
     @Override

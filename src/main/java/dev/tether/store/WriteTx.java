@@ -1,6 +1,8 @@
 package dev.tether.store;
 
 import dev.tether.account.Account;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
 import java.util.Collection;
 
 /** The writes of one transaction. Each takes a whole batch and is one JDBC batch or one statement. */
@@ -19,6 +21,12 @@ public interface WriteTx extends ReadTx {
     void insertBindings(String accountId, Collection<NewBinding> bindings);
 
     void endBindings(String accountId, Collection<EndedBinding> bindings);
+
+    /**
+     * Ends the active bindings of these identities at one time for one reason, set-based: one statement per kind,
+     * found through the index of active bindings rather than by binding id (what a disassociation needs).
+     */
+    void endActiveBindings(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason);
 
     void insertEvents(String accountId, Collection<NewEvent> events);
 

@@ -10,6 +10,7 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.EndedBinding;
+import dev.tether.store.HistoryEntry;
 import dev.tether.store.NewBinding;
 import dev.tether.store.StorageException;
 import dev.tether.store.Store;
@@ -94,6 +95,33 @@ abstract class StoreContract {
         assertThat(history).extracting(h -> h.guid().orElseThrow()).containsExactly("g2", "g1");
         assertThat(history.get(1).endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(history.get(1).to()).contains(5L);
+    }
+
+    @Test
+    void endActiveBindings_endsTheNamedIdentitiesOnly_neverBeforeTheyStarted() {
+        profiles("g1", "g2", "g3");
+        IdentityKey cut = IdentityKey.phone("+15551230030");
+        IdentityKey kept = IdentityKey.phone("+15551230031");
+        IdentityKey sameValueOtherKind = new IdentityKey(IdentityKind.IDENTITY, "+15551230030");
+        IdentityKey cutEarly = IdentityKey.phone("+15551230032");
+        store.write(tx -> {
+            tx.insertBindings(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
+                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g2")));
+            return null;
+        });
+        store.write(tx -> {
+            tx.endActiveBindings(account, List.of(cut, IdentityKey.phone("+15551230039")), 5L,
+                    BindingReason.DISASSOCIATED);
+            tx.endActiveBindings(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED);
+            return null;
+        });
+        Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.activeBindings(account,
+                List.of(cut, kept, sameValueOtherKind, cutEarly)));
+        assertThat(active).containsOnlyKeys(kept, sameValueOtherKind);
+        HistoryEntry ended = store.read(tx -> tx.history(account, cut)).get(0);
+        assertThat(ended.endReason()).contains(BindingReason.DISASSOCIATED);
+        assertThat(ended.to()).contains(5L);
+        assertThat(store.read(tx -> tx.history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
     }
 
     @Test

@@ -36,7 +36,8 @@ public final class BenchRun {
             Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
             results.add(benchmark.load());
             settle(url);
-            try (BenchServer server = BenchServer.start(url, plan.serverHeap(), out.resolve("server.log"))) {
+            try (BenchServer server = BenchServer.start(url, plan.serverHeap(),
+                    plan.clients().stream().mapToInt(Integer::intValue).max().orElse(1), out.resolve("server.log"))) {
                 benchmark.warmUp(server, plan.perRun());
                 for (int clients : plan.clients()) {
                     results.addAll(benchmark.runAll(clients, server));

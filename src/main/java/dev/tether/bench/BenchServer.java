@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import dev.tether.config.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,18 @@ final class BenchServer implements AutoCloseable {
         this.port = port;
     }
 
-    static BenchServer start(String jdbcUrl, String maxHeap, Path log) throws IOException, InterruptedException {
+    /**
+     * Starts {@code tether serve} on the database. The per-account limit on concurrent batch requests is raised to
+     * the number of clients when that is higher (it is 15 by default): the benchmark measures the server's
+     * capacity, and at 16 clients the default limit would answer some of them 429.
+     */
+    static BenchServer start(String jdbcUrl, String maxHeap, int clients, Path log)
+            throws IOException, InterruptedException {
+        int batchLimit = Math.max(Limits.defaults().concurrentBatchRequests(), clients);
         List<String> command = new ArrayList<>(List.of(javaHome("java"), "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), "dev.tether.cli.TetherCli",
-                "serve", "--port", "0", "--host", "127.0.0.1", "--db", jdbcUrl));
+                "serve", "--port", "0", "--host", "127.0.0.1", "--db", jdbcUrl,
+                "--concurrent-batch-limit", Integer.toString(batchLimit)));
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         for (int i = 0; i < 1200 && process.isAlive(); i++) {

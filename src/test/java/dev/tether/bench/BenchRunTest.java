@@ -20,13 +20,15 @@ class BenchRunTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void smallBenchmark_runsEveryWorkload_andWritesItsReport(Backend backend) throws Exception {
-        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(2), Duration.ofSeconds(1), "256m");
+        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(2, 16), Duration.ofSeconds(1), "256m");
         String markdown = BenchRun.run(plan, backend.newDatabaseUrl(), out);
         assertThat(markdown).contains("| disassociate | http | 2 |").contains("| disassociate | in-process | 2 |")
                 .contains("| GET /health (ceiling) | http | 2 |")
-                .containsPattern("\\| 2 \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|");
+                .containsPattern("\\| 2 \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|")
+                // more clients than the default limit of 15 concurrent batch requests: none may be refused
+                .contains("| upload new profiles | http | 16 |").contains("| disassociate | http | 16 |");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(10);
+        assertThat(report.get("results")).hasSize(19);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
             assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();

@@ -114,7 +114,7 @@ public final class PhoneNumbers {
                 ? METADATA.getMetadataForNonGeographicalRegion(callingCode)
                 : METADATA.getMetadataForRegion(region);
         if (metadata == null) {
-            return Optional.of(Pattern.compile(""));
+            return Optional.of(Pattern.compile("")); // matches every number: the full parse decides
         }
         String prefix = metadata.getNationalPrefixForParsing();
         return prefix.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(prefix));

@@ -3,12 +3,12 @@ package dev.tether.bench;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +23,15 @@ public final class BenchRun {
 
     /** What to measure. */
     public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap) {
+        int maxClients() {
+            return clients.stream().mapToInt(Integer::intValue).max().orElse(1);
+        }
     }
 
     /** @return the report as Markdown */
     public static String run(Plan plan, String jdbcUrl, Path out) throws Exception {
         String url = jdbcUrl == null || jdbcUrl.isBlank() ? freshSqlite(out) : jdbcUrl;
-        int poolSize = Math.max(8, plan.clients().stream().mapToInt(Integer::intValue).max().orElse(8));
+        int poolSize = Math.max(8, plan.maxClients());
         List<BenchResult> results = new ArrayList<>();
         String backend;
         try (Store store = Stores.open(url, poolSize)) {
@@ -36,8 +39,8 @@ public final class BenchRun {
             Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
             results.add(benchmark.load());
             settle(url);
-            try (BenchServer server = BenchServer.start(url, plan.serverHeap(),
-                    plan.clients().stream().mapToInt(Integer::intValue).max().orElse(1), out.resolve("server.log"))) {
+            try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
+                    out.resolve("server.log"))) {
                 benchmark.warmUp(server, plan.perRun());
                 for (int clients : plan.clients()) {
                     results.addAll(benchmark.runAll(clients, server));

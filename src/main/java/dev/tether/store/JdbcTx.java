@@ -218,9 +218,17 @@ final class JdbcTx implements WriteTx {
                 });
     }
 
+    /**
+     * The end time of a binding, bound as one parameter: never before its start, so a history interval never runs
+     * backwards when clocks of several servers disagree (DECISIONS.md, "Time in the identity history").
+     */
+    private String endTime() {
+        return dialect.greatest("?", "started_at");
+    }
+
     @Override
     public void endBindings(String accountId, Collection<EndedBinding> bindings) {
-        batch("UPDATE identity_bindings SET ended_at = " + dialect.greatest("?", "started_at") + ", end_reason = ?"
+        batch("UPDATE identity_bindings SET ended_at = " + endTime() + ", end_reason = ?"
                 + " WHERE account_id = ? AND binding_id = ? AND ended_at IS NULL", bindings, (s, b) -> {
                     s.setLong(1, b.endedAt());
                     s.setString(2, b.reason().storedName());
@@ -231,9 +239,9 @@ final class JdbcTx implements WriteTx {
 
     @Override
     public void endActiveBindings(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {
-        valuesByKind(keys).forEach((kind, values) -> update("UPDATE identity_bindings SET ended_at = "
-                        + dialect.greatest("?", "started_at") + ", end_reason = ? WHERE account_id = ? AND kind = ? AND "
-                        + dialect.inList("value") + " AND ended_at IS NULL",
+        valuesByKind(keys).forEach((kind, values) -> update("UPDATE identity_bindings SET ended_at = " + endTime()
+                        + ", end_reason = ? WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
+                        + " AND ended_at IS NULL",
                 s -> {
                     s.setLong(1, at);
                     s.setString(2, reason.storedName());
@@ -280,7 +288,7 @@ final class JdbcTx implements WriteTx {
         }
         update("UPDATE identity_bindings SET guid = NULL,"
                 + " end_reason = CASE WHEN ended_at IS NULL THEN ? ELSE end_reason END,"
-                + " ended_at = CASE WHEN ended_at IS NULL THEN " + dialect.greatest("?", "started_at")
+                + " ended_at = CASE WHEN ended_at IS NULL THEN " + endTime()
                 + " ELSE ended_at END WHERE account_id = ? AND " + dialect.inList("guid"), s -> {
                     s.setString(1, BindingReason.DELETED.storedName());
                     s.setLong(2, at);

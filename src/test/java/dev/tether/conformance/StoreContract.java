@@ -107,6 +107,7 @@ abstract class StoreContract {
         store.write(tx -> {
             tx.insertBindings(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
                     binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g2")));
+            tx.insertBindings("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")));
             return null;
         });
         store.write(tx -> {
@@ -118,6 +119,9 @@ abstract class StoreContract {
         Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.activeBindings(account,
                 List.of(cut, kept, sameValueOtherKind, cutEarly)));
         assertThat(active).containsOnlyKeys(kept, sameValueOtherKind);
+        Map<IdentityKey, ActiveBinding> otherAccount = store.read(tx -> tx.activeBindings("OTH-ERA-CCNT",
+                List.of(cut)));
+        assertThat(otherAccount).as("the same number in another account").containsOnlyKeys(cut);
         HistoryEntry ended = store.read(tx -> tx.history(account, cut)).get(0);
         assertThat(ended.endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(ended.to()).contains(5L);

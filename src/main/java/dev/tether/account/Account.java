@@ -5,6 +5,7 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** An account (CleverTap's project): its region, which kinds count as identities, and its conflict policy. */
 public record Account(String id, String name, String region, boolean emailIsIdentity, boolean phoneIsIdentity,
@@ -17,6 +18,14 @@ public record Account(String id, String name, String region, boolean emailIsIden
             case PHONE: return phoneIsIdentity;
             default: return true;
         }
+    }
+
+    /**
+     * The identity kind whose binding a profile property mirrors, when the property is one (Identity, Email, Phone)
+     * and that kind is an identity of this account: such a property always shows the profile's active binding.
+     */
+    public Optional<IdentityKind> mirroredKind(String propertyKey) {
+        return IdentityKind.ofProfileKey(propertyKey).filter(this::isIdentity);
     }
 
     /**

@@ -2,13 +2,16 @@ package dev.tether.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.access.AccountService;
 import dev.tether.account.Account;
-import dev.tether.account.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
+import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.store.Store;
+import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
+import dev.tether.work.Transactions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -44,6 +47,7 @@ final class Benchmark {
     private final Clock clock = Clock.systemUTC();
     private final UploadService uploads;
     private final DisassociateService disassociations;
+    private final Transactions transactions;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicLong nextToCut;
     private final AtomicLong nextNew;
@@ -59,8 +63,9 @@ final class Benchmark {
         this.profiles = profiles;
         this.perRun = perRun;
         this.log = log;
-        this.uploads = new UploadService(store, Limits.defaults(), clock);
-        this.disassociations = new DisassociateService(store, clock);
+        this.uploads = new UploadService(Limits.defaults());
+        this.disassociations = new DisassociateService();
+        this.transactions = new Transactions(store, clock);
         this.nextToCut = new AtomicLong(profiles);
         this.nextNew = new AtomicLong(profiles + reserve());
     }
@@ -87,9 +92,20 @@ final class Benchmark {
         AtomicLong nextLoaded = new AtomicLong();
         return measure("load: upload new profiles", "in-process", 1, Duration.ofDays(1), () -> {
             long first = nextLoaded.getAndAdd(BATCH);
-            return first >= total ? NO_MORE : uploads.upload(account, newProfiles(first, BATCH), false)
-                    .processedCount();
+            return first >= total ? NO_MORE : uploadInProcess(newProfiles(first, BATCH));
         }, null);
+    }
+
+    /** An upload in this process: the same parsing, unit of work and operation as the HTTP route, without HTTP. */
+    private int uploadInProcess(List<JsonNode> records) {
+        UploadRequest request = UploadRequest.parse(account, records, Limits.defaults(), clock.instant().getEpochSecond());
+        return transactions.write(account, false, unit -> uploads.upload(unit, request)).result().processedCount();
+    }
+
+    private int disassociateInProcess(List<JsonNode> records) {
+        DisassociateRequest request = DisassociateRequest.parse(account, records);
+        return transactions.write(account, false, unit -> disassociations.disassociate(unit, request)).result()
+                .processedCount();
     }
 
     /**
@@ -116,12 +132,11 @@ final class Benchmark {
         rows.add(measure("GET /1/profile.json by phone", "http", clients, perRun,
                 () -> send(readRequest(base), 1), server));
         rows.add(measure("upload new profiles", "in-process", clients, perRun,
-                () -> uploads.upload(account, newProfiles(nextNew.getAndAdd(BATCH), BATCH), false)
-                        .processedCount(), null));
+                () -> uploadInProcess(newProfiles(nextNew.getAndAdd(BATCH), BATCH)), null));
         rows.add(measure("upload new profiles", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
         rows.add(measure("upload updates", "in-process", clients, perRun,
-                () -> uploads.upload(account, updates(randomFirst(BATCH), BATCH), false).processedCount(), null));
+                () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
         // the two disassociate rows share the bound numbers left: half each, so that neither starves the other
@@ -129,7 +144,7 @@ final class Benchmark {
         rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE
-                    : disassociations.disassociate(account, phoneRecords(first), false).processedCount();
+                    : disassociateInProcess(phoneRecords(first));
         }, null));
         cutLimit.set(nextNew.get());
         rows.add(measure("disassociate", "http", clients, perRun, () -> {

@@ -2,8 +2,8 @@ package dev.tether.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.access.AccountService;
 import dev.tether.account.Account;
-import dev.tether.account.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.store.Store;
 import java.time.Clock;

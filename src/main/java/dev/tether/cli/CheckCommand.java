@@ -1,6 +1,7 @@
 package dev.tether.cli;
 
-import dev.tether.store.InvariantViolation;
+import dev.tether.check.InvariantChecker;
+import dev.tether.check.InvariantViolation;
 import dev.tether.store.Store;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +22,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Store store = database.open()) {
-            List<InvariantViolation> violations = store.read(tx -> tx.invariantViolations(limit));
+            List<InvariantViolation> violations = new InvariantChecker(store).violations(limit);
             for (InvariantViolation.Invariant invariant : InvariantViolation.Invariant.values()) {
                 long broken = violations.stream().filter(v -> v.invariant() == invariant).count();
                 System.out.println((broken == 0 ? "ok    " : "BROKEN") + "  " + invariant.rule()

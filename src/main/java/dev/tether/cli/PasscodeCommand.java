@@ -1,6 +1,6 @@
 package dev.tether.cli;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.store.Store;
 import java.time.Clock;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.tether.http;
 
+import dev.tether.access.AccountService;
 import dev.tether.account.Account;
-import dev.tether.account.AccountService;
 import io.javalin.http.Context;
 
 /** Authentication of every /1/ call by CleverTap's two headers, and the region check. */

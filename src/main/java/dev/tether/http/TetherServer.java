@@ -1,14 +1,11 @@
 package dev.tether.http;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.config.Limits;
-import dev.tether.delete.DeleteService;
-import dev.tether.disassociate.DisassociateService;
-import dev.tether.profile.ProfileReader;
 import dev.tether.store.StorageUnavailableException;
 import dev.tether.store.Store;
-import dev.tether.upload.UploadService;
+import dev.tether.work.Transactions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,9 +25,8 @@ public final class TetherServer implements AutoCloseable {
 
     public TetherServer(Store store, String region, Limits limits, Clock clock) {
         AccountService accounts = new AccountService(store, clock);
-        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region),
-                new UploadService(store, limits, clock), new DisassociateService(store, clock),
-                new ProfileReader(store), new DeleteService(store, clock, limits.valuesPerBulkRequest()), limits);
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), new Transactions(store, clock), limits,
+                clock);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.router.ignoreTrailingSlashes = true;

@@ -1,5 +1,6 @@
 package dev.tether.identity;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.batch.CleanInput;
 import java.util.Optional;
 
@@ -16,6 +17,18 @@ public final class Identities {
             return Optional.empty();
         }
         return normalizedValue(kind, raw).map(v -> new IdentityKey(kind, v));
+    }
+
+    /**
+     * The one rule for an identity value as a client sends it (an {@code identity}, {@code FBID} or {@code GPID}
+     * field, an {@code Identity} property, a value to delete): a non-empty string, or a number, taken as the text
+     * JSON writes it in ({@code 42}, {@code 1.5}). Anything else names nobody.
+     */
+    public static Optional<String> sentValue(JsonNode value) {
+        if (value == null || !(value.isTextual() || value.isNumber()) || value.asText().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.asText());
     }
 
     private static Optional<String> normalizedValue(IdentityKind kind, String raw) {

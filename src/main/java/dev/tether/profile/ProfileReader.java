@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
+import dev.tether.core.Merges;
 import dev.tether.identity.Guids;
 import dev.tether.identity.Holders;
 import dev.tether.identity.Identities;
@@ -14,8 +15,8 @@ import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.EventStats;
 import dev.tether.store.ReadTx;
-import dev.tether.store.Store;
 import dev.tether.store.StoredProfile;
+import dev.tether.work.UnitOfWork;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,9 @@ import java.util.Set;
 
 /** {@code GET /1/profile.json}: finds one profile by identity, email, phone or GUID and renders its record. */
 public final class ProfileReader {
+    public ProfileReader() {
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("Name", "Email", "Phone", "Identity");
 
@@ -41,16 +45,13 @@ public final class ProfileReader {
         }
     }
 
-    private final Store store;
-
-    public ProfileReader(Store store) {
-        this.store = store;
-    }
-
-    public Optional<ObjectNode> find(Account account, Lookup lookup, String value) {
-        return store.read(tx -> guidOf(account, lookup, value, tx)
+    /** The record of the profile the lookup names, read in the request's unit of work. */
+    public Optional<ObjectNode> find(UnitOfWork unit, Lookup lookup, String value) {
+        Account account = unit.account();
+        ReadTx tx = unit.reads();
+        return guidOf(account, lookup, value, tx)
                 .flatMap(guid -> Merges.live(tx, account.id(), guid))
-                .map(profile -> record(account, profile, tx)));
+                .map(profile -> record(account, profile, tx));
     }
 
     private static Optional<String> guidOf(Account account, Lookup lookup, String value, ReadTx tx) {
@@ -67,13 +68,13 @@ public final class ProfileReader {
             default:
                 keys = account.lookupKeys(value);
         }
-        Map<IdentityKey, ActiveBinding> bound = tx.activeBindings(account.id(), keys);
+        Map<IdentityKey, ActiveBinding> bound = tx.bindings().active(account.id(), keys);
         return Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid));
     }
 
     private static ObjectNode record(Account account, StoredProfile profile, ReadTx tx) {
         ObjectNode properties = parse(profile.propertiesJson());
-        List<ActiveBinding> identities = tx.activeBindingsOf(account.id(), List.of(profile.guid()));
+        List<ActiveBinding> identities = tx.bindings().activeOf(account.id(), List.of(profile.guid()));
         ObjectNode record = JSON.createObjectNode();
         record.put("objectId", profile.guid());
         topLevel(record, "identity", identities, IdentityKind.IDENTITY, properties.get("Identity"));
@@ -89,7 +90,7 @@ public final class ProfileReader {
             }
         });
         ObjectNode events = record.putObject("events");
-        for (Map.Entry<String, EventStats> e : tx.eventStats(account.id(), profile.guid()).entrySet()) {
+        for (Map.Entry<String, EventStats> e : tx.events().stats(account.id(), profile.guid()).entrySet()) {
             ObjectNode stats = events.putObject(e.getKey());
             stats.put("count", e.getValue().count());
             stats.put("first_seen", e.getValue().firstSeen());

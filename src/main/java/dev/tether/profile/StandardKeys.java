@@ -35,10 +35,8 @@ public final class StandardKeys {
                 return text(Identities.normalize(IdentityKind.PHONE, textOf(value)).map(IdentityKey::value).orElseThrow(
                         () -> new RecordRejected(516, "Phone number is not valid")));
             case "Identity":
-                if (!(value.isTextual() || value.isNumber()) || value.asText().isEmpty()) {
-                    throw new RecordRejected(523, "Identity is not valid");
-                }
-                return text(value.asText());
+                return text(Identities.sentValue(value).flatMap(v -> Identities.normalize(IdentityKind.IDENTITY, v))
+                        .map(IdentityKey::value).orElseThrow(() -> new RecordRejected(523, "Identity is not valid")));
             case "Gender":
                 return oneOf(value, Set.of("M", "F"), 514, "Gender must be M or F");
             case "Employed":

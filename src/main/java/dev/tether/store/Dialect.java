@@ -3,6 +3,7 @@ package dev.tether.store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Optional;
 
 /** The few places where the SQL of the two backends differs, and how each names its errors. */
 interface Dialect {
@@ -12,18 +13,20 @@ interface Dialect {
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
     /**
-     * A statement that opens every write transaction, or null; {@code alone} for a write that lost to concurrent
-     * ones several times and must now run without competition.
+     * A statement that opens every write transaction, where the backend needs one; {@code alone} for a write that
+     * lost to concurrent ones several times and must now run without competition.
      */
-    String beginWrite(boolean alone);
+    Optional<String> beginWrite(boolean alone);
 
     /**
      * A statement run before a write that must run alone begins, outside its transaction, so that its snapshot
-     * starts after the writers it waited for; null where writers never compete. {@link #aloneDone} undoes it.
+     * starts after the writers it waited for, and the statement that ends it; empty where writers never compete.
      */
-    String runAlone();
+    Optional<RunAlone> runAlone();
 
-    String aloneDone();
+    /** The statements that take and give up the lock of a write that runs alone. */
+    record RunAlone(String take, String release) {
+    }
 
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();

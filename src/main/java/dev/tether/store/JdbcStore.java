@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -106,18 +108,18 @@ public final class JdbcStore implements Store {
         boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
-        String runAlone = writable && alone ? dialect.runAlone() : null;
+        Optional<Dialect.RunAlone> runAlone = writable && alone ? dialect.runAlone() : Optional.empty();
         try {
-            if (runAlone != null) {
+            if (runAlone.isPresent()) {
                 connection.setAutoCommit(true);
-                execute(connection, runAlone);
+                execute(connection, runAlone.get().take());
             }
             connection.setAutoCommit(!transactional);
-            String begin = writable ? dialect.beginWrite(alone) : null;
-            if (begin != null) {
-                execute(connection, begin);
+            Optional<String> begin = writable ? dialect.beginWrite(alone) : Optional.empty();
+            if (begin.isPresent()) {
+                execute(connection, begin.get());
             }
-            R result = work.apply(new JdbcTx(connection, dialect, writable, statements));
+            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements)));
             if (transactional) {
                 commit(connection);
             }
@@ -133,8 +135,8 @@ public final class JdbcStore implements Store {
             reusable = !(e instanceof CommitFailedException) && (!transactional || rolledBack(connection));
             throw e;
         } finally {
-            if (runAlone != null && reusable) {
-                reusable = ranAlone(connection);
+            if (runAlone.isPresent() && reusable) {
+                reusable = ranAlone(connection, runAlone.get());
             }
             release(source, connection, reusable);
         }
@@ -147,10 +149,10 @@ public final class JdbcStore implements Store {
     }
 
     /** Gives up the lock of a write that ran alone; a connection that cannot is dropped, which also frees it. */
-    private boolean ranAlone(Connection connection) {
+    private static boolean ranAlone(Connection connection, Dialect.RunAlone alone) {
         try {
             connection.setAutoCommit(true);
-            execute(connection, dialect.aloneDone());
+            execute(connection, alone.release());
             return true;
         } catch (SQLException e) {
             return false;
@@ -201,6 +203,32 @@ public final class JdbcStore implements Store {
             return new StorageUnavailableException("database unavailable: " + e.getMessage(), e, unreachable);
         }
         return new StorageException("database error: " + e.getMessage(), e);
+    }
+
+    @Override
+    public Inspection inspection() {
+        return new Inspection() {
+            @Override
+            public List<List<String>> rows(String sql) {
+                return read(tx -> ((JdbcTx) tx).sql().query(sql, s -> { }, row -> {
+                    List<String> values = new ArrayList<>();
+                    for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+                        values.add(String.valueOf(row.getString(i)));
+                    }
+                    return values;
+                }));
+            }
+
+            @Override
+            public String propertyText(String column, String key) {
+                return dialect.propertyText(column, key);
+            }
+
+            @Override
+            public String backendName() {
+                return dialect.name();
+            }
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Collection;
+import java.util.Optional;
 
 /** PostgreSQL: lists travel as one text[] through = ANY(?); profiles are locked FOR UPDATE in write transactions. */
 final class PostgresDialect implements Dialect {
@@ -33,21 +34,17 @@ final class PostgresDialect implements Dialect {
      * long as they take, so it cannot starve.
      */
     @Override
-    public String beginWrite(boolean alone) {
-        return alone
+    public Optional<String> beginWrite(boolean alone) {
+        return Optional.of(alone
                 ? "SELECT set_config('lock_timeout', '0', true)"
-                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")";
+                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")");
     }
 
     /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */
     @Override
-    public String runAlone() {
-        return "SELECT pg_advisory_lock(" + WRITERS_LOCK + ")";
-    }
-
-    @Override
-    public String aloneDone() {
-        return "SELECT pg_advisory_unlock(" + WRITERS_LOCK + ")";
+    public Optional<RunAlone> runAlone() {
+        return Optional.of(new RunAlone("SELECT pg_advisory_lock(" + WRITERS_LOCK + ")",
+                "SELECT pg_advisory_unlock(" + WRITERS_LOCK + ")"));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Collection;
+import java.util.Optional;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -29,18 +30,13 @@ final class SqliteDialect implements Dialect {
 
     /** One writer at a time: there is no lock to wait for inside a transaction. */
     @Override
-    public String beginWrite(boolean alone) {
-        return null;
+    public Optional<String> beginWrite(boolean alone) {
+        return Optional.empty();
     }
 
     @Override
-    public String runAlone() {
-        return null;
-    }
-
-    @Override
-    public String aloneDone() {
-        return null;
+    public Optional<RunAlone> runAlone() {
+        return Optional.empty();
     }
 
     @Override

@@ -21,6 +21,12 @@ public interface Store extends AutoCloseable {
      */
     <R> R write(Work<WriteTx, R> work);
 
+    /**
+     * Read-only SQL over the whole database, for the operator's tools (the invariant checker): never on a
+     * request's path.
+     */
+    Inspection inspection();
+
     /** Whether the database answers now. */
     boolean isAvailable();
 

@@ -26,14 +26,14 @@ public record UserRef(Optional<String> guid, List<IdentityKey> lookupKeys) {
             }
             return new UserRef(Optional.of(objectId.asText()), List.of());
         }
-        JsonNode identity = record.get("identity");
-        if (isScalar(identity)) {
-            return byKeys(account.lookupKeys(identity.asText()));
+        Optional<String> identity = Identities.sentValue(record.get("identity"));
+        if (identity.isPresent()) {
+            return byKeys(account.lookupKeys(identity.get()));
         }
         for (IdentityKind kind : List.of(IdentityKind.FBID, IdentityKind.GPID)) {
-            JsonNode value = record.get(kind.storedName());
-            if (isScalar(value)) {
-                return byKeys(Identities.normalize(kind, value.asText()).stream().toList());
+            Optional<String> value = Identities.sentValue(record.get(kind.storedName()));
+            if (value.isPresent()) {
+                return byKeys(Identities.normalize(kind, value.get()).stream().toList());
             }
         }
         throw new RecordRejected(523, "Record has no user: one of objectId, identity, FBID or GPID is required");
@@ -44,10 +44,5 @@ public record UserRef(Optional<String> guid, List<IdentityKey> lookupKeys) {
             throw new RecordRejected(523, "identity is not valid");
         }
         return new UserRef(Optional.empty(), keys);
-    }
-
-    /** A string or a number (numbers are stringified); an empty string names nobody. */
-    private static boolean isScalar(JsonNode value) {
-        return value != null && (value.isTextual() || value.isNumber()) && !value.asText().isEmpty();
     }
 }

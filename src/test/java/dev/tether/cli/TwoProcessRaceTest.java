@@ -2,7 +2,7 @@ package dev.tether.cli;
 
 import dev.tether.testing.TetherProcess;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.testing.Backend;

@@ -34,7 +34,7 @@ abstract class DeleteContract extends ServerContract {
 
         assertThat(api.get("/1/profile.json?objectId=" + a).status()).isEqualTo(404);
         assertThat(api.get("/1/profile.json?phone=" + P).status()).isEqualTo(404);
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(), IdentityKey.phone(P)));
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(api.accountId(), IdentityKey.phone(P)));
         assertThat(history).hasSize(1);
         assertThat(history.get(0).guid()).isEmpty();
         assertThat(history.get(0).to()).isPresent();

@@ -53,7 +53,7 @@ abstract class DisassociateContract extends ServerContract {
         assertThat(oldA.get("events").get("Renewed").get("count").asInt()).isEqualTo(1);
         assertThat(record("phone=" + P).get("events").has("Renewed")).isFalse();
 
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(), IdentityKey.phone(P)));
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(api.accountId(), IdentityKey.phone(P)));
         assertThat(history).hasSize(2);
         assertThat(history.get(1).guid()).contains(a);
         assertThat(history.get(1).endReason()).contains(BindingReason.DISASSOCIATED);

@@ -2,7 +2,7 @@ package dev.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.testing.ApiResponse;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
-import dev.tether.store.InvariantViolation;
-import dev.tether.store.InvariantViolation.Invariant;
+import dev.tether.check.InvariantViolation;
+import dev.tether.check.InvariantViolation.Invariant;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
 import java.sql.Connection;
@@ -56,7 +56,7 @@ abstract class InvariantsContract {
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE, List.of("DELETE FROM profiles WHERE guid = '{g2}'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE,
                         List.of("UPDATE profiles SET merged_into = '{g}' WHERE guid = '{g2}'")),
-                Arguments.of(Invariant.ONE_IDENTITY_PER_KIND, List.of(
+                Arguments.of(Invariant.ONE_IDENTITY_PER_KIND, List.of("DROP INDEX identity_bindings_of_profile",
                         "INSERT INTO identity_bindings SELECT account_id, 'second', kind, 'other@x.co', guid,"
                                 + " started_at, start_reason, NULL, NULL FROM identity_bindings WHERE kind = 'Email'")),
                 Arguments.of(Invariant.PROPERTY_MATCHES_BINDING, List.of("UPDATE identity_bindings SET"

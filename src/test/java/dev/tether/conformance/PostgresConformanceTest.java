@@ -88,4 +88,12 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Model extends ModelContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

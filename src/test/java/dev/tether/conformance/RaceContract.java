@@ -1,6 +1,6 @@
 package dev.tether.conformance;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.testing.Backend;

@@ -3,14 +3,15 @@ package dev.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
-import dev.tether.store.EndedBinding;
 import dev.tether.store.HistoryEntry;
+import dev.tether.store.MergeRecord;
+import dev.tether.store.NewEvent;
 import dev.tether.store.NewBinding;
 import dev.tether.store.StorageException;
 import dev.tether.store.Store;
@@ -53,7 +54,7 @@ abstract class StoreContract {
 
     private void profiles(String... guids) {
         store.write(tx -> {
-            tx.insertProfiles(account, java.util.Arrays.stream(guids)
+            tx.profiles().insert(account, java.util.Arrays.stream(guids)
                     .map(g -> StoredProfile.created(g, "{}", 1L)).toList());
             return null;
         });
@@ -68,14 +69,14 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230020");
         store.write(tx -> {
-            tx.insertBindings(account, List.of(binding("b1", key, "g1")));
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")));
             return null;
         });
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.insertBindings(account, List.of(binding("b2", key, "g2")));
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")));
             return null;
         })).isInstanceOf(StorageException.class);
-        assertThat(store.read(tx -> tx.activeBindings(account, List.of(key))).get(key).guid()).isEqualTo("g1");
+        assertThat(store.read(tx -> tx.bindings().active(account, List.of(key))).get(key).guid()).isEqualTo("g1");
     }
 
     @Test
@@ -83,15 +84,15 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230021");
         store.write(tx -> {
-            tx.insertBindings(account, List.of(binding("b1", key, "g1")));
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")));
             return null;
         });
         store.write(tx -> {
-            tx.endBindings(account, List.of(new EndedBinding("b1", 5L, BindingReason.DISASSOCIATED)));
-            tx.insertBindings(account, List.of(binding("b2", key, "g2")));
+            tx.bindings().endActive(account, List.of(key), 5L, BindingReason.DISASSOCIATED);
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")));
             return null;
         });
-        var history = store.read(tx -> tx.history(account, key));
+        var history = store.read(tx -> tx.bindings().history(account, key));
         assertThat(history).extracting(h -> h.guid().orElseThrow()).containsExactly("g2", "g1");
         assertThat(history.get(1).endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(history.get(1).to()).contains(5L);
@@ -105,27 +106,27 @@ abstract class StoreContract {
         IdentityKey sameValueOtherKind = new IdentityKey(IdentityKind.IDENTITY, "+15551230030");
         IdentityKey cutEarly = IdentityKey.phone("+15551230032");
         store.write(tx -> {
-            tx.insertBindings(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
-                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g2")));
-            tx.insertBindings("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")));
+            tx.bindings().insert(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
+                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g3")));
+            tx.bindings().insert("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")));
             return null;
         });
         store.write(tx -> {
-            tx.endActiveBindings(account, List.of(cut, IdentityKey.phone("+15551230039")), 5L,
+            tx.bindings().endActive(account, List.of(cut, IdentityKey.phone("+15551230039")), 5L,
                     BindingReason.DISASSOCIATED);
-            tx.endActiveBindings(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED);
+            tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED);
             return null;
         });
-        Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.activeBindings(account,
+        Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.bindings().active(account,
                 List.of(cut, kept, sameValueOtherKind, cutEarly)));
         assertThat(active).containsOnlyKeys(kept, sameValueOtherKind);
-        Map<IdentityKey, ActiveBinding> otherAccount = store.read(tx -> tx.activeBindings("OTH-ERA-CCNT",
+        Map<IdentityKey, ActiveBinding> otherAccount = store.read(tx -> tx.bindings().active("OTH-ERA-CCNT",
                 List.of(cut)));
         assertThat(otherAccount).as("the same number in another account").containsOnlyKeys(cut);
-        HistoryEntry ended = store.read(tx -> tx.history(account, cut)).get(0);
+        HistoryEntry ended = store.read(tx -> tx.bindings().history(account, cut)).get(0);
         assertThat(ended.endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(ended.to()).contains(5L);
-        assertThat(store.read(tx -> tx.history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
+        assertThat(store.read(tx -> tx.bindings().history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
     }
 
     @Test
@@ -135,15 +136,15 @@ abstract class StoreContract {
         IdentityKey email = new IdentityKey(IdentityKind.EMAIL, "a@example.com");
         IdentityKey sameValueOtherKind = new IdentityKey(IdentityKind.IDENTITY, "+15551230022");
         store.write(tx -> {
-            tx.insertBindings(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")));
+            tx.bindings().insert(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")));
             return null;
         });
-        Map<IdentityKey, ActiveBinding> found = store.read(tx -> tx.activeBindings(account,
+        Map<IdentityKey, ActiveBinding> found = store.read(tx -> tx.bindings().active(account,
                 List.of(phone, email, sameValueOtherKind)));
         assertThat(found).containsOnlyKeys(phone, email);
-        List<ActiveBinding> ofG1 = store.read(tx -> tx.activeBindingsOf(account, List.of("g1")));
+        List<ActiveBinding> ofG1 = store.read(tx -> tx.bindings().activeOf(account, List.of("g1")));
         assertThat(ofG1).extracting(ActiveBinding::key).containsExactly(phone);
-        Map<IdentityKey, ActiveBinding> otherAccount = store.read(tx -> tx.activeBindings("OTH-ERA-CCNT",
+        Map<IdentityKey, ActiveBinding> otherAccount = store.read(tx -> tx.bindings().active("OTH-ERA-CCNT",
                 List.of(phone)));
         assertThat(otherAccount).isEmpty();
     }
@@ -151,12 +152,12 @@ abstract class StoreContract {
     @Test
     void removeProperty_isSetBased_andLeavesTheRest() {
         store.write(tx -> {
-            tx.insertProfiles(account, List.of(StoredProfile.created("g1", "{\"Phone\":\"+1\",\"Name\":\"A\"}", 1L),
+            tx.profiles().insert(account, List.of(StoredProfile.created("g1", "{\"Phone\":\"+1\",\"Name\":\"A\"}", 1L),
                     StoredProfile.created("g2", "{\"Phone\":\"+2\"}", 1L)));
-            tx.removeProperty(account, List.of("g1", "g2"), "Phone", 2L);
+            tx.profiles().removeProperty(account, List.of("g1", "g2"), "Phone", 2L);
             return null;
         });
-        Map<String, StoredProfile> found = store.read(tx -> tx.findProfiles(account, List.of("g1", "g2", "g3")));
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g1", "g2", "g3")));
         assertThat(found).containsOnlyKeys("g1", "g2");
         assertThat(found.get("g1").propertiesJson()).doesNotContain("Phone").contains("Name");
         assertThat(found.get("g2").propertiesJson()).doesNotContain("Phone");
@@ -165,22 +166,74 @@ abstract class StoreContract {
     @Test
     void failedTransaction_leavesNothingBehind() {
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.insertProfiles(account, List.of(StoredProfile.created("g9", "{}", 1L)));
+            tx.profiles().insert(account, List.of(StoredProfile.created("g9", "{}", 1L)));
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class);
-        Map<String, StoredProfile> found = store.read(tx -> tx.findProfiles(account, List.of("g9")));
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g9")));
         assertThat(found).isEmpty();
+    }
+
+    @Test
+    void secondActiveBindingOfOneKindOnAProfile_isRefusedByTheDatabase() {
+        profiles("g1");
+        store.write(tx -> {
+            tx.bindings().insert(account, List.of(binding("b1", IdentityKey.phone("+15551230040"), "g1")));
+            return null;
+        });
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.bindings().insert(account, List.of(binding("b2", IdentityKey.phone("+15551230041"), "g1")));
+            return null;
+        })).isInstanceOf(StorageException.class);
+        List<ActiveBinding> held = store.read(tx -> tx.bindings().activeOf(account, List.of("g1")));
+        assertThat(held).extracting(b -> b.key().value()).containsExactly("+15551230040");
+    }
+
+    @Test
+    void merge_repointsEveryProfileMergedIntoTheLoser_andKeepsARecordOfWhatItCopied() {
+        profiles("s", "l", "c");
+        store.write(tx -> {
+            tx.profiles().merge(account, new MergeRecord("c", "l", 3L, List.of()));
+            tx.profiles().merge(account, new MergeRecord("l", "s", 4L, List.of("Plan", "Score")));
+            return null;
+        });
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("s", "l", "c")));
+        assertThat(found.get("l").mergedInto()).contains("s");
+        assertThat(found.get("c").mergedInto()).as("no chains").contains("s");
+        List<String> mergedIntoS = store.read(tx -> tx.profiles().mergedInto(account, List.of("s")));
+        assertThat(mergedIntoS).containsExactly("c", "l");
+        List<MergeRecord> merges = store.read(tx -> tx.profiles().mergesInto(account, List.of("s", "l")));
+        assertThat(merges).containsExactly(
+                new MergeRecord("c", "l", 3L, List.of()), new MergeRecord("l", "s", 4L, List.of("Plan", "Score")));
+    }
+
+    @Test
+    void movedEvents_keepTheGuidTheyArrivedUnder() throws Exception {
+        profiles("s", "l");
+        store.write(tx -> {
+            tx.events().insert(account, List.of(new NewEvent("e1", "l", "l", "Charged", 10L, "{}"),
+                    new NewEvent("e2", "s", "s", "Charged", 11L, "{}")));
+            tx.events().move(account, "l", "s");
+            return null;
+        });
+        assertThat(store.read(tx -> tx.events().stats(account, "s")).get("Charged").count()).isEqualTo(2);
+        assertThat(store.inspection().rows("SELECT event_id, COALESCE(arrived_as, guid) FROM events"
+                + " WHERE account_id = '" + account + "' ORDER BY event_id"))
+                .containsExactly(List.of("e1", "l"), List.of("e2", "s"));
     }
 
     @Test
     void passcodes_areStoredHashed_andRevocable() {
         AccountService accounts = new AccountService(store, Clock.systemUTC());
         String passcode = accounts.addPasscode(account);
-        List<String> hashes = store.read(tx -> tx.credentials(account)).orElseThrow().passcodeHashes();
+        List<String> hashes = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodeHashes();
         assertThat(hashes).hasSize(2).doesNotContain(passcode);
         assertThat(accounts.revokePasscode(account, passcode)).isTrue();
         assertThat(accounts.revokePasscode(account, passcode)).isFalse();
-        List<String> remaining = store.read(tx -> tx.credentials(account)).orElseThrow().passcodeHashes();
+        List<String> remaining = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodeHashes();
         assertThat(remaining).hasSize(1);
+        assertThat(accounts.passcodes(account)).hasSize(2)
+                .allSatisfy(entry -> assertThat(entry.hint()).isNotEqualTo(passcode))
+                .filteredOn(entry -> entry.revokedAt().isPresent()).singleElement()
+                .satisfies(revoked -> assertThat(passcode).startsWith(revoked.hint()));
     }
 }

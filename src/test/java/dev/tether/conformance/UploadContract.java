@@ -9,6 +9,7 @@ import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.HistoryEntry;
+import dev.tether.store.MergeRecord;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
@@ -141,13 +142,13 @@ abstract class UploadContract extends ServerContract {
         upload(profile("FBID", "fb-123", "{\"Age\":30}"));
         ApiResponse response = api.get("/1/profile.json?identity=fb-123");
         assertThat(response.status()).isEqualTo(404);
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(),
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(api.accountId(),
                 new IdentityKey(IdentityKind.FBID, "fb-123")));
         assertThat(history).hasSize(1);
         JsonNode record = record("objectId", history.get(0).guid().orElseThrow());
         assertThat(record.get("name").asText()).isEqualTo("F");
         assertThat(record.get("profileData").get("Age").asInt()).isEqualTo(30);
-        List<HistoryEntry> gpid = server.store().read(tx -> tx.history(api.accountId(),
+        List<HistoryEntry> gpid = server.store().read(tx -> tx.bindings().history(api.accountId(),
                 new IdentityKey(IdentityKind.GPID, "gp-9")));
         assertThat(record("objectId", gpid.get(0).guid().orElseThrow()).get("name").asText()).isEqualTo("G");
         assertThat(gpid.get(0).guid()).isNotEqualTo(history.get(0).guid());
@@ -167,7 +168,7 @@ abstract class UploadContract extends ServerContract {
         upload(profile("identity", "u1", "{\"Email\":\"new@example.com\"}"));
         assertThat(api.get("/1/profile.json?email=old@example.com").status()).isEqualTo(404);
         assertThat(guid("email", "new@example.com")).isEqualTo(guid("identity", "u1"));
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(api.accountId(),
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(api.accountId(),
                 new IdentityKey(IdentityKind.EMAIL, "old@example.com")));
         assertThat(history).hasSize(1);
         assertThat(history.get(0).endReason()).contains(BindingReason.REPLACED);
@@ -197,7 +198,7 @@ abstract class UploadContract extends ServerContract {
         assertThat(holder.get("identity").asText()).isEqualTo("new");
         JsonNode old = transfer.get("/1/profile.json?identity=old").json().get("record");
         assertThat(old.has("phone")).isFalse();
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(transfer.accountId(),
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(transfer.accountId(),
                 IdentityKey.phone("+15551230003")));
         assertThat(history.get(1).endReason()).contains(BindingReason.TRANSFERRED);
     }
@@ -218,9 +219,81 @@ abstract class UploadContract extends ServerContract {
         assertThat(merge.get("/1/profile.json?objectId=" + a).json().get("record").get("objectId").asText())
                 .isEqualTo(b.get("objectId").asText());
         // b already had an Identity, so a's ended with reason merged
-        List<HistoryEntry> history = server.store().read(tx -> tx.history(merge.accountId(),
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(merge.accountId(),
                 new IdentityKey(IdentityKind.IDENTITY, "a")));
         assertThat(history.get(0).endReason()).contains(BindingReason.MERGED);
+    }
+
+    @Test
+    void mergePolicy_neverCopiesTheLosersPhoneOntoASurvivorHoldingAnotherNumber_checkStaysClean() {
+        TestServer.Client merge = server.newAccount(true, true, ConflictPolicy.MERGE);
+        assertSuccess(upload(merge, profile("identity", "+15550000001", "{}")), 1);
+        assertSuccess(upload(merge, profile("identity", "o", "{\"Phone\":\"+15550000002\",\"Email\":\"m@x.co\"}")), 1);
+        assertSuccess(upload(merge, profile("identity", "+15550000001", "{\"Email\":\"m@x.co\"}")), 1);
+
+        JsonNode survivor = merge.get("/1/profile.json?phone=+15550000001").json().get("record");
+        assertThat(survivor.get("phone").asText()).isEqualTo("+15550000001");
+        assertThat(survivor.get("email").asText()).isEqualTo("m@x.co");
+        assertThat(survivor.get("identity").asText()).as("the loser's Identity moved: the survivor had none")
+                .isEqualTo("o");
+        assertThat(merge.get("/1/profile.json?phone=+15550000002").status())
+                .as("the loser's number ended (merged): the survivor holds a number already").isEqualTo(404);
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void mergePolicy_claimedValueStartsAsMerged_andTheMergeIsRecordedWithWhatItCopied() {
+        TestServer.Client merge = server.newAccount(true, true, ConflictPolicy.MERGE);
+        upload(merge, profile("identity", "loser", "{\"Email\":\"l@x.co\",\"Plan\":\"gold\",\"Name\":\"L\"}"));
+        upload(merge, profile("identity", "winner", "{\"Name\":\"W\"}"));
+        String loser = guidOf(merge, "identity=loser");
+        String winner = guidOf(merge, "identity=winner");
+        assertSuccess(upload(merge, profile("identity", "winner", "{\"Email\":\"l@x.co\"}"),
+                event("objectId", loser, "Charged", "{}")), 2);
+
+        List<HistoryEntry> email = server.store().read(tx -> tx.bindings().history(merge.accountId(),
+                new IdentityKey(IdentityKind.EMAIL, "l@x.co")));
+        assertThat(email).extracting(HistoryEntry::startReason).containsExactly(BindingReason.MERGED,
+                BindingReason.UPLOADED);
+        assertThat(email.get(1).endReason()).contains(BindingReason.MERGED);
+        List<MergeRecord> merges = server.store().read(tx -> tx.profiles().mergesInto(merge.accountId(),
+                List.of(winner)));
+        assertThat(merges).singleElement().satisfies(m -> {
+            assertThat(m.from()).isEqualTo(loser);
+            assertThat(m.copiedKeys()).as("Name was the winner's already").containsExactly("Plan");
+        });
+        assertThat(server.store().inspection().rows("SELECT COALESCE(arrived_as, guid), guid FROM events"
+                + " WHERE account_id = '" + merge.accountId() + "'"))
+                .as("an event sent to the merged GUID counts for the survivor and keeps the GUID it was sent to")
+                .containsExactly(List.of(loser, winner));
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void transferPolicy_valueStartsAsTransferred_onTheProfileThatClaimedIt() {
+        TestServer.Client transfer = server.newAccount(true, true, ConflictPolicy.TRANSFER);
+        upload(transfer, profile("identity", "old", "{\"Email\":\"t@x.co\"}"));
+        assertSuccess(upload(transfer, profile("identity", "new", "{\"Email\":\"t@x.co\"}")), 1);
+        List<HistoryEntry> history = server.store().read(tx -> tx.bindings().history(transfer.accountId(),
+                new IdentityKey(IdentityKind.EMAIL, "t@x.co")));
+        assertThat(history).extracting(HistoryEntry::startReason).containsExactly(BindingReason.TRANSFERRED,
+                BindingReason.UPLOADED);
+        assertThat(transfer.get("/1/profile.json?identity=old").json().get("record").has("email")).isFalse();
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void severalClaimsInOneRecord_areAppliedInResolutionOrder_whateverTheKeyOrder() {
+        TestServer.Client reject = server.newAccount(true, true, ConflictPolicy.REJECT);
+        upload(reject, profile("identity", "holder", "{\"Phone\":\"+15550000011\",\"Email\":\"h@x.co\"}"));
+        ApiResponse response = upload(reject, profile("identity", "claimer",
+                "{\"Phone\":\"+15550000011\",\"Email\":\"h@x.co\"}"));
+        assertThat(response.json().get("unprocessed").get(0).get("error").asText())
+                .as("Email comes before Phone in resolution order").startsWith("Email is an identity");
+    }
+
+    private static String guidOf(TestServer.Client client, String query) {
+        return client.get("/1/profile.json?" + query).json().get("record").get("objectId").asText();
     }
 
     @ParameterizedTest(name = "{0} = {1} is {2}")

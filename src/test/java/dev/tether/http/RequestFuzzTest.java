@@ -12,7 +12,7 @@ import dev.tether.batch.CleanInput;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
-import dev.tether.delete.DeleteService;
+import dev.tether.delete.DeleteRequest;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -30,7 +30,6 @@ class RequestFuzzTest {
     private static final Account ACCOUNT = new Account("ABC-DEF-1234", "fuzz", "local", true, true,
             ConflictPolicy.REJECT, 0);
     private static final Limits LIMITS = Limits.defaults();
-    private static final DeleteService DELETES = new DeleteService(null, null, LIMITS.valuesPerBulkRequest());
 
     private static final String[] KEYS = {"type", "identity", "objectId", "FBID", "GPID", "ts", "profileData",
         "evtName", "evtData", "Phone", "Email", "Identity", "Name", "Gender", "Age", "DOB", "MSG-sms", "Score",
@@ -106,7 +105,7 @@ class RequestFuzzTest {
             return;
         }
         try {
-            DELETES.parse(ACCOUNT, json);
+            DeleteRequest.parse(ACCOUNT, json, LIMITS.valuesPerBulkRequest());
         } catch (InvalidRequestException expected) {
             // a documented 400
         }

@@ -3,7 +3,7 @@ package dev.tether.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -152,7 +152,7 @@ class CrashSafetyTest {
                 List<IdentityKey> keys = sent.upload()
                         ? sent.identities().stream().map(i -> new IdentityKey(IdentityKind.IDENTITY, i)).toList()
                         : sent.phones().stream().map(IdentityKey::phone).toList();
-                Map<IdentityKey, ActiveBinding> bound = store.read(tx -> tx.activeBindings(accountId, keys));
+                Map<IdentityKey, ActiveBinding> bound = store.read(tx -> tx.bindings().active(accountId, keys));
                 // an upload applied binds every identity; a disassociation applied unbinds every number
                 long applied = sent.upload() ? bound.size() : keys.size() - bound.size();
                 if (sent.acknowledged()) {

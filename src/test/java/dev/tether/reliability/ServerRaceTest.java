@@ -2,7 +2,7 @@ package dev.tether.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.account.AccountService;
+import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;

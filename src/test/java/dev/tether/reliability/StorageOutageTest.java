@@ -112,7 +112,7 @@ class StorageOutageTest {
                     .isGreaterThanOrEqualTo(refused.size() * 8L / 10);
             var keys = answers.stream().flatMap(a -> a.identities().stream())
                     .map(i -> new IdentityKey(IdentityKind.IDENTITY, i)).toList();
-            var stored = server.store().read(tx -> tx.activeBindings(api.accountId(), keys));
+            var stored = server.store().read(tx -> tx.bindings().active(api.accountId(), keys));
             for (Answer answer : answers) {
                 long found = answer.identities().stream()
                         .filter(i -> stored.containsKey(new IdentityKey(IdentityKind.IDENTITY, i))).count();

@@ -51,7 +51,7 @@ public final class BindRace {
                             + response.json().get("unprocessed").findValuesAsText("code"));
                 }
                 assertThat(outcomes).containsExactlyInAnyOrder("success[]", "fail[544]");
-                var history = store.read(tx -> tx.history(accountId, IdentityKey.phone(phone)));
+                var history = store.read(tx -> tx.bindings().history(accountId, IdentityKey.phone(phone)));
                 assertThat(history).hasSize(1);
                 assertThat(history.get(0).to()).isEmpty();
             }

@@ -1,6 +1,7 @@
 package dev.tether.testing;
 
-import dev.tether.store.InvariantViolation;
+import dev.tether.check.InvariantChecker;
+import dev.tether.check.InvariantViolation;
 import dev.tether.store.Store;
 import java.util.List;
 
@@ -10,6 +11,6 @@ public final class Violations {
     }
 
     public static List<InvariantViolation> of(Store store) {
-        return store.read(tx -> tx.invariantViolations(10));
+        return new InvariantChecker(store).violations(10);
     }
 }

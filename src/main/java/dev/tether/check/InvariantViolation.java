@@ -1,4 +1,4 @@
-package dev.tether.store;
+package dev.tether.check;
 
 /** One place where the stored data breaks a rule that must always hold (see {@code tether check}). */
 public record InvariantViolation(Invariant invariant, String accountId, String detail) {

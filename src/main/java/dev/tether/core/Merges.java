@@ -1,4 +1,4 @@
-package dev.tether.profile;
+package dev.tether.core;
 
 import dev.tether.store.ReadTx;
 import dev.tether.store.StoredProfile;
@@ -23,7 +23,7 @@ public final class Merges {
     /** The live profile a GUID answers with: itself, or the one it was merged into, read from the store. */
     public static Optional<StoredProfile> live(ReadTx tx, String accountId, String guid) {
         Function<String, Optional<StoredProfile>> find =
-                g -> Optional.ofNullable(tx.findProfiles(accountId, List.of(g)).get(g));
+                g -> Optional.ofNullable(tx.profiles().find(accountId, List.of(g)).get(g));
         return follow(find.apply(guid), StoredProfile::mergedInto, find);
     }
 }

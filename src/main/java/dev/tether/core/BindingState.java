@@ -1,12 +1,11 @@
-package dev.tether.upload;
+package dev.tether.core;
 
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
-import dev.tether.store.EndedBinding;
 import dev.tether.store.NewBinding;
 import java.util.Optional;
 
-/** A binding as the batch sees it: stored already, or started by the batch; possibly ended by it. */
+/** A binding as the unit of work sees it: stored already, or started by it; possibly ended by it. */
 final class BindingState {
     final String id;
     final IdentityKey key;
@@ -14,8 +13,8 @@ final class BindingState {
     final long startedAt;
     final BindingReason startReason;
     final boolean stored;
-    private Long endedAt;
-    private BindingReason endReason;
+    private Optional<Long> endedAt = Optional.empty();
+    private Optional<BindingReason> endReason = Optional.empty();
 
     BindingState(String id, IdentityKey key, String guid, long startedAt, BindingReason startReason, boolean stored) {
         this.id = id;
@@ -27,20 +26,17 @@ final class BindingState {
     }
 
     void end(long at, BindingReason reason) {
-        endedAt = at;
-        endReason = reason;
+        endedAt = Optional.of(at);
+        endReason = Optional.of(reason);
     }
 
-    boolean ended() {
-        return endedAt != null;
-    }
-
-    Optional<EndedBinding> asEnded() {
-        return stored && ended() ? Optional.of(new EndedBinding(id, endedAt, endReason)) : Optional.empty();
+    /** The reason a stored binding was ended by this unit of work, if it was. */
+    Optional<BindingReason> storedEnding() {
+        return stored ? endReason : Optional.empty();
     }
 
     Optional<NewBinding> asNew() {
         return stored ? Optional.empty() : Optional.of(new NewBinding(id, key, guid, startedAt, startReason,
-                Optional.ofNullable(endedAt), Optional.ofNullable(endReason)));
+                endedAt, endReason));
     }
 }

@@ -1,4 +1,4 @@
-package dev.tether.upload;
+package dev.tether.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.identity.IdentityKey;
@@ -7,12 +7,12 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A profile as the batch sees it: loaded from the store or created by the batch, with its active identities. */
-final class ProfileState {
+/** A profile as the unit of work sees it: loaded from the store or created by it, with its active identities. */
+public final class ProfileState {
     final String guid;
     final long createdAt;
     final boolean isNew;
-    final Optional<String> mergedInto;
+    Optional<String> mergedInto;
     private ObjectNode properties;
     private boolean changed;
     final Map<IdentityKind, BindingState> identities = new EnumMap<>(IdentityKind.class);
@@ -25,7 +25,16 @@ final class ProfileState {
         this.mergedInto = mergedInto;
     }
 
-    ObjectNode properties() {
+    public String guid() {
+        return guid;
+    }
+
+    /** The properties as they stand in this unit of work; a copy, to change through the identity core. */
+    public ObjectNode properties() {
+        return properties.deepCopy();
+    }
+
+    ObjectNode ownProperties() {
         return properties;
     }
 
@@ -45,9 +54,9 @@ final class ProfileState {
     }
 
     /**
-     * Marks a profile that gained a binding or an event as written, so that its row is updated with the batch.
-     * A concurrent delete of it then conflicts with the batch (and one of them runs again) instead of missing
-     * the new rows and leaving them without their profile.
+     * Marks a profile that gained a binding or an event as written, so that its row is updated with the unit.
+     * A concurrent delete of it then conflicts (and one of them runs again) instead of missing the new rows and
+     * leaving them without their profile.
      */
     void touch() {
         changed = true;
@@ -57,7 +66,7 @@ final class ProfileState {
         return changed;
     }
 
-    Optional<IdentityKey> identity(IdentityKind kind) {
+    public Optional<IdentityKey> identity(IdentityKind kind) {
         return Optional.ofNullable(identities.get(kind)).map(b -> b.key);
     }
 }

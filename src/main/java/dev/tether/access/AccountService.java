@@ -1,0 +1,126 @@
+package dev.tether.access;
+
+import dev.tether.account.Account;
+import dev.tether.account.AccountIds;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.account.Passcodes;
+import dev.tether.account.UnknownAccountException;
+import dev.tether.store.AccountCredentials;
+import dev.tether.store.PasscodeEntry;
+import dev.tether.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Accounts and their passcodes: creation, settings, listing, authentication and revocation. Each call is its own
+ * unit of work: account administration never shares a transaction with a request's profile work.
+ */
+public final class AccountService {
+    private final Store store;
+    private final Clock clock;
+
+    public AccountService(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** An account as created, with the one passcode that is never shown again. */
+    public record Created(Account account, String passcode) {
+    }
+
+    public record NewAccount(String name, String region, boolean emailIsIdentity, boolean phoneIsIdentity,
+                             ConflictPolicy conflictPolicy) {
+    }
+
+    /** What may change on an existing account; an empty field stays as it is. */
+    public record Settings(Optional<String> name, Optional<Boolean> emailIsIdentity, Optional<Boolean> phoneIsIdentity,
+                           Optional<ConflictPolicy> conflictPolicy) {
+    }
+
+    public Created create(NewAccount spec) {
+        long now = clock.instant().getEpochSecond();
+        Account account = new Account(AccountIds.newId(), spec.name(), spec.region(), spec.emailIsIdentity(),
+                spec.phoneIsIdentity(), spec.conflictPolicy(), now);
+        String passcode = Passcodes.newPasscode();
+        store.write(tx -> {
+            tx.accounts().insert(account);
+            tx.accounts().insertPasscode(account.id(), Passcodes.hash(passcode), Passcodes.hint(passcode), now);
+            return null;
+        });
+        return new Created(account, passcode);
+    }
+
+    /**
+     * Changes an account's settings and returns the account as it is now. Turning Email or Phone off as an identity
+     * leaves the stored bindings in the history; lookups and uploads stop using that kind from the next request.
+     */
+    public Account update(String accountId, Settings settings) {
+        return store.write(tx -> {
+            Account current = tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            Account updated = new Account(current.id(), settings.name().orElse(current.name()), current.region(),
+                    settings.emailIsIdentity().orElse(current.emailIsIdentity()),
+                    settings.phoneIsIdentity().orElse(current.phoneIsIdentity()),
+                    settings.conflictPolicy().orElse(current.conflictPolicy()), current.createdAt());
+            tx.accounts().update(updated);
+            return updated;
+        });
+    }
+
+    public List<Account> list() {
+        return store.read(tx -> tx.accounts().list());
+    }
+
+    public Optional<Account> find(String accountId) {
+        return store.read(tx -> tx.accounts().find(accountId));
+    }
+
+    /** The account's passcodes by hint, active and revoked; the passcodes themselves are never kept. */
+    public List<PasscodeEntry> passcodes(String accountId) {
+        return store.read(tx -> {
+            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            return tx.accounts().passcodes(accountId);
+        });
+    }
+
+    /** Adds a passcode to an existing account and returns it; it is shown only this once. */
+    public String addPasscode(String accountId) {
+        long now = clock.instant().getEpochSecond();
+        String passcode = Passcodes.newPasscode();
+        store.write(tx -> {
+            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            tx.accounts().insertPasscode(accountId, Passcodes.hash(passcode), Passcodes.hint(passcode), now);
+            return null;
+        });
+        return passcode;
+    }
+
+    /** @return whether the passcode was active and is now revoked */
+    public boolean revokePasscode(String accountId, String passcode) {
+        long now = clock.instant().getEpochSecond();
+        return store.write(tx -> {
+            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            return tx.accounts().revokePasscode(accountId, Passcodes.hash(passcode), now);
+        });
+    }
+
+    /** The outcome of presenting credentials. */
+    public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE }
+
+    public record Authentication(Verdict verdict, Optional<Account> account) {
+    }
+
+    /** Checks an account id and passcode against the database, on every call: a revocation counts at once. */
+    public Authentication authenticate(Optional<String> accountId, Optional<String> passcode) {
+        if (accountId.isEmpty() || !AccountIds.isWellFormed(accountId.get().trim())) {
+            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
+        }
+        Optional<AccountCredentials> found = store.read(tx -> tx.accounts().credentials(accountId.get().trim()));
+        if (found.isEmpty()) {
+            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
+        }
+        boolean matches = passcode.map(p -> Passcodes.matchesAny(p.trim(), found.get().passcodeHashes()))
+                .orElse(false);
+        return new Authentication(matches ? Verdict.OK : Verdict.BAD_PASSCODE, Optional.of(found.get().account()));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tether.check;
+
+import dev.tether.identity.IdentityKind;
+import dev.tether.store.Inspection;
+import dev.tether.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The invariant checker of {@code tether check}: the rules that must always hold in the stored data, each checked
+ * in SQL over the whole database. An operator's tool, outside the store's interface; the tests end with it too.
+ */
+public final class InvariantChecker {
+    private final Inspection inspection;
+
+    public InvariantChecker(Store store) {
+        this.inspection = store.inspection();
+    }
+
+    private static final String NO_END = "9223372036854775807";
+
+    /** Every violation in the database, at most {@code limit} of each invariant. */
+    public List<InvariantViolation> violations(int limit) {
+        List<InvariantViolation> found = new ArrayList<>();
+        check(found, InvariantViolation.Invariant.ONE_HOLDER_PER_IDENTITY,
+                "SELECT account_id, kind || ' ' || value || ' has ' || COUNT(*) || ' active bindings'"
+                        + " FROM identity_bindings WHERE ended_at IS NULL GROUP BY account_id, kind, value"
+                        + " HAVING COUNT(*) > 1", limit);
+        check(found, InvariantViolation.Invariant.ACTIVE_BINDING_HAS_PROFILE,
+                "SELECT b.account_id, b.kind || ' ' || b.value || ' is bound to '"
+                        + " || COALESCE(b.guid, 'no profile') || CASE WHEN b.guid IS NULL THEN ''"
+                        + " WHEN p.guid IS NULL THEN ', which does not exist' ELSE ', which was merged into '"
+                        + " || p.merged_into END"
+                        + " FROM identity_bindings b LEFT JOIN profiles p ON p.account_id = b.account_id"
+                        + " AND p.guid = b.guid WHERE b.ended_at IS NULL"
+                        + " AND (b.guid IS NULL OR p.guid IS NULL OR p.merged_into IS NOT NULL)", limit);
+        check(found, InvariantViolation.Invariant.ONE_IDENTITY_PER_KIND,
+                "SELECT account_id, guid || ' holds ' || COUNT(*) || ' active bindings of ' || kind"
+                        + " FROM identity_bindings WHERE ended_at IS NULL AND guid IS NOT NULL"
+                        + " GROUP BY account_id, guid, kind HAVING COUNT(*) > 1", limit);
+        for (IdentityKind kind : List.of(IdentityKind.IDENTITY, IdentityKind.EMAIL, IdentityKind.PHONE)) {
+            String property = inspection.propertyText("p.properties", kind.propertyKey());
+            String enabled = switch (kind) {
+                case EMAIL -> "a.email_is_identity";
+                case PHONE -> "a.phone_is_identity";
+                default -> "TRUE";
+            };
+            check(found, InvariantViolation.Invariant.PROPERTY_MATCHES_BINDING,
+                    "SELECT p.account_id, p.guid || ' has " + kind.propertyKey() + " ' || " + property
+                            + " || ' without an active binding of it' FROM profiles p JOIN accounts a"
+                            + " ON a.account_id = p.account_id WHERE p.merged_into IS NULL AND " + enabled
+                            + " AND " + property + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM identity_bindings b"
+                            + " WHERE b.account_id = p.account_id AND b.guid = p.guid AND b.kind = '"
+                            + kind.storedName() + "' AND b.ended_at IS NULL AND b.value = " + property + ")", limit);
+        }
+        check(found, InvariantViolation.Invariant.HISTORY_DOES_NOT_OVERLAP,
+                "SELECT account_id, kind || ' ' || value || ': binding ' || binding_id || ' from ' || started_at"
+                        + " || ' to ' || COALESCE(CAST(ended_at AS TEXT), 'now') || CASE WHEN ended_at < started_at"
+                        + " THEN ' ends before it starts' ELSE ' starts before an earlier one ended' END"
+                        + " FROM (SELECT account_id, kind, value, binding_id, started_at, ended_at,"
+                        + " MAX(COALESCE(ended_at, " + NO_END + ")) OVER (PARTITION BY account_id, kind, value"
+                        + " ORDER BY started_at, COALESCE(ended_at, " + NO_END + "), binding_id"
+                        + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end"
+                        + " FROM identity_bindings) h WHERE earlier_end > started_at OR ended_at < started_at", limit);
+        check(found, InvariantViolation.Invariant.EVENT_HAS_PROFILE,
+                "SELECT e.account_id, COUNT(*) || ' events of ' || e.guid || CASE WHEN p.guid IS NULL"
+                        + " THEN ', which does not exist' ELSE ', which was merged into ' || p.merged_into END"
+                        + " FROM events e LEFT JOIN profiles p ON p.account_id = e.account_id AND p.guid = e.guid"
+                        + " WHERE p.guid IS NULL OR p.merged_into IS NOT NULL"
+                        + " GROUP BY e.account_id, e.guid, p.guid, p.merged_into", limit);
+        return found;
+    }
+
+    private void check(List<InvariantViolation> found, InvariantViolation.Invariant invariant, String sql, int limit) {
+        for (List<String> row : inspection.rows(sql + " LIMIT " + limit)) {
+            found.add(new InvariantViolation(invariant, row.get(0), row.get(1)));
+        }
+    }
+
+}

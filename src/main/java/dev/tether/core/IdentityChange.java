@@ -1,0 +1,28 @@
+package dev.tether.core;
+
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+
+/**
+ * What a unit of work changed in the identity graph, in the order it happened: the domain events that later
+ * become webhook messages, written in the same transaction as the change.
+ */
+public sealed interface IdentityChange {
+    long at();
+
+    /** A binding started: the value is now this profile's. */
+    record BindingStarted(IdentityKey key, String guid, BindingReason reason, long at) implements IdentityChange {
+    }
+
+    /** A binding ended: the value is no longer this profile's. */
+    record BindingEnded(IdentityKey key, String guid, BindingReason reason, long at) implements IdentityChange {
+    }
+
+    /** A profile was merged into another; its GUID answers with the survivor from now on. */
+    record ProfileMerged(String from, String into, long at) implements IdentityChange {
+    }
+
+    /** A profile was deleted with its events; its bindings ended first (reason {@code deleted}). */
+    record ProfileDeleted(String guid, long at) implements IdentityChange {
+    }
+}

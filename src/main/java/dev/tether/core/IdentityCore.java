@@ -1,0 +1,274 @@
+package dev.tether.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.account.Account;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.Holders;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import dev.tether.store.ActiveBinding;
+import dev.tether.store.MergeRecord;
+import dev.tether.store.ReadTx;
+import dev.tether.store.WriteTx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one owner of the binding lifecycle of one account within one unit of work: bind, replace, transfer, merge,
+ * disassociate and delete, with their reasons, the property that mirrors a binding, and the history clock.
+ * Operations call it and never touch bindings or mirrored properties themselves. What it changed is reported as
+ * {@link IdentityChange}s and written by {@link #flush}.
+ *
+ * <p>The mirror rule: while a kind (Identity, Email, Phone) is an identity of the account, the property of that
+ * name is either absent or the value of the profile's active binding of that kind. A claim sets it; a binding that
+ * ends for any reason but a merge takes it away; a merge never copies it.
+ */
+public final class IdentityCore {
+    private static final Comparator<IdentityKey> RESOLUTION_ORDER = Comparator.comparing(IdentityKey::kind);
+
+    private final Account account;
+    private final UnitState state;
+
+    public IdentityCore(Account account, ReadTx tx, Clock clock) {
+        this.account = account;
+        this.state = new UnitState(account.id(), tx, clock);
+    }
+
+    public Account account() {
+        return account;
+    }
+
+    /** Reads, in a few set-based statements, the bindings of these keys and the profiles they and the GUIDs name. */
+    public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
+        state.preload(keys, guids);
+    }
+
+    /**
+     * Reads the bindings of these keys only, one statement per kind, without their profiles: what a disassociation
+     * needs (the profiles it changes are then written set-based).
+     */
+    public void preloadBindings(Collection<IdentityKey> keys) {
+        state.loadBindings(keys);
+    }
+
+    /** The GUID of the profile that holds this identity now, within this unit of work. */
+    public Optional<String> holder(IdentityKey key) {
+        return state.binding(key).map(b -> b.guid);
+    }
+
+    /** The live profile a GUID answers with: itself, or the one it was merged into. */
+    public Optional<ProfileState> live(String guid) {
+        return Merges.follow(state.profile(guid), p -> p.mergedInto, state::profile);
+    }
+
+    /** The profile the first of these keys, in their order, names (the resolution rule of {@link Holders}). */
+    public Optional<ProfileState> firstHolder(List<IdentityKey> keys) {
+        return Holders.first(keys, key -> holder(key).filter(g -> state.profile(g).isPresent()))
+                .flatMap(state::profile);
+    }
+
+    /** A new profile; its first identity, if any, is bound without a property (it came from the lookup). */
+    public ProfileState create(String guid, Optional<IdentityKey> firstIdentity) {
+        ProfileState created = state.createProfile(guid);
+        firstIdentity.ifPresent(key -> state.bind(created, key, BindingReason.UPLOADED));
+        return created;
+    }
+
+    /** The identities among these claims that another profile holds, with their holders, in resolution order. */
+    public Map<IdentityKey, String> conflicts(String guid, Collection<IdentityKey> claims) {
+        Map<IdentityKey, String> conflicts = new LinkedHashMap<>();
+        for (IdentityKey key : inResolutionOrder(claims)) {
+            holder(key).filter(h -> !h.equals(guid)).ifPresent(h -> conflicts.put(key, h));
+        }
+        return conflicts;
+    }
+
+    /**
+     * The properties a profile would have after merging the holders of these conflicts into it under the account's
+     * policy: what {@link #claim} will do to them, computed without changing anything.
+     */
+    public ObjectNode propertiesAfterClaims(ObjectNode properties, Map<IdentityKey, String> conflicts) {
+        ObjectNode result = properties.deepCopy();
+        if (account.conflictPolicy() == ConflictPolicy.MERGE) {
+            for (String holder : new LinkedHashSet<>(conflicts.values())) {
+                state.profile(holder).ifPresent(loser -> fill(result, loser.ownProperties()));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Makes these identities the profile's, in resolution order: an identity nobody holds is bound, one another
+     * profile holds is taken under the account's conflict policy ({@code transfer} or {@code merge}; under
+     * {@code reject} the caller must have refused the record), and a different earlier value of the same kind on
+     * the profile is replaced. Each claimed value becomes the profile's mirrored property.
+     */
+    public void claim(ProfileState profile, Collection<IdentityKey> claims) {
+        List<IdentityKey> ordered = inResolutionOrder(claims);
+        for (IdentityKey key : ordered) {
+            Optional<String> holder = holder(key);
+            if (holder.isEmpty()) {
+                bindReplacing(profile, key, BindingReason.UPLOADED);
+            } else if (!holder.get().equals(profile.guid)) {
+                take(profile, key, holder.get(), ordered);
+            }
+            mirror(profile, key);
+        }
+    }
+
+    private void take(ProfileState profile, IdentityKey key, String holder, List<IdentityKey> claims) {
+        switch (account.conflictPolicy()) {
+            case TRANSFER:
+                end(key, BindingReason.TRANSFERRED);
+                bindReplacing(profile, key, BindingReason.TRANSFERRED);
+                break;
+            case MERGE:
+                merge(state.profile(holder).orElseThrow(), profile, claims);
+                break;
+            default:
+                throw new IllegalStateException(key.kind().storedName() + " is held by another profile and the"
+                        + " account's policy is reject: the record had to be refused before its claims");
+        }
+    }
+
+    /**
+     * CleverTap's merge of {@code loser} into {@code survivor}: the loser's claimed values move (replacing the
+     * survivor's of the same kind), its other values move where the survivor holds none of that kind and end
+     * otherwise, its properties fill the keys the survivor lacks (never a mirrored one), its events follow when the
+     * unit is written, and its GUID answers with the survivor from now on, as does every profile merged into it.
+     */
+    private void merge(ProfileState loser, ProfileState survivor, List<IdentityKey> claims) {
+        ObjectNode filled = survivor.ownProperties().deepCopy();
+        List<String> copied = fill(filled, loser.ownProperties());
+        survivor.replaceProperties(filled);
+        for (BindingState binding : List.copyOf(loser.identities.values())) {
+            state.unbind(binding.key, BindingReason.MERGED);
+            if (claims.contains(binding.key)) {
+                bindReplacing(survivor, binding.key, BindingReason.MERGED);
+            } else if (survivor.identity(binding.key.kind()).isEmpty()) {
+                state.bind(survivor, binding.key, BindingReason.MERGED);
+            }
+        }
+        loser.mergedInto = Optional.of(survivor.guid);
+        state.loadedMergedInto(loser.guid).forEach(p -> p.mergedInto = Optional.of(survivor.guid));
+        survivor.touch();
+        state.merged(new MergeRecord(loser.guid, survivor.guid, state.now(), copied));
+    }
+
+    /** Copies into {@code into} every key of {@code from} it lacks, except mirrored ones; returns the keys copied. */
+    private List<String> fill(ObjectNode into, ObjectNode from) {
+        List<String> copied = new ArrayList<>();
+        from.fields().forEachRemaining(field -> {
+            if (!into.has(field.getKey()) && account.mirroredKind(field.getKey()).isEmpty()) {
+                into.set(field.getKey(), field.getValue());
+                copied.add(field.getKey());
+            }
+        });
+        return copied;
+    }
+
+    /** Binds the key to the profile; a different value of the same kind on the profile ends ({@code replaced}). */
+    private void bindReplacing(ProfileState profile, IdentityKey key, BindingReason reason) {
+        Optional<IdentityKey> current = profile.identity(key.kind());
+        if (current.isPresent() && current.get().equals(key)) {
+            return;
+        }
+        current.ifPresent(old -> end(old, BindingReason.REPLACED));
+        state.bind(profile, key, reason);
+    }
+
+    /** Ends the active binding of a key; its holder loses the mirrored property (a merged-away holder keeps it). */
+    private Optional<String> end(IdentityKey key, BindingReason reason) {
+        Optional<String> holder = state.unbind(key, reason);
+        if (reason != BindingReason.MERGED) {
+            holder.ifPresent(guid -> account.mirroredKind(key.kind().propertyKey())
+                    .ifPresent(kind -> state.removeProperty(guid, kind.propertyKey())));
+        }
+        return holder;
+    }
+
+    private void mirror(ProfileState profile, IdentityKey key) {
+        if (account.mirroredKind(key.kind().propertyKey()).isPresent()) {
+            ObjectNode properties = profile.ownProperties().deepCopy();
+            properties.put(key.kind().propertyKey(), key.value());
+            profile.replaceProperties(properties);
+        }
+    }
+
+    /**
+     * Sets the profile's properties to these, except the mirrored ones, which keep showing its bindings: an
+     * operation changes properties through here and bindings only through {@link #claim}.
+     */
+    public void setProperties(ProfileState profile, ObjectNode properties) {
+        ObjectNode result = properties.deepCopy();
+        for (IdentityKind kind : IdentityKind.values()) {
+            account.mirroredKind(kind.propertyKey()).ifPresent(mirrored -> {
+                result.remove(kind.propertyKey());
+                Optional.ofNullable(profile.ownProperties().get(kind.propertyKey()))
+                        .ifPresent(value -> result.set(kind.propertyKey(), value));
+            });
+        }
+        profile.replaceProperties(result);
+    }
+
+    /** Removes a mirrored property only; the binding stays ({@code {"Phone":{"$delete":true}}}). */
+    public void removeMirroredProperty(ProfileState profile, IdentityKind kind) {
+        profile.removeProperty(kind.propertyKey());
+    }
+
+    /** An event for a profile, sent under {@code arrivedAs} (kept through merges, for a demerge to give it back). */
+    public void addEvent(ProfileState profile, String arrivedAs, String name, long ts, ObjectNode data) {
+        state.addEvent(profile, arrivedAs, name, ts, data);
+    }
+
+    /**
+     * Cuts a phone number from the profile that holds it ({@code disassociated}); the profile keeps everything
+     * else and loses its mirrored Phone property. False when no profile holds it now.
+     */
+    public boolean disassociate(IdentityKey phone) {
+        return end(phone, BindingReason.DISASSOCIATED).isPresent();
+    }
+
+    /**
+     * Deletes these live profiles and every profile merged into them, with their events; their bindings end
+     * ({@code deleted}) and forget the GUID. Returns every profile deleted.
+     */
+    public Set<String> delete(Collection<String> guids) {
+        Set<String> all = new LinkedHashSet<>(guids);
+        for (List<String> level = List.copyOf(guids); !level.isEmpty(); ) {
+            level = state.tx().profiles().mergedInto(account.id(), level).stream().filter(all::add).toList();
+        }
+        if (all.isEmpty()) {
+            return all;
+        }
+        for (ActiveBinding binding : state.tx().bindings().activeOf(account.id(), all)) {
+            state.changed(new IdentityChange.BindingEnded(binding.key(), binding.guid(), BindingReason.DELETED,
+                    state.now()));
+        }
+        state.deleted(all);
+        return all;
+    }
+
+    /** What this unit of work changed, in order. */
+    public List<IdentityChange> changes() {
+        return state.changes();
+    }
+
+    /** Writes every change of this unit of work in the given transaction. */
+    public void flush(WriteTx tx) {
+        state.flush(tx);
+    }
+
+    private static List<IdentityKey> inResolutionOrder(Collection<IdentityKey> keys) {
+        return keys.stream().distinct().sorted(RESOLUTION_ORDER).toList();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.tether.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.Guids;
+import dev.tether.identity.IdentityKey;
+import dev.tether.store.ActiveBinding;
+import dev.tether.store.MergeRecord;
+import dev.tether.store.NewEvent;
+import dev.tether.store.ReadTx;
+import dev.tether.store.StoredProfile;
+import dev.tether.store.WriteTx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The profiles and bindings one unit of work touches, read in a few set-based queries, changed in memory, and
+ * written back in one flush. Mechanics only: the rules that decide what to change are in {@link IdentityCore}.
+ */
+final class UnitState {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String accountId;
+    private final ReadTx tx;
+    private final Clock clock;
+    private OptionalLong now = OptionalLong.empty();
+    private final Map<IdentityKey, Optional<BindingState>> active = new HashMap<>();
+    private final Map<String, Optional<ProfileState>> profiles = new LinkedHashMap<>();
+    private final List<BindingState> bindings = new ArrayList<>();
+    private final List<NewEvent> events = new ArrayList<>();
+    private final List<MergeRecord> merges = new ArrayList<>();
+    private final Map<String, Set<String>> propertyRemovals = new LinkedHashMap<>();
+    private final Set<String> deleted = new LinkedHashSet<>();
+    private final List<IdentityChange> changes = new ArrayList<>();
+
+    UnitState(String accountId, ReadTx tx, Clock clock) {
+        this.accountId = accountId;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    ReadTx tx() {
+        return tx;
+    }
+
+    String accountId() {
+        return accountId;
+    }
+
+    /**
+     * The unit's time, read when it first changes something: after the loads it builds on, which wait for the locks
+     * of concurrent writers, so a binding never starts before the end of the one it follows on the same clock.
+     */
+    long now() {
+        if (now.isEmpty()) {
+            now = OptionalLong.of(clock.instant().getEpochSecond());
+        }
+        return now.getAsLong();
+    }
+
+    /** Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders. */
+    void preload(Collection<IdentityKey> keys, Collection<String> guids) {
+        loadBindings(keys);
+        Set<String> wanted = new HashSet<>(guids);
+        keys.forEach(key -> active.get(key).ifPresent(b -> wanted.add(b.guid)));
+        loadProfiles(wanted);
+    }
+
+    void loadBindings(Collection<IdentityKey> keys) {
+        List<IdentityKey> unknown = keys.stream().filter(k -> !active.containsKey(k)).distinct().toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        Map<IdentityKey, ActiveBinding> found = tx.bindings().active(accountId, unknown);
+        unknown.forEach(key -> active.put(key, Optional.ofNullable(found.get(key)).map(this::tracked)));
+    }
+
+    private void loadProfiles(Collection<String> guids) {
+        List<String> unknown = guids.stream().filter(g -> !profiles.containsKey(g)).distinct().toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        Map<String, StoredProfile> found = tx.profiles().find(accountId, unknown);
+        unknown.forEach(guid -> profiles.put(guid, Optional.ofNullable(found.get(guid)).map(UnitState::loaded)));
+        for (ActiveBinding binding : tx.bindings().activeOf(accountId, found.keySet())) {
+            current(binding).ifPresent(state ->
+                    profiles.get(binding.guid()).ifPresent(p -> p.identities.put(binding.key().kind(), state)));
+        }
+    }
+
+    /**
+     * The unit's view of a stored binding: the one it already tracks, or a new tracked one. Empty when the unit has
+     * ended it or bound its key elsewhere since: what the unit did wins over what is stored.
+     */
+    private Optional<BindingState> current(ActiveBinding binding) {
+        if (!active.containsKey(binding.key())) {
+            active.put(binding.key(), Optional.of(tracked(binding)));
+        }
+        return active.get(binding.key()).filter(state -> state.id.equals(binding.bindingId()));
+    }
+
+    private BindingState tracked(ActiveBinding b) {
+        return new BindingState(b.bindingId(), b.key(), b.guid(), b.since(), BindingReason.UPLOADED, true);
+    }
+
+    private static ProfileState loaded(StoredProfile p) {
+        try {
+            ObjectNode properties = (ObjectNode) JSON.readTree(p.propertiesJson());
+            return new ProfileState(p.guid(), properties, p.createdAt(), false, p.mergedInto());
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("stored properties of " + p.guid() + " are not a JSON object", e);
+        }
+    }
+
+    /** The active binding of this key now, within this unit. */
+    Optional<BindingState> binding(IdentityKey key) {
+        loadBindings(List.of(key));
+        return active.get(key);
+    }
+
+    Optional<ProfileState> profile(String guid) {
+        loadProfiles(List.of(guid));
+        return profiles.get(guid);
+    }
+
+    /** The profiles of this unit that were merged into the given one. */
+    List<ProfileState> loadedMergedInto(String guid) {
+        return profiles.values().stream().flatMap(Optional::stream)
+                .filter(p -> p.mergedInto.equals(Optional.of(guid))).toList();
+    }
+
+    ProfileState createProfile(String guid) {
+        ProfileState created = new ProfileState(guid, JSON.createObjectNode(), now(), true, Optional.empty());
+        profiles.put(guid, Optional.of(created));
+        return created;
+    }
+
+    void bind(ProfileState profile, IdentityKey key, BindingReason reason) {
+        BindingState binding = new BindingState(Guids.newGuid(), key, profile.guid, now(), reason, false);
+        bindings.add(binding);
+        active.put(key, Optional.of(binding));
+        profile.identities.put(key.kind(), binding);
+        profile.touch();
+        changes.add(new IdentityChange.BindingStarted(key, profile.guid, reason, now()));
+    }
+
+    /** Ends the active binding of this key, if any; returns the GUID that held it. */
+    Optional<String> unbind(IdentityKey key, BindingReason reason) {
+        Optional<BindingState> ending = binding(key);
+        ending.ifPresent(binding -> {
+            binding.end(now(), reason);
+            if (binding.stored) {
+                bindings.add(binding);
+            }
+            active.put(key, Optional.empty());
+            profiles.getOrDefault(binding.guid, Optional.empty()).ifPresent(p -> p.identities.remove(key.kind()));
+            changes.add(new IdentityChange.BindingEnded(key, binding.guid, reason, now()));
+        });
+        return ending.map(b -> b.guid);
+    }
+
+    /** Removes a property from a profile: in memory when the unit holds it, else set-based when it is written. */
+    void removeProperty(String guid, String key) {
+        Optional<ProfileState> loaded = profiles.getOrDefault(guid, Optional.empty());
+        if (loaded.isPresent()) {
+            loaded.get().removeProperty(key);
+        } else {
+            propertyRemovals.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(guid);
+        }
+    }
+
+    void addEvent(ProfileState profile, String arrivedAs, String name, long ts, ObjectNode data) {
+        profile.touch();
+        events.add(new NewEvent(Guids.newGuid(), profile.guid, arrivedAs, name, ts, data.toString()));
+    }
+
+    void merged(MergeRecord merge) {
+        merges.add(merge);
+        changes.add(new IdentityChange.ProfileMerged(merge.from(), merge.into(), merge.at()));
+    }
+
+    void deleted(Collection<String> guids) {
+        deleted.addAll(guids);
+        guids.forEach(guid -> changes.add(new IdentityChange.ProfileDeleted(guid, now())));
+    }
+
+    void changed(IdentityChange change) {
+        changes.add(change);
+    }
+
+    List<IdentityChange> changes() {
+        return List.copyOf(changes);
+    }
+
+    /** Writes every change of the unit: a handful of set-based statements, bindings before profiles they touch. */
+    void flush(WriteTx write) {
+        List<StoredProfile> created = new ArrayList<>();
+        List<StoredProfile> updated = new ArrayList<>();
+        for (Optional<ProfileState> entry : profiles.values()) {
+            entry.filter(p -> !deleted.contains(p.guid)).ifPresent(p -> {
+                if (p.isNew) {
+                    created.add(StoredProfile.created(p.guid, p.ownProperties().toString(), now()));
+                } else if (p.changed()) {
+                    updated.add(new StoredProfile(p.guid, p.ownProperties().toString(), p.createdAt, now(),
+                            p.mergedInto));
+                }
+            });
+        }
+        write.profiles().insert(accountId, created);
+        write.profiles().update(accountId, updated);
+        endedByReason().forEach((reason, keys) -> write.bindings().endActive(accountId, keys, now(), reason));
+        write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
+        write.events().insert(accountId, events);
+        for (MergeRecord merge : merges) {
+            write.events().move(accountId, merge.from(), merge.into());
+            write.profiles().merge(accountId, merge);
+        }
+        propertyRemovals.forEach((key, guids) -> write.profiles().removeProperty(accountId, guids, key, now()));
+        if (!deleted.isEmpty()) {
+            write.bindings().forgetProfiles(accountId, deleted, now());
+            write.events().delete(accountId, deleted);
+            write.profiles().delete(accountId, deleted);
+        }
+    }
+
+    private Map<BindingReason, List<IdentityKey>> endedByReason() {
+        return bindings.stream().filter(b -> b.storedEnding().isPresent())
+                .collect(Collectors.groupingBy(b -> b.storedEnding().orElseThrow(),
+                        () -> new EnumMap<>(BindingReason.class),
+                        Collectors.mapping(b -> b.key, Collectors.toList())));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tether.store;
+
+import dev.tether.account.Account;
+
+/** Accounts and passcodes, written. */
+public interface AccountWrites extends AccountReads {
+    void insert(Account account);
+
+    /** Changes the settings of an existing account (identity kinds, conflict policy, name); its id and region stay. */
+    void update(Account account);
+
+    void insertPasscode(String accountId, String passcodeHash, String hint, long at);
+
+    /** @return whether an active passcode with that hash was revoked */
+    boolean revokePasscode(String accountId, String passcodeHash, long at);
+}

@@ -1,0 +1,18 @@
+package dev.tether.store;
+
+import dev.tether.identity.IdentityKey;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Identity bindings, as read. Every lookup takes a set of keys: one statement per kind, not one per key. */
+public interface BindingReads {
+    /** The active bindings of the given keys, by key; keys nobody holds are absent. Locked in a write. */
+    Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys);
+
+    /** Every active binding held by the given profiles. */
+    List<ActiveBinding> activeOf(String accountId, Collection<String> guids);
+
+    /** Every binding an identity value ever had, newest first. */
+    List<HistoryEntry> history(String accountId, IdentityKey key);
+}

@@ -1,0 +1,22 @@
+package dev.tether.store;
+
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+import java.util.Collection;
+
+/** Identity bindings, written. Only the identity core calls these. */
+public interface BindingWrites extends BindingReads {
+    void insert(String accountId, Collection<NewBinding> bindings);
+
+    /**
+     * Ends the active bindings of these identities at one time for one reason, set-based: one statement per kind,
+     * found through the index of active bindings rather than by binding id.
+     */
+    void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason);
+
+    /**
+     * Every binding the given profiles ever had forgets its GUID, and the active ones end (reason {@code deleted}):
+     * the history keeps the values and dates but no longer the person.
+     */
+    void forgetProfiles(String accountId, Collection<String> guids, long at);
+}

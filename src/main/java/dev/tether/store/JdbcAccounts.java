@@ -1,0 +1,107 @@
+package dev.tether.store;
+
+import dev.tether.account.Account;
+import dev.tether.account.ConflictPolicy;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of accounts and passcodes. */
+final class JdbcAccounts implements AccountWrites {
+    private static final String COLUMNS =
+            "account_id, name, region, email_is_identity, phone_is_identity, conflict_policy, created_at";
+
+    private final Sql sql;
+
+    JdbcAccounts(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public Optional<Account> find(String accountId) {
+        return sql.query("SELECT " + COLUMNS + " FROM accounts WHERE account_id = ?",
+                s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
+    }
+
+    @Override
+    public List<Account> list() {
+        return sql.query("SELECT " + COLUMNS + " FROM accounts ORDER BY created_at, account_id",
+                s -> { }, JdbcAccounts::account);
+    }
+
+    private static Account account(ResultSet row) throws SQLException {
+        return new Account(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4),
+                row.getBoolean(5), ConflictPolicy.fromStoredName(row.getString(6)), row.getLong(7));
+    }
+
+    @Override
+    public Optional<AccountCredentials> credentials(String accountId) {
+        List<Map.Entry<Account, Optional<String>>> rows = sql.query("SELECT a.account_id, a.name, a.region,"
+                        + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at, p.passcode_hash"
+                        + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
+                        + " WHERE a.account_id = ?",
+                s -> s.setString(1, accountId),
+                row -> Map.entry(account(row), Optional.ofNullable(row.getString(8))));
+        return rows.stream().findFirst().map(first -> new AccountCredentials(first.getKey(),
+                rows.stream().flatMap(r -> r.getValue().stream()).toList()));
+    }
+
+    @Override
+    public List<PasscodeEntry> passcodes(String accountId) {
+        return sql.query("SELECT hint, created_at, revoked_at FROM passcodes WHERE account_id = ?"
+                        + " ORDER BY created_at, hint",
+                s -> s.setString(1, accountId), row -> {
+                    String hint = row.getString(1);
+                    long created = row.getLong(2);
+                    long revoked = row.getLong(3);
+                    return new PasscodeEntry(hint, created, row.wasNull() ? Optional.empty() : Optional.of(revoked));
+                });
+    }
+
+    @Override
+    public void insert(Account a) {
+        sql.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, a.id());
+            s.setString(2, a.name());
+            s.setString(3, a.region());
+            s.setBoolean(4, a.emailIsIdentity());
+            s.setBoolean(5, a.phoneIsIdentity());
+            s.setString(6, a.conflictPolicy().storedName());
+            s.setLong(7, a.createdAt());
+        });
+    }
+
+    @Override
+    public void update(Account a) {
+        sql.update("UPDATE accounts SET name = ?, email_is_identity = ?, phone_is_identity = ?, conflict_policy = ?"
+                + " WHERE account_id = ?", s -> {
+                    s.setString(1, a.name());
+                    s.setBoolean(2, a.emailIsIdentity());
+                    s.setBoolean(3, a.phoneIsIdentity());
+                    s.setString(4, a.conflictPolicy().storedName());
+                    s.setString(5, a.id());
+                });
+    }
+
+    @Override
+    public void insertPasscode(String accountId, String passcodeHash, String hint, long at) {
+        sql.update("INSERT INTO passcodes (account_id, passcode_hash, hint, created_at) VALUES (?, ?, ?, ?)", s -> {
+            s.setString(1, accountId);
+            s.setString(2, passcodeHash);
+            s.setString(3, hint);
+            s.setLong(4, at);
+        });
+    }
+
+    @Override
+    public boolean revokePasscode(String accountId, String passcodeHash, long at) {
+        return sql.update("UPDATE passcodes SET revoked_at = ? WHERE account_id = ? AND passcode_hash = ?"
+                + " AND revoked_at IS NULL", s -> {
+                    s.setLong(1, at);
+                    s.setString(2, accountId);
+                    s.setString(3, passcodeHash);
+                }) > 0;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tether.store;
+
+import dev.tether.identity.BindingReason;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The SQL of identity bindings: one row per binding for its whole life, so the table is also the history. */
+final class JdbcBindings implements BindingWrites {
+    private static final String COLUMNS = "binding_id, kind, value, guid, started_at";
+
+    private final Sql sql;
+
+    JdbcBindings(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** Values grouped by kind, kinds in one fixed order: every writer takes row locks in the same order. */
+    private static Map<IdentityKind, List<String>> valuesByKind(Collection<IdentityKey> keys) {
+        return keys.stream().distinct().collect(Collectors.groupingBy(IdentityKey::kind,
+                () -> new EnumMap<>(IdentityKind.class), Collectors.mapping(IdentityKey::value, Collectors.toList())));
+    }
+
+    @Override
+    public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
+        Map<IdentityKey, ActiveBinding> found = new HashMap<>();
+        Dialect dialect = sql.dialect();
+        valuesByKind(keys).forEach((kind, values) -> sql.query("SELECT " + COLUMNS + " FROM identity_bindings"
+                        + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
+                        + " ORDER BY value" + sql.lockRows(),
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, kind.storedName());
+                    dialect.bindList(s, 3, values);
+                }, JdbcBindings::activeBinding).forEach(b -> found.put(b.key(), b)));
+        return found;
+    }
+
+    @Override
+    public List<ActiveBinding> activeOf(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return List.of();
+        }
+        return sql.query("SELECT " + COLUMNS + " FROM identity_bindings WHERE account_id = ? AND "
+                        + sql.dialect().inList("guid") + " AND ended_at IS NULL ORDER BY started_at, binding_id",
+                s -> {
+                    s.setString(1, accountId);
+                    sql.dialect().bindList(s, 2, guids);
+                }, JdbcBindings::activeBinding);
+    }
+
+    private static ActiveBinding activeBinding(ResultSet row) throws SQLException {
+        IdentityKey key = new IdentityKey(IdentityKind.fromStoredName(row.getString(2)), row.getString(3));
+        return new ActiveBinding(row.getString(1), key, row.getString(4), row.getLong(5));
+    }
+
+    @Override
+    public List<HistoryEntry> history(String accountId, IdentityKey key) {
+        return sql.query("SELECT guid, started_at, ended_at, start_reason, end_reason FROM identity_bindings"
+                        + " WHERE account_id = ? AND kind = ? AND value = ? ORDER BY started_at DESC, binding_id DESC",
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, key.kind().storedName());
+                    s.setString(3, key.value());
+                }, row -> {
+                    long ended = row.getLong(3);
+                    Optional<Long> to = row.wasNull() ? Optional.empty() : Optional.of(ended);
+                    return new HistoryEntry(Optional.ofNullable(row.getString(1)), key, row.getLong(2), to,
+                            BindingReason.fromStoredName(row.getString(4)),
+                            Optional.ofNullable(row.getString(5)).map(BindingReason::fromStoredName));
+                });
+    }
+
+    @Override
+    public void insert(String accountId, Collection<NewBinding> bindings) {
+        sql.batch("INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at, start_reason,"
+                + " ended_at, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", bindings, (s, b) -> {
+                    s.setString(1, accountId);
+                    s.setString(2, b.bindingId());
+                    s.setString(3, b.key().kind().storedName());
+                    s.setString(4, b.key().value());
+                    s.setString(5, b.guid());
+                    s.setLong(6, b.startedAt());
+                    s.setString(7, b.reason().storedName());
+                    s.setObject(8, b.endedAt().orElse(null), Types.BIGINT);
+                    s.setString(9, b.endReason().map(BindingReason::storedName).orElse(null));
+                });
+    }
+
+    @Override
+    public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {
+        Dialect dialect = sql.dialect();
+        valuesByKind(keys).forEach((kind, values) -> sql.update("UPDATE identity_bindings SET ended_at = "
+                        + sql.endTime() + ", end_reason = ? WHERE account_id = ? AND kind = ? AND "
+                        + dialect.inList("value") + " AND ended_at IS NULL",
+                s -> {
+                    s.setLong(1, at);
+                    s.setString(2, reason.storedName());
+                    s.setString(3, accountId);
+                    s.setString(4, kind.storedName());
+                    dialect.bindList(s, 5, values);
+                }));
+    }
+
+    @Override
+    public void forgetProfiles(String accountId, Collection<String> guids, long at) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        sql.update("UPDATE identity_bindings SET guid = NULL,"
+                + " end_reason = CASE WHEN ended_at IS NULL THEN ? ELSE end_reason END,"
+                + " ended_at = CASE WHEN ended_at IS NULL THEN " + sql.endTime()
+                + " ELSE ended_at END WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
+                    s.setString(1, BindingReason.DELETED.storedName());
+                    s.setLong(2, at);
+                    s.setString(3, accountId);
+                    sql.dialect().bindList(s, 4, guids);
+                });
+    }
+}

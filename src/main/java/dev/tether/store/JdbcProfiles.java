@@ -1,0 +1,156 @@
+package dev.tether.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of profiles and of the records of their merges. */
+final class JdbcProfiles implements ProfileWrites {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Sql sql;
+
+    JdbcProfiles(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public Map<String, StoredProfile> find(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, StoredProfile> found = new LinkedHashMap<>();
+        sql.query("SELECT guid, properties, created_at, updated_at, merged_into FROM profiles WHERE account_id = ? AND "
+                        + sql.dialect().inList("guid") + " ORDER BY guid" + sql.lockRows(),
+                s -> {
+                    s.setString(1, accountId);
+                    sql.dialect().bindList(s, 2, guids);
+                }, row -> new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+                        Optional.ofNullable(row.getString(5))))
+                .forEach(p -> found.put(p.guid(), p));
+        return found;
+    }
+
+    @Override
+    public List<String> mergedInto(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return List.of();
+        }
+        return sql.query("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("merged_into")
+                        + " ORDER BY guid" + sql.lockRows(),
+                s -> {
+                    s.setString(1, accountId);
+                    sql.dialect().bindList(s, 2, guids);
+                }, row -> row.getString(1));
+    }
+
+    @Override
+    public List<MergeRecord> mergesInto(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return List.of();
+        }
+        return sql.query("SELECT from_guid, into_guid, merged_at, copied_keys FROM profile_merges WHERE account_id = ?"
+                        + " AND " + sql.dialect().inList("into_guid") + " ORDER BY merged_at, merge_id",
+                s -> {
+                    s.setString(1, accountId);
+                    sql.dialect().bindList(s, 2, guids);
+                }, row -> new MergeRecord(row.getString(1), row.getString(2), row.getLong(3), keys(row.getString(4))));
+    }
+
+    private static List<String> keys(String json) {
+        try {
+            return Arrays.asList(JSON.readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored copied keys are not a JSON array: " + json, e);
+        }
+    }
+
+    @Override
+    public void insert(String accountId, Collection<StoredProfile> profiles) {
+        sql.batch("INSERT INTO profiles (account_id, guid, properties, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                profiles, (s, p) -> {
+                    s.setString(1, accountId);
+                    s.setString(2, p.guid());
+                    s.setString(3, p.propertiesJson());
+                    s.setLong(4, p.createdAt());
+                    s.setLong(5, p.updatedAt());
+                });
+    }
+
+    @Override
+    public void update(String accountId, Collection<StoredProfile> profiles) {
+        sql.batch("UPDATE profiles SET properties = ?, updated_at = ? WHERE account_id = ? AND guid = ?",
+                profiles, (s, p) -> {
+                    s.setString(1, p.propertiesJson());
+                    s.setLong(2, p.updatedAt());
+                    s.setString(3, accountId);
+                    s.setString(4, p.guid());
+                });
+    }
+
+    @Override
+    public void removeProperty(String accountId, Collection<String> guids, String key, long at) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        Dialect dialect = sql.dialect();
+        sql.update("UPDATE profiles SET properties = " + dialect.propertiesWithoutKey() + ", updated_at = ?"
+                + " WHERE account_id = ? AND " + dialect.inList("guid"), s -> {
+                    s.setString(1, dialect.propertyArgument(key));
+                    s.setLong(2, at);
+                    s.setString(3, accountId);
+                    dialect.bindList(s, 4, guids);
+                });
+    }
+
+    @Override
+    public void merge(String accountId, MergeRecord merge) {
+        sql.update("UPDATE profiles SET merged_into = ?, updated_at = ? WHERE account_id = ?"
+                + " AND (guid = ? OR merged_into = ?)", s -> {
+                    s.setString(1, merge.into());
+                    s.setLong(2, merge.at());
+                    s.setString(3, accountId);
+                    s.setString(4, merge.from());
+                    s.setString(5, merge.from());
+                });
+        sql.update("INSERT INTO profile_merges (account_id, merge_id, from_guid, into_guid, merged_at, copied_keys)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, dev.tether.identity.Guids.newGuid());
+                    s.setString(3, merge.from());
+                    s.setString(4, merge.into());
+                    s.setLong(5, merge.at());
+                    s.setString(6, json(merge.copiedKeys()));
+                });
+    }
+
+    private static String json(List<String> keys) {
+        try {
+            return JSON.writeValueAsString(keys);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
+    }
+
+    @Override
+    public void delete(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        for (String condition : List.of("from_guid", "into_guid")) {
+            sql.update("DELETE FROM profile_merges WHERE account_id = ? AND " + sql.dialect().inList(condition), s -> {
+                s.setString(1, accountId);
+                sql.dialect().bindList(s, 2, guids);
+            });
+        }
+        sql.update("DELETE FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
+            s.setString(1, accountId);
+            sql.dialect().bindList(s, 2, guids);
+        });
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tether.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Statements on one connection of one transaction, counted: what every role of the store runs its SQL through.
+ * A JDBC batch counts as one statement (one round trip on PostgreSQL).
+ */
+final class Sql {
+    private final Connection connection;
+    private final Dialect dialect;
+    private final boolean writable;
+    private final AtomicLong statements;
+
+    Sql(Connection connection, Dialect dialect, boolean writable, AtomicLong statements) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.writable = writable;
+        this.statements = statements;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Appended to a SELECT whose rows a write builds on: row locks where the backend has them, in writes only. */
+    String lockRows() {
+        return writable ? dialect.lockRows() : "";
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface ItemBinder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
+    }
+
+    <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            List<T> rows = new ArrayList<>();
+            statements.incrementAndGet();
+            try (ResultSet resultSet = statement.executeQuery()) {
+                while (resultSet.next()) {
+                    rows.add(reader.read(resultSet));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StorageException("query failed: " + sql, e);
+        }
+    }
+
+    int update(String sql, Binder binder) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            statements.incrementAndGet();
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("update failed: " + sql, e);
+        }
+    }
+
+    <T> void batch(String sql, Collection<T> items, ItemBinder<T> binder) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (T item : items) {
+                binder.bind(statement, item);
+                statement.addBatch();
+            }
+            statements.incrementAndGet();
+            statement.executeBatch();
+        } catch (SQLException e) {
+            SQLException cause = e.getNextException() != null && dialect.isConflict(e.getNextException())
+                    ? e.getNextException() : e;
+            throw new StorageException("batch failed: " + sql, cause);
+        }
+    }
+
+    /**
+     * The end time of a binding, bound as one parameter: never before its start, so a history interval never runs
+     * backwards when clocks of several servers disagree (DECISIONS.md, "Time in the identity history").
+     */
+    String endTime() {
+        return dialect.greatest("?", "started_at");
+    }
+}

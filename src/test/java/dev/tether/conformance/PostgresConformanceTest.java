@@ -96,4 +96,12 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Upgrade extends UpgradeContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

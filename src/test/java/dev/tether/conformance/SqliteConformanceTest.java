@@ -96,4 +96,12 @@ class SqliteConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Upgrade extends UpgradeContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

@@ -1,0 +1,169 @@
+package dev.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.access.AccountService;
+import dev.tether.config.Limits;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Backend;
+import dev.tether.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A database written by the V1 release upgrades to today's schema with every account, passcode, profile, binding,
+ * event and history row intact, and today's server works on it: reads follow the old merges, the old merges have
+ * their records, and new merges and events work.
+ */
+abstract class UpgradeContract {
+    private static final String MERGE_ACCOUNT = "5C6-TT9-URZW";
+    /** Every table of V1 with its columns: what must read back the same after the upgrade. */
+    private static final Map<String, String> V1_TABLES = new LinkedHashMap<>();
+
+    static {
+        V1_TABLES.put("accounts", "account_id, name, region, email_is_identity, phone_is_identity, conflict_policy,"
+                + " created_at");
+        V1_TABLES.put("passcodes", "account_id, passcode_hash, hint, created_at, revoked_at");
+        V1_TABLES.put("profiles", "account_id, guid, properties, created_at, updated_at, merged_into");
+        V1_TABLES.put("identity_bindings", "account_id, binding_id, kind, value, guid, started_at, start_reason,"
+                + " ended_at, end_reason");
+        V1_TABLES.put("events", "account_id, guid, event_id, evt_name, ts, data");
+    }
+
+    protected abstract Backend backend();
+
+    @Test
+    void aDatabaseWrittenByTheV1Release_upgradesWithEveryRowIntact_andServes() throws Exception {
+        String url = v1Database();
+        Map<String, List<String>> before = snapshot(url);
+        assertThat(before.get("identity_bindings")).hasSize(17);
+        assertThat(before.get("events")).hasSize(6);
+
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            assertThat(snapshot(url)).isEqualTo(before);
+            assertThat(server.store().inspection().rows("SELECT COUNT(*) FROM profile_merges"))
+                    .as("the two V1 merges have their records").containsExactly(List.of("2"));
+            assertThat(server.violations()).isEmpty();
+
+            String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(MERGE_ACCOUNT);
+            JsonNode dave = get(server, passcode, "identity=dave").json().get("record");
+            assertThat(dave.get("events").get("Charged").get("count").asInt()).isEqualTo(2);
+            assertThat(dave.get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
+            String bob = single(server, "SELECT guid FROM profiles WHERE properties LIKE '%Bob%'");
+            assertThat(get(server, passcode, "objectId=" + bob).json().get("record").get("objectId").asText())
+                    .as("a profile merged twice under V1 answers with the last survivor")
+                    .isEqualTo(dave.get("objectId").asText());
+
+            String alice = get(server, passcode, "identity=alice").json().get("record").get("objectId").asText();
+            ApiResponse merged = post(server, passcode, "{\"d\":[{\"type\":\"profile\",\"identity\":\"newbie\","
+                    + "\"profileData\":{\"Email\":\"alice@new.co\"}},{\"type\":\"event\",\"objectId\":\"" + bob
+                    + "\",\"evtName\":\"Viewed\",\"evtData\":{}}]}");
+            assertThat(merged.json().get("processed").asInt()).as(merged.body()).isEqualTo(2);
+            assertThat(server.store().inspection().rows("SELECT COALESCE(arrived_as, guid) FROM events"
+                    + " WHERE event_id IN (SELECT event_id FROM events WHERE evt_name = 'Charged') AND ts = 1700000000"))
+                    .as("an event written by V1 keeps the GUID it had when a merge moves it")
+                    .containsExactly(List.of(alice));
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    private String v1Database() throws IOException, SQLException {
+        Path file = Files.createTempDirectory("tether-v1-").resolve("tether.db");
+        try (InputStream fixture = getClass().getResourceAsStream("/dev/tether/upgrade/v1.db")) {
+            Files.copy(fixture, file);
+        }
+        String sqlite = "jdbc:sqlite:" + file;
+        if (backend() == Backend.SQLITE) {
+            return sqlite;
+        }
+        String url = backend().newDatabaseUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/postgresql").target("1")
+                .load().migrate();
+        try (Connection from = DriverManager.getConnection(sqlite); Connection to = DriverManager.getConnection(url)) {
+            for (Map.Entry<String, String> table : V1_TABLES.entrySet()) {
+                copy(from, to, table.getKey(), table.getValue());
+            }
+        }
+        return url;
+    }
+
+    /** Copies every row of a table, converting SQLite's 0/1 to PostgreSQL's booleans. */
+    private static void copy(Connection from, Connection to, String table, String columns) throws SQLException {
+        int count = columns.split(",").length;
+        String marks = String.join(", ", java.util.Collections.nCopies(count, "?"));
+        try (Statement select = from.createStatement();
+             ResultSet rows = select.executeQuery("SELECT " + columns + " FROM " + table);
+             PreparedStatement insert = to.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES ("
+                     + marks + ")")) {
+            ResultSetMetaData target = to.createStatement().executeQuery("SELECT " + columns + " FROM " + table
+                    + " LIMIT 0").getMetaData();
+            while (rows.next()) {
+                for (int i = 1; i <= count; i++) {
+                    Object value = rows.getObject(i);
+                    if (value != null && target.getColumnType(i) == Types.BIT) {
+                        value = ((Number) value).intValue() != 0;
+                    }
+                    insert.setObject(i, value, value == null ? target.getColumnType(i) : insert.getParameterMetaData()
+                            .getParameterType(i));
+                }
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Map<String, List<String>> snapshot(String url) throws SQLException {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            for (Map.Entry<String, String> table : V1_TABLES.entrySet()) {
+                List<String> rows = new ArrayList<>();
+                try (ResultSet result = statement.executeQuery("SELECT " + table.getValue() + " FROM "
+                        + table.getKey())) {
+                    while (result.next()) {
+                        StringBuilder row = new StringBuilder();
+                        for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                            row.append(result.getString(i)).append('|');
+                        }
+                        rows.add(row.toString());
+                    }
+                }
+                rows.sort(null);
+                tables.put(table.getKey(), rows);
+            }
+        }
+        return tables;
+    }
+
+    private static String single(TestServer server, String sql) {
+        return server.store().inspection().rows(sql).get(0).get(0);
+    }
+
+    private static ApiResponse get(TestServer server, String passcode, String query) {
+        return TestServer.send(server.request("/1/profile.json?" + query).header("X-CleverTap-Account-Id",
+                MERGE_ACCOUNT).header("X-CleverTap-Passcode", passcode).GET());
+    }
+
+    private static ApiResponse post(TestServer server, String passcode, String body) {
+        return TestServer.send(server.request("/1/upload").header("X-CleverTap-Account-Id", MERGE_ACCOUNT)
+                .header("X-CleverTap-Passcode", passcode).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    }
+}

@@ -61,14 +61,20 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("tether stopping: finishing requests in flight");
+            boolean clean = true;
             try {
                 server.close();
             } catch (RuntimeException e) {
+                clean = false;
                 System.err.println("tether: while stopping the HTTP server: " + e);
             } finally {
                 store.close();
                 System.err.println("tether stopped");
                 stopped.countDown();
+                System.out.flush();
+                System.err.flush();
+                // a stop on SIGTERM or Ctrl-C (SIGINT) that finished cleanly exits 0, not the JVM's 128 + signal
+                Runtime.getRuntime().halt(clean ? 0 : 1);
             }
         }, "tether-shutdown"));
         demo.ifPresent(created -> printDemo(created, server.port()));
@@ -97,6 +103,6 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("  curl -s -X POST 'http://localhost:" + port + "/1/upload'"
                 + " -H 'Content-Type: application/json' -H 'X-CleverTap-Account-Id: " + id + "'"
                 + " -H 'X-CleverTap-Passcode: " + demo.passcode() + "'"
-                + " -d '{\"d\":[{\"type\":\"profile\",\"identity\":\"+919213231415\",\"profileData\":{\"Name\":\"Asha\"}}]}'");
+                + " -d '{\"d\":[{\"type\":\"profile\",\"identity\":\"user-42\",\"profileData\":{\"Name\":\"Asha\"}}]}'");
     }
 }

@@ -56,9 +56,10 @@ class TetherCommandTest {
 ;
             String run = Programs.output(dir, List.of("bash", "-c", curl));
             assertThat(JSON.readTree(run).get("status").asText()).isEqualTo("success");
-            assertThat(get(port, "/1/profile.json?identity=+919213231415", account, passcode).status()).isEqualTo(200);
+            assertThat(get(port, "/1/profile.json?identity=user-42", account, passcode).status()).isEqualTo(200);
             int exit = server.terminate();
             assertThat(server.lines()).as("exit " + exit).anyMatch(l -> l.contains("tether stopped"));
+            assertThat(exit).as("a clean stop exits 0").isZero();
         }
         assertThat(dir.resolve("data/tether.db")).exists();
     }
@@ -77,12 +78,13 @@ class TetherCommandTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"d\":[{\"type\":\"profile\",\"identity\":\"in-flight\",\"profileData\":{}}]}"));
             CompletableFuture<ApiResponse> answer;
-            // the upload waits for the write lock that this connection holds, so it is in flight for sure
+            // the upload waits for the write lock that this connection holds: once a server thread is in its unit of
+            // work, the request is in flight for sure; the lock is released only once the server is stopping
             try (AutoCloseable lock = Backend.SQLITE.outage(url)) {
                 answer = CompletableFuture.supplyAsync(() -> TestServer.send(upload));
-                Thread.sleep(1000);
+                server.awaitThreadIn("dev.tether.work.Transactions.write");
                 server.signalTerm();
-                Thread.sleep(500);
+                server.awaitLine("tether stopping");
             }
             ApiResponse response = answer.get(30, TimeUnit.SECONDS);
             assertThat(response.status()).as(response.body()).isEqualTo(200);

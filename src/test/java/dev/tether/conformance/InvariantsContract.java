@@ -6,6 +6,7 @@ import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.check.InvariantViolation;
 import dev.tether.check.InvariantViolation.Invariant;
+import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
 import java.sql.Connection;
@@ -32,16 +33,26 @@ abstract class InvariantsContract {
         try (TestServer server = new TestServer(backend())) {
             for (ConflictPolicy policy : ConflictPolicy.values()) {
                 TestServer.Client api = server.newAccount(true, true, policy);
-                api.post("/1/upload", "{\"d\":[" + profile("a", "{\"Phone\":\"" + P + "\",\"Email\":\"a@x.co\"}")
-                        + "," + profile("b", "{\"Email\":\"b@x.co\"}") + "," + profile("+15550001111", "{}") + "]}");
-                api.post("/1/upload", "{\"d\":[" + profile("b", "{\"Phone\":\"" + P + "\"}") + ","
-                        + profile("a", "{\"Email\":\"a2@x.co\",\"Identity\":\"a-renamed\"}") + "]}");
-                api.post("/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"+15550001111\"}]}");
-                api.post("/1/upload", "{\"d\":[" + profile("+15550001111", "{\"Name\":\"next owner\"}") + "]}");
-                api.post("/1/delete/profiles.json", "{\"identity\":\"b@x.co\"}");
+                processed(api.post("/1/upload", "{\"d\":[" + profile("a", "{\"Phone\":\"" + P
+                        + "\",\"Email\":\"a@x.co\"}") + "," + profile("b", "{\"Email\":\"b@x.co\"}") + ","
+                        + profile("+15550001111", "{}") + "]}"), 3);
+                // b claims a's number: refused under reject, taken under transfer and merge
+                processed(api.post("/1/upload", "{\"d\":[" + profile("b", "{\"Phone\":\"" + P + "\"}") + ","
+                        + profile("a", "{\"Email\":\"a2@x.co\",\"Identity\":\"a-renamed\"}") + "]}"),
+                        policy == ConflictPolicy.REJECT ? 1 : 2);
+                processed(api.post("/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"+15550001111\"}]}"), 1);
+                processed(api.post("/1/upload", "{\"d\":[" + profile("+15550001111", "{\"Name\":\"next owner\"}")
+                        + "]}"), 1);
+                processed(api.post("/1/delete/profiles.json", "{\"identity\":\"b@x.co\"}"), 1);
             }
             assertThat(server.violations()).isEmpty();
         }
+    }
+
+    /** The write happened: HTTP 200 and this many records processed. */
+    private static void processed(ApiResponse response, int count) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("processed").asInt()).as(response.body()).isEqualTo(count);
     }
 
     private static String profile(String identity, String profileData) {

@@ -82,6 +82,39 @@ public final class TetherProcess implements AutoCloseable {
         return List.copyOf(lines);
     }
 
+    /**
+     * Waits until one of the process's threads runs the given method, read from its thread dump ({@code jcmd}): a
+     * signal that a request has reached that point, instead of a guess at how long it takes.
+     */
+    public void awaitThreadIn(String method) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (int i = 0; i < 200; i++) {
+            try {
+                Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                        .redirectErrorStream(true).start();
+                String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                dump.waitFor();
+                if (threads.contains(method)) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no thread of the process reached " + method);
+    }
+
+    /** Waits until the process has printed a line containing the text. */
+    public void awaitLine(String text) throws InterruptedException {
+        for (int i = 0; i < 600 && lines.stream().noneMatch(l -> l.contains(text)); i++) {
+            Thread.sleep(50);
+        }
+        if (lines.stream().noneMatch(l -> l.contains(text))) {
+            throw new IllegalStateException("the process never printed \"" + text + "\":\n" + String.join("\n", lines));
+        }
+    }
+
     /** Sends SIGTERM without waiting (through the handle: Process.destroy would close our pipes). */
     public void signalTerm() {
         process.toHandle().destroy();

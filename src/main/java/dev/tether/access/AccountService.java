@@ -104,6 +104,25 @@ public final class AccountService {
         });
     }
 
+    /**
+     * Revokes the one active passcode with this hint (a lost passcode is known by its hint only, from
+     * {@link #passcodes}); false when there is none. Two active passcodes sharing a hint are refused rather than
+     * both revoked.
+     */
+    public boolean revokePasscodeByHint(String accountId, String hint) {
+        long now = clock.instant().getEpochSecond();
+        return store.write(tx -> {
+            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            long active = tx.accounts().passcodes(accountId).stream()
+                    .filter(p -> p.hint().equals(hint) && p.revokedAt().isEmpty()).count();
+            if (active > 1) {
+                throw new IllegalArgumentException(active + " active passcodes have the hint " + hint
+                        + ": revoke with --passcode");
+            }
+            return active == 1 && tx.accounts().revokePasscodesByHint(accountId, hint, now) == 1;
+        });
+    }
+
     /** The outcome of presenting credentials. */
     public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE }
 

@@ -9,13 +9,14 @@ import dev.tether.store.Store;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "account", mixinStandardHelpOptions = true, description = "Creates and lists accounts.",
-        subcommands = {AccountCommand.Create.class, AccountCommand.ListAccounts.class})
+@Command(name = "account", mixinStandardHelpOptions = true, description = "Creates, lists and changes accounts.",
+        subcommands = {AccountCommand.Create.class, AccountCommand.ListAccounts.class, AccountCommand.Update.class})
 final class AccountCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,15 +47,10 @@ final class AccountCommand {
 
         @Override
         public Integer call() throws Exception {
-            for (String kind : identities) {
-                if (!List.of("identity", "email", "phone").contains(kind.trim().toLowerCase(Locale.ROOT))) {
-                    throw new IllegalArgumentException("unknown identity kind '" + kind
-                            + "' (expected identity, email or phone)");
-                }
-            }
+            checkKinds(identities);
             ConflictPolicy policy = policy(conflictPolicy);
             AccountService.NewAccount spec = new AccountService.NewAccount(name, region,
-                    has("email"), has("phone"), policy);
+                    has(identities, "email"), has(identities, "phone"), policy);
             try (Store store = database.open()) {
                 AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(spec);
                 if (json) {
@@ -69,17 +65,74 @@ final class AccountCommand {
             return 0;
         }
 
-        private boolean has(String kind) {
-            return identities.stream().anyMatch(k -> k.trim().equalsIgnoreCase(kind));
-        }
+    }
 
-        private static ConflictPolicy policy(String name) {
-            try {
-                return ConflictPolicy.fromStoredName(name.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown conflict policy '" + name
-                        + "' (expected reject, transfer or merge)");
+    private static void checkKinds(List<String> identities) {
+        for (String kind : identities) {
+            if (!List.of("identity", "email", "phone").contains(kind.trim().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("unknown identity kind '" + kind
+                        + "' (expected identity, email or phone)");
             }
+        }
+    }
+
+    private static boolean has(List<String> identities, String kind) {
+        return identities.stream().anyMatch(k -> k.trim().equalsIgnoreCase(kind));
+    }
+
+    private static ConflictPolicy policy(String name) {
+        try {
+            return ConflictPolicy.fromStoredName(name.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown conflict policy '" + name
+                    + "' (expected reject, transfer or merge)");
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Changes an account's name, identity kinds or conflict policy; unnamed settings stay. "
+                    + "It takes effect on the next request, also on servers that are running.")
+    static final class Update implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
+        String account;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "New account name.")
+        Optional<String> name;
+
+        @Option(names = "--identities", paramLabel = "KINDS", split = ",",
+                description = "Which kinds identify users from now on: identity (always), email, phone. Bindings "
+                        + "of a kind turned off stay in the history; lookups stop using that kind.")
+        List<String> identities = List.of();
+
+        @Option(names = "--conflict-policy", paramLabel = "POLICY",
+                description = "reject, transfer or merge, for uploads from now on.")
+        Optional<String> conflictPolicy;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            checkKinds(identities);
+            Optional<List<String>> kinds = identities.isEmpty() ? Optional.empty() : Optional.of(identities);
+            AccountService.Settings settings = new AccountService.Settings(name,
+                    kinds.map(k -> has(k, "email")), kinds.map(k -> has(k, "phone")),
+                    conflictPolicy.map(AccountCommand::policy));
+            try (Store store = database.open()) {
+                Account updated = new AccountService(store, Clock.systemUTC()).update(account, settings);
+                if (json) {
+                    System.out.println(JSON.writeValueAsString(describe(updated, null)));
+                } else {
+                    System.out.println("account id: " + updated.id());
+                    System.out.println("name:       " + updated.name());
+                    System.out.println("identities: " + String.join(",", updated.identityNames()));
+                    System.out.println("conflicts:  " + updated.conflictPolicy().storedName());
+                }
+            }
+            return 0;
         }
     }
 

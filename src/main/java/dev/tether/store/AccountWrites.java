@@ -11,6 +11,9 @@ public interface AccountWrites extends AccountReads {
 
     void insertPasscode(String accountId, String passcodeHash, String hint, long at);
 
+    /** Revokes the active passcodes whose hint is this one; returns how many. */
+    int revokePasscodesByHint(String accountId, String hint, long at);
+
     /** @return whether an active passcode with that hash was revoked */
     boolean revokePasscode(String accountId, String passcodeHash, long at);
 }

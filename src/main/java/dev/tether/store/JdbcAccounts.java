@@ -96,6 +96,16 @@ final class JdbcAccounts implements AccountWrites {
     }
 
     @Override
+    public int revokePasscodesByHint(String accountId, String hint, long at) {
+        return sql.update("UPDATE passcodes SET revoked_at = ? WHERE account_id = ? AND hint = ? AND revoked_at IS NULL",
+                s -> {
+                    s.setLong(1, at);
+                    s.setString(2, accountId);
+                    s.setString(3, hint);
+                });
+    }
+
+    @Override
     public boolean revokePasscode(String accountId, String passcodeHash, long at) {
         return sql.update("UPDATE passcodes SET revoked_at = ? WHERE account_id = ? AND passcode_hash = ?"
                 + " AND revoked_at IS NULL", s -> {

@@ -170,6 +170,46 @@ class TetherCommandTest {
     }
 
     @Test
+    void accountUpdate_changesPolicyAndKinds_andPasscodeList_showsHintsOnly_andRevokeByHintWorks() throws Exception {
+        String id;
+        String first;
+        try (TetherProcess create = TetherProcess.start(dir, "account", "create", "--name", "A", "--json",
+                "--data", "data")) {
+            assertThat(create.awaitExit()).isZero();
+            JsonNode created = JSON.readTree(create.lines().get(0));
+            id = created.get("accountId").asText();
+            first = created.get("passcode").asText();
+        }
+        try (TetherProcess update = TetherProcess.start(dir, "account", "update", "--account", id, "--identities",
+                "identity,email", "--conflict-policy", "merge", "--json", "--data", "data")) {
+            assertThat(update.awaitExit()).isZero();
+            JsonNode updated = JSON.readTree(update.lines().get(0));
+            assertThat(updated.get("identities").toString()).isEqualTo("[\"identity\",\"email\"]");
+            assertThat(updated.get("conflictPolicy").asText()).isEqualTo("merge");
+            assertThat(updated.get("name").asText()).as("a setting not named stays").isEqualTo("A");
+        }
+        try (TetherProcess add = TetherProcess.start(dir, "passcode", "add", "--account", id, "--data", "data")) {
+            assertThat(add.awaitExit()).isZero();
+        }
+        String hint = first.substring(0, 6);
+        try (TetherProcess revoke = TetherProcess.start(dir, "passcode", "revoke", "--account", id, "--hint", hint,
+                "--data", "data")) {
+            assertThat(revoke.awaitExit()).isZero();
+        }
+        try (TetherProcess list = TetherProcess.start(dir, "passcode", "list", "--account", id, "--data", "data")) {
+            assertThat(list.awaitExit()).isZero();
+            String out = String.join("\n", list.lines());
+            assertThat(out).doesNotContain(first).containsPattern(hint + " .* revoked ");
+            assertThat(list.lines().stream().filter(l -> l.endsWith("active"))).hasSize(1);
+        }
+        try (TetherProcess bad = TetherProcess.start(dir, "account", "update", "--account", id, "--conflict-policy",
+                "maybe", "--data", "data")) {
+            assertThat(bad.awaitExit()).isEqualTo(1);
+            assertThat(bad.lines()).anyMatch(l -> l.contains("unknown conflict policy 'maybe'"));
+        }
+    }
+
+    @Test
     void check_passesOnDataWrittenByTheApi_andFailsWithTheBrokenRuleOnACorruptedFile() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("data/tether.db");
         try (TestServer server = new TestServer(url, Limits.defaults())) {

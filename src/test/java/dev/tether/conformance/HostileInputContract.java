@@ -35,14 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HostileInputContract {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String P = "+919213231415";
 
     protected abstract Backend backend();
 
-    private TestServer server;
-    private TestServer.Client api;
+    TestServer server;
+    TestServer.Client api;
     private List<String> before;
 
     /**
@@ -284,8 +284,21 @@ abstract class HostileInputContract {
         return shown.replaceAll("[\\x00-\\x1f]", "?");
     }
 
+    /**
+     * The cases this binding runs. The contract, bound to each backend, runs those that reach the store: records
+     * refused with their code inside a batch's transaction, and dry runs at a limit. The request-level refusals
+     * (4xx before any transaction) run once, in {@code HostileRequestsTest}.
+     */
+    protected boolean runs(Case c) {
+        return c.status() == 200;
+    }
+
+    Stream<Case> selectedCases() {
+        return cases().filter(this::runs);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("selectedCases")
     void hostileRequest_getsItsDocumentedError(Case c) throws Exception {
         int status;
         String body;
@@ -345,56 +358,6 @@ abstract class HostileInputContract {
         return request.build();
     }
 
-    @Test
-    void bodiesOverTheLimit_are413_evenOneOf100MegabytesSentWhole() throws Exception {
-        byte[] overLimit = new byte[16 * 1024 * 1024 + 1];
-        Arrays.fill(overLimit, (byte) ' ');
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/1/upload"))
-                .header("X-CleverTap-Account-Id", api.accountId()).header("X-CleverTap-Passcode", api.passcode())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(overLimit)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(JSON.readTree(response.body()).get("code").asInt()).isEqualTo(413);
-
-        String answer = sendHuge(100L * 1024 * 1024);
-        assertThat(answer).startsWith("HTTP/1.1 413");
-        assertThat(answer).contains("{\"status\":\"fail\"");
-        assertThat(TestServer.send(server.request("/health").GET()).status()).isEqualTo(200);
-    }
-
-    /** Streams a body of that many bytes over a raw socket while reading the answer, which may come early. */
-    private String sendHuge(long bytes) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /1/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "X-CleverTap-Account-Id: " + api.accountId() + "\r\nX-CleverTap-Passcode: " + api.passcode()
-                    + "\r\nContent-Length: " + bytes + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            Thread writer = new Thread(() -> {
-                byte[] chunk = new byte[1 << 16];
-                Arrays.fill(chunk, (byte) ' ');
-                try {
-                    for (long sent = 0; sent < bytes; sent += chunk.length) {
-                        out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
-                    }
-                } catch (IOException closedEarly) {
-                    // the server answered and closed: what a server should do with such a body
-                }
-            });
-            writer.setDaemon(true);
-            writer.start();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            StringBuilder answer = new StringBuilder();
-            int n;
-            while (!answer.toString().contains("}") && (n = in.read(buffer)) > 0) {
-                answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            }
-            return answer.toString();
-        }
-    }
-
     /** After all cases: not one row changed, and the server still takes a good request. */
     @AfterAll
     void nothingWasWritten() {
@@ -410,5 +373,6 @@ abstract class HostileInputContract {
     @Test
     void thereAreAtLeast200Cases() {
         assertThat(cases().count()).isGreaterThanOrEqualTo(200);
+        assertThat(selectedCases().count()).as("this binding runs some of them").isPositive();
     }
 }

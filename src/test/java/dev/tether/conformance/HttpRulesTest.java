@@ -1,0 +1,116 @@
+package dev.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.access.AccountService;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.config.Limits;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Backend;
+import dev.tether.testing.DataSnapshot;
+import dev.tether.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP rules that are decided before any storage is touched (paths, methods, content types, JSON, sizes,
+ * header names, health): the same on every backend, so they run once, here, on SQLite. The rules that read or
+ * write the store are in {@code HttpRulesContract}, run on each backend.
+ */
+class HttpRulesTest extends ServerContract {
+    private static final String UPLOAD = batch(profile("identity", "someone", "{\"Name\":\"N\"}"));
+
+    private ApiResponse post(String path, String body, String... headers) {
+        HttpRequest.Builder request = server.request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return TestServer.send(request);
+    }
+
+    private void assertError(ApiResponse response, int status, String error) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.json().get("status").asText()).isEqualTo("fail");
+        assertThat(response.json().get("code").asInt()).isEqualTo(status);
+        if (error != null) {
+            assertThat(response.json().get("error").asText()).isEqualTo(error);
+        }
+    }
+
+    @Test
+    void headerNames_areCaseInsensitive() {
+        ApiResponse response = post("/1/upload", UPLOAD, "x-clevertap-account-id", api.accountId(),
+                "X-Clevertap-Passcode", api.passcode(), "Content-Type", "application/json; charset=utf-8");
+        assertThat(response.json().get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void unknownPath_is404_beforeAuthentication() {
+        assertError(TestServer.send(server.request("/1/nothing-here").GET()), 404, null);
+        assertError(TestServer.send(server.request("/nope").POST(HttpRequest.BodyPublishers.ofString("{}"))), 404,
+                null);
+    }
+
+    @Test
+    void wrongMethod_is405() {
+        assertError(TestServer.send(server.request("/1/upload").GET()), 405, null);
+        assertError(TestServer.send(server.request("/1/disassociate/").DELETE()), 405, null);
+    }
+
+    @Test
+    void malformedJson_is400_andUnsupportedContentType_is415_andWriteNothing() {
+        List<String> before = DataSnapshot.of(server.databaseUrl());
+        assertError(api.post("/1/upload", "{\"d\":[{"), 400, null);
+        assertError(post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", api.accountId(), "X-CleverTap-Passcode",
+                api.passcode(), "Content-Type", "text/plain"), 415, null);
+        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+    }
+
+    @Test
+    void missingContentType_isReadAsJson() {
+        ApiResponse response = post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", api.accountId(),
+                "X-CleverTap-Passcode", api.passcode());
+        assertThat(response.json().get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void oversizedBody_is413_andWritesNothing() {
+        try (TestServer small = new TestServer(backend().newDatabaseUrl(), Limits.defaults().withMaxBodyBytes(2048))) {
+            TestServer.Client client = small.newAccount();
+            List<String> before = DataSnapshot.of(small.databaseUrl());
+            String big = batch(profile("identity", "big", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
+                    profile("identity", "big2", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
+                    profile("identity", "big3", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
+                    profile("identity", "big4", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
+                    profile("identity", "big5", "{\"Note\":\"" + "x".repeat(500) + "\"}"));
+            assertError(client.post("/1/upload", big), 413, null);
+            assertThat(DataSnapshot.of(small.databaseUrl())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void trailingSlash_isAnsweredDirectly_withoutRedirect() {
+        ApiResponse response = api.post("/1/upload/", UPLOAD);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(api.get("/1/profile.json/?identity=someone").status()).isEqualTo(200);
+    }
+
+    @Test
+    void health_isOk_withoutAuthentication() {
+        ApiResponse health = TestServer.send(server.request("/health").GET());
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+    }
+
+    @Override
+    protected Backend backend() {
+        return Backend.SQLITE;
+    }
+}

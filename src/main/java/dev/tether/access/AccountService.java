@@ -1,5 +1,6 @@
 package dev.tether.access;
 
+import dev.tether.store.ReadTx;
 import dev.tether.account.Account;
 import dev.tether.account.AccountIds;
 import dev.tether.account.ConflictPolicy;
@@ -43,10 +44,9 @@ public final class AccountService {
         Account account = new Account(AccountIds.newId(), spec.name(), spec.region(), spec.emailIsIdentity(),
                 spec.phoneIsIdentity(), spec.conflictPolicy(), now);
         String passcode = Passcodes.newPasscode();
-        store.write(tx -> {
+        store.change(tx -> {
             tx.accounts().insert(account);
             tx.accounts().insertPasscode(account.id(), Passcodes.hash(passcode), Passcodes.hint(passcode), now);
-            return null;
         });
         return new Created(account, passcode);
     }
@@ -57,7 +57,7 @@ public final class AccountService {
      */
     public Account update(String accountId, Settings settings) {
         return store.write(tx -> {
-            Account current = tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            Account current = requireAccount(tx, accountId);
             Account updated = new Account(current.id(), settings.name().orElse(current.name()), current.region(),
                     settings.emailIsIdentity().orElse(current.emailIsIdentity()),
                     settings.phoneIsIdentity().orElse(current.phoneIsIdentity()),
@@ -78,7 +78,7 @@ public final class AccountService {
     /** The account's passcodes by hint, active and revoked; the passcodes themselves are never kept. */
     public List<PasscodeEntry> passcodes(String accountId) {
         return store.read(tx -> {
-            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            requireAccount(tx, accountId);
             return tx.accounts().passcodes(accountId);
         });
     }
@@ -87,10 +87,9 @@ public final class AccountService {
     public String addPasscode(String accountId) {
         long now = clock.instant().getEpochSecond();
         String passcode = Passcodes.newPasscode();
-        store.write(tx -> {
-            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+        store.change(tx -> {
+            requireAccount(tx, accountId);
             tx.accounts().insertPasscode(accountId, Passcodes.hash(passcode), Passcodes.hint(passcode), now);
-            return null;
         });
         return passcode;
     }
@@ -99,7 +98,7 @@ public final class AccountService {
     public boolean revokePasscode(String accountId, String passcode) {
         long now = clock.instant().getEpochSecond();
         return store.write(tx -> {
-            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            requireAccount(tx, accountId);
             return tx.accounts().revokePasscode(accountId, Passcodes.hash(passcode), now);
         });
     }
@@ -112,7 +111,7 @@ public final class AccountService {
     public boolean revokePasscodeByHint(String accountId, String hint) {
         long now = clock.instant().getEpochSecond();
         return store.write(tx -> {
-            tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            requireAccount(tx, accountId);
             long active = tx.accounts().passcodes(accountId).stream()
                     .filter(p -> p.hint().equals(hint) && p.revokedAt().isEmpty()).count();
             if (active > 1) {
@@ -121,6 +120,10 @@ public final class AccountService {
             }
             return active == 1 && tx.accounts().revokePasscodesByHint(accountId, hint, now) == 1;
         });
+    }
+
+    private static Account requireAccount(ReadTx tx, String accountId) {
+        return tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
     }
 
     /** The outcome of presenting credentials. */

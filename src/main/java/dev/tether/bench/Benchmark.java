@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.access.AccountService;
@@ -52,7 +53,9 @@ final class Benchmark {
     private final AtomicLong nextToCut;
     private final AtomicLong nextNew;
     private final AtomicLong cutLimit = new AtomicLong();
+    @SuppressWarnings("NullAway.Init") // set by load(), which every run starts with
     private Account account;
+    @SuppressWarnings("NullAway.Init")
     private String passcode;
 
     Benchmark(Store store, int profiles, Duration perRun, PrintStream log) {
@@ -163,7 +166,7 @@ final class Benchmark {
     }
 
     private BenchResult measure(String name, String path, int clients, Duration duration, Call call,
-                                BenchServer server) {
+                                @Nullable BenchServer server) {
         LatencyRecorder latencies = new LatencyRecorder();
         AtomicLong records = new AtomicLong();
         long deadline = System.nanoTime() + duration.toNanos();

@@ -54,7 +54,7 @@ final class AccountCommand {
             try (Store store = database.open()) {
                 AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(spec);
                 if (json) {
-                    System.out.println(JSON.writeValueAsString(describe(created.account(), created.passcode())));
+                    System.out.println(JSON.writeValueAsString(describe(created.account(), Optional.of(created.passcode()))));
                 } else {
                     System.out.println("account id: " + created.account().id());
                     System.out.println("passcode:   " + created.passcode() + "   (shown only now; keep it)");
@@ -124,7 +124,7 @@ final class AccountCommand {
             try (Store store = database.open()) {
                 Account updated = new AccountService(store, Clock.systemUTC()).update(account, settings);
                 if (json) {
-                    System.out.println(JSON.writeValueAsString(describe(updated, null)));
+                    System.out.println(JSON.writeValueAsString(describe(updated, Optional.empty())));
                 } else {
                     System.out.println("account id: " + updated.id());
                     System.out.println("name:       " + updated.name());
@@ -136,12 +136,10 @@ final class AccountCommand {
         }
     }
 
-    static ObjectNode describe(Account account, String passcode) {
+    static ObjectNode describe(Account account, Optional<String> passcode) {
         ObjectNode node = JSON.createObjectNode();
         node.put("accountId", account.id());
-        if (passcode != null) {
-            node.put("passcode", passcode);
-        }
+        passcode.ifPresent(p -> node.put("passcode", p));
         node.put("region", account.region());
         node.set("identities", JSON.valueToTree(account.identityNames()));
         node.put("name", account.name());
@@ -163,7 +161,7 @@ final class AccountCommand {
                 List<Account> accounts = new AccountService(store, Clock.systemUTC()).list();
                 if (json) {
                     System.out.println(JSON.writeValueAsString(accounts.stream()
-                            .map(a -> describe(a, null)).toList()));
+                            .map(a -> describe(a, Optional.empty())).toList()));
                     return 0;
                 }
                 System.out.printf("%-14s %-8s %-22s %-9s %s%n", "ACCOUNT", "REGION", "IDENTITIES", "CONFLICTS", "NAME");

@@ -29,7 +29,7 @@ final class CheckCommand implements Callable<Integer> {
                         + (broken == 0 ? "" : " (" + broken + (broken == limit ? "+" : "") + ")"));
             }
             for (InvariantViolation v : violations) {
-                System.out.println("  " + v.invariant().name().toLowerCase() + "  account " + v.accountId() + ": "
+                System.out.println("  " + v.invariant().name().toLowerCase(java.util.Locale.ROOT) + "  account " + v.accountId() + ": "
                         + v.detail());
             }
             System.out.println(violations.isEmpty() ? "all invariants hold" : violations.size() + " violations");

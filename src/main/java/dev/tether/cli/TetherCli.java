@@ -42,10 +42,10 @@ public final class TetherCli implements Runnable {
     private static String describe(Exception e) {
         if (e instanceof StorageUnavailableException || e instanceof UnknownAccountException
                 || e instanceof IllegalArgumentException) {
-            return e.getMessage();
+            return String.valueOf(e.getMessage());
         }
-        if (e instanceof StorageException) {
-            return "database error: " + e.getCause().getMessage();
+        if (e instanceof StorageException storage) {
+            return "database error: " + storage.sqlCause().getMessage();
         }
         Throwable root = e;
         while (root.getCause() != null) {

@@ -76,7 +76,7 @@ final class UnitState {
     void preload(Collection<IdentityKey> keys, Collection<String> guids) {
         loadBindings(keys);
         Set<String> wanted = new HashSet<>(guids);
-        keys.forEach(key -> active.get(key).ifPresent(b -> wanted.add(b.guid)));
+        keys.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> wanted.add(b.guid)));
         loadProfiles(wanted);
     }
 
@@ -98,7 +98,8 @@ final class UnitState {
         unknown.forEach(guid -> profiles.put(guid, Optional.ofNullable(found.get(guid)).map(UnitState::loaded)));
         for (ActiveBinding binding : tx.bindings().activeOf(accountId, found.keySet())) {
             current(binding).ifPresent(state ->
-                    profiles.get(binding.guid()).ifPresent(p -> p.identities.put(binding.key().kind(), state)));
+                    profiles.getOrDefault(binding.guid(), Optional.empty())
+                            .ifPresent(p -> p.identities.put(binding.key().kind(), state)));
         }
     }
 
@@ -110,7 +111,8 @@ final class UnitState {
         if (!active.containsKey(binding.key())) {
             active.put(binding.key(), Optional.of(tracked(binding)));
         }
-        return active.get(binding.key()).filter(state -> state.id.equals(binding.bindingId()));
+        return active.getOrDefault(binding.key(), Optional.empty())
+                .filter(state -> state.id.equals(binding.bindingId()));
     }
 
     private BindingState tracked(ActiveBinding b) {
@@ -129,12 +131,12 @@ final class UnitState {
     /** The active binding of this key now, within this unit. */
     Optional<BindingState> binding(IdentityKey key) {
         loadBindings(List.of(key));
-        return active.get(key);
+        return active.getOrDefault(key, Optional.empty());
     }
 
     Optional<ProfileState> profile(String guid) {
         loadProfiles(List.of(guid));
-        return profiles.get(guid);
+        return profiles.getOrDefault(guid, Optional.empty());
     }
 
     /** The profiles of this unit that were merged into the given one. */

@@ -100,7 +100,7 @@ final class ApiRoutes {
         }
         ProfileReader.Lookup lookup = given.get(0);
         Optional<ObjectNode> record = transactions.read(account,
-                unit -> profiles.find(unit, lookup, query.get(lookup.parameter())));
+                unit -> profiles.find(unit, lookup, query.getOrDefault(lookup.parameter(), "")));
         if (record.isEmpty()) {
             throw new ApiError(404, "Profile not found");
         }

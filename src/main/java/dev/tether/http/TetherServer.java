@@ -46,10 +46,10 @@ public final class TetherServer implements AutoCloseable {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");
                 }
-                Json.send(ctx, e.status(), Json.error(e.status(), e.getMessage()));
+                Json.send(ctx, e.status(), Json.error(e.status(), String.valueOf(e.getMessage())));
             });
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
-                    Json.error(400, e.getMessage())));
+                    Json.error(400, String.valueOf(e.getMessage()))));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
             config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -73,7 +73,7 @@ public final class TetherServer implements AutoCloseable {
             case 404: message = "Not found: " + ctx.method() + " " + ctx.path(); break;
             case 405: message = "Method " + ctx.method() + " not allowed on " + ctx.path(); break;
             case 413: message = "Request body is over the limit"; break;
-            default: message = e.getMessage();
+            default: message = String.valueOf(e.getMessage());
         }
         Json.send(ctx, status, Json.error(status, message));
     }

@@ -1,5 +1,6 @@
 package dev.tether.identity;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.batch.CleanInput;
 import java.util.Optional;
@@ -12,7 +13,7 @@ public final class Identities {
     }
 
     /** The value as this kind stores it; empty when it is not a valid value of the kind (text with control characters never is). */
-    public static Optional<IdentityKey> normalize(IdentityKind kind, String raw) {
+    public static Optional<IdentityKey> normalize(IdentityKind kind, @Nullable String raw) {
         if (raw == null || !CleanInput.isClean(raw)) {
             return Optional.empty();
         }
@@ -24,7 +25,7 @@ public final class Identities {
      * field, an {@code Identity} property, a value to delete): a non-empty string, or a number, taken as the text
      * JSON writes it in ({@code 42}, {@code 1.5}). Anything else names nobody.
      */
-    public static Optional<String> sentValue(JsonNode value) {
+    public static Optional<String> sentValue(@Nullable JsonNode value) {
         if (value == null || !(value.isTextual() || value.isNumber()) || value.asText().isEmpty()) {
             return Optional.empty();
         }

@@ -40,7 +40,7 @@ public record PropertyChange(String key, Operation operation, JsonNode operand) 
 
     private JsonNode counted(JsonNode current) {
         if (current != null && !current.isNumber()) {
-            throw new RecordRejected(548, "Cannot $" + operation.name().toLowerCase() + " property " + key
+            throw new RecordRejected(548, "Cannot $" + operation.name().toLowerCase(java.util.Locale.ROOT) + " property " + key
                     + ": its value is not a number");
         }
         double base = current == null ? 0 : current.asDouble();

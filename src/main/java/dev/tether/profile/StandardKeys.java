@@ -1,5 +1,6 @@
 package dev.tether.profile;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tether.batch.RecordRejected;
@@ -80,7 +81,7 @@ public final class StandardKeys {
         throw new RecordRejected(520, "Age must be a number");
     }
 
-    private static String textOf(JsonNode value) {
+    private static @Nullable String textOf(JsonNode value) {
         return value.isTextual() ? value.asText() : null;
     }
 

@@ -1,14 +1,16 @@
 package dev.tether.store;
 
+import org.jspecify.annotations.Nullable;
+
 /** The database cannot be reached or is busy beyond the wait: the caller may retry, nothing was written. */
 public class StorageUnavailableException extends RuntimeException {
     private final boolean unreachable;
 
-    public StorageUnavailableException(String message, Throwable cause) {
+    public StorageUnavailableException(String message, @Nullable Throwable cause) {
         this(message, cause, false);
     }
 
-    StorageUnavailableException(String message, Throwable cause, boolean unreachable) {
+    StorageUnavailableException(String message, @Nullable Throwable cause, boolean unreachable) {
         super(message, cause);
         this.unreachable = unreachable;
     }

@@ -1,5 +1,7 @@
 package dev.tether.store;
 
+import java.util.function.Consumer;
+
 /**
  * The storage SPI: transactions over a small, batch-first interface. A backend that passes the
  * conformance suite is a backend.
@@ -20,6 +22,14 @@ public interface Store extends AutoCloseable {
      * work runs again from the start on fresh reads, a few times before giving up.
      */
     <R> R write(Work<WriteTx, R> work);
+
+    /** {@link #write} for work that answers nothing. */
+    default void change(Consumer<WriteTx> work) {
+        write(tx -> {
+            work.accept(tx);
+            return Boolean.TRUE;
+        });
+    }
 
     /**
      * Read-only SQL over the whole database, for the operator's tools (the invariant checker): never on a

@@ -52,12 +52,20 @@ public final class AccountService {
     }
 
     /**
-     * Changes an account's settings and returns the account as it is now. Turning Email or Phone off as an identity
-     * leaves the stored bindings in the history; lookups and uploads stop using that kind from the next request.
+     * Changes an account's settings and returns the account as it is now. Turning Email or Phone off leaves the
+     * stored bindings as they are; uploads stop looking up and claiming that kind from the next request. Turning a
+     * kind on is refused once the account has profiles: their properties of that name were plain ones and would
+     * not mirror any binding.
      */
     public Account update(String accountId, Settings settings) {
         return store.write(tx -> {
             Account current = requireAccount(tx, accountId);
+            boolean turnsOn = (settings.emailIsIdentity().orElse(false) && !current.emailIsIdentity())
+                    || (settings.phoneIsIdentity().orElse(false) && !current.phoneIsIdentity());
+            if (turnsOn && tx.profiles().any(accountId)) {
+                throw new IllegalArgumentException("account " + accountId + " has profiles: Email or Phone can be"
+                        + " turned on as an identity only before the first profile is uploaded");
+            }
             Account updated = new Account(current.id(), settings.name().orElse(current.name()), current.region(),
                     settings.emailIsIdentity().orElse(current.emailIsIdentity()),
                     settings.phoneIsIdentity().orElse(current.phoneIsIdentity()),

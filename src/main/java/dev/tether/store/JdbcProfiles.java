@@ -37,6 +37,12 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
+    public boolean any(String accountId) {
+        return !sql.query("SELECT 1 FROM profiles WHERE account_id = ? LIMIT 1", s -> s.setString(1, accountId),
+                row -> row.getInt(1)).isEmpty();
+    }
+
+    @Override
     public List<String> mergedInto(String accountId, Collection<String> guids) {
         if (guids.isEmpty()) {
             return List.of();

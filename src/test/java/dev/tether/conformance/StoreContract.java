@@ -222,6 +222,26 @@ abstract class StoreContract {
     }
 
     @Test
+    void accountUpdate_changesSettings_andTurnsAKindOnOnlyBeforeTheFirstProfile() {
+        AccountService accounts = new AccountService(store, Clock.systemUTC());
+        String id = accounts.create(new AccountService.NewAccount("kinds", "local", false, false,
+                ConflictPolicy.REJECT)).account().id();
+        AccountService.Settings phoneOn = new AccountService.Settings(Optional.empty(), Optional.empty(),
+                Optional.of(true), Optional.of(ConflictPolicy.MERGE));
+        assertThat(accounts.update(id, phoneOn)).satisfies(a -> {
+            assertThat(a.phoneIsIdentity()).isTrue();
+            assertThat(a.emailIsIdentity()).as("not named, so unchanged").isFalse();
+            assertThat(a.conflictPolicy()).isEqualTo(ConflictPolicy.MERGE);
+        });
+        store.change(tx -> tx.profiles().insert(id, List.of(StoredProfile.created("g1", "{\"Email\":\"x\"}", 1L))));
+        AccountService.Settings emailOn = new AccountService.Settings(Optional.empty(), Optional.of(true),
+                Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> accounts.update(id, emailOn)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("before the first profile");
+        assertThat(accounts.find(id).orElseThrow().emailIsIdentity()).isFalse();
+    }
+
+    @Test
     void passcodes_areStoredHashed_andRevocable() {
         AccountService accounts = new AccountService(store, Clock.systemUTC());
         String passcode = accounts.addPasscode(account);

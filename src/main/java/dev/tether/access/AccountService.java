@@ -52,19 +52,19 @@ public final class AccountService {
     }
 
     /**
-     * Changes an account's settings and returns the account as it is now. Turning Email or Phone off leaves the
-     * stored bindings as they are; uploads stop looking up and claiming that kind from the next request. Turning a
-     * kind on is refused once the account has profiles: their properties of that name were plain ones and would
-     * not mirror any binding.
+     * Changes an account's settings and returns the account as it is now. The name and the conflict policy may
+     * change at any time. Whether Email and Phone are identities may change only before the account's first
+     * profile: turned on later, the profiles' properties of that name would mirror no binding; turned off later,
+     * the kind's active bindings would stay with no way to cut them (a disassociation answers 542).
      */
     public Account update(String accountId, Settings settings) {
         return store.write(tx -> {
             Account current = requireAccount(tx, accountId);
-            boolean turnsOn = (settings.emailIsIdentity().orElse(false) && !current.emailIsIdentity())
-                    || (settings.phoneIsIdentity().orElse(false) && !current.phoneIsIdentity());
-            if (turnsOn && tx.profiles().any(accountId)) {
-                throw new IllegalArgumentException("account " + accountId + " has profiles: Email or Phone can be"
-                        + " turned on as an identity only before the first profile is uploaded");
+            boolean kindsChange = settings.emailIsIdentity().filter(on -> on != current.emailIsIdentity()).isPresent()
+                    || settings.phoneIsIdentity().filter(on -> on != current.phoneIsIdentity()).isPresent();
+            if (kindsChange && tx.profiles().any(accountId)) {
+                throw new IllegalArgumentException("account " + accountId + " has profiles: whether Email and Phone"
+                        + " are identities can change only before the first profile is uploaded");
             }
             Account updated = new Account(current.id(), settings.name().orElse(current.name()), current.region(),
                     settings.emailIsIdentity().orElse(current.emailIsIdentity()),

@@ -94,10 +94,11 @@ public final class IdentityCore {
 
     /**
      * The properties a profile would have after merging the holders of these conflicts into it under the account's
-     * policy: what {@link #claim} will do to them, computed without changing anything.
+     * policy: what {@link #claim} will do to them, computed on the caller's copy without changing the unit.
+     * Fills {@code properties} in place and returns it.
      */
     public ObjectNode propertiesAfterClaims(ObjectNode properties, Map<IdentityKey, String> conflicts) {
-        ObjectNode result = properties.deepCopy();
+        ObjectNode result = properties;
         if (account.conflictPolicy() == ConflictPolicy.MERGE) {
             for (String holder : new LinkedHashSet<>(conflicts.values())) {
                 state.profile(holder).ifPresent(loser -> fill(result, loser.ownProperties()));
@@ -198,18 +199,17 @@ public final class IdentityCore {
 
     private void mirror(ProfileState profile, IdentityKey key) {
         if (account.mirroredKind(key.kind().propertyKey()).isPresent()) {
-            ObjectNode properties = profile.ownProperties().deepCopy();
-            properties.put(key.kind().propertyKey(), key.value());
-            profile.replaceProperties(properties);
+            profile.putText(key.kind().propertyKey(), key.value());
         }
     }
 
     /**
      * Sets the profile's properties to these, except the mirrored ones, which keep showing its bindings: an
-     * operation changes properties through here and bindings only through {@link #claim}.
+     * operation changes properties through here and bindings only through {@link #claim}. The profile takes the
+     * node: the caller passes its own copy (from {@link ProfileState#properties}) and does not use it again.
      */
     public void setProperties(ProfileState profile, ObjectNode properties) {
-        ObjectNode result = properties.deepCopy();
+        ObjectNode result = properties;
         for (IdentityKind kind : IdentityKind.values()) {
             account.mirroredKind(kind.propertyKey()).ifPresent(mirrored -> {
                 result.remove(kind.propertyKey());

@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -41,6 +42,14 @@ public final class ProfileState {
     void replaceProperties(ObjectNode updated) {
         if (!updated.equals(properties)) {
             properties = updated;
+            changed = true;
+        }
+    }
+
+    void putText(String key, String value) {
+        JsonNode current = properties.get(key);
+        if (current == null || !current.isTextual() || !current.textValue().equals(value)) {
+            properties.put(key, value);
             changed = true;
         }
     }

@@ -25,10 +25,11 @@ public final class DeleteService {
 
     /**
      * The live profiles the values name: identities through their active bindings, GUIDs through merges. The
-     * bindings are read (and on PostgreSQL locked) before the profiles, the order every write takes its locks in.
+     * bindings, then the profiles they and the GUIDs name, are read (and on PostgreSQL locked) in two sorted
+     * statements, so that two deletes naming the same profiles in another order lock them in the same order.
      */
     private static Set<String> named(DeleteRequest request, IdentityCore core) {
-        core.preloadBindings(request.identities().stream().flatMap(List::stream).toList());
+        core.preload(request.identities().stream().flatMap(List::stream).toList(), request.guids());
         Set<String> live = new LinkedHashSet<>();
         for (List<IdentityKey> keys : request.identities()) {
             core.firstHolder(keys).map(ProfileState::guid).ifPresent(live::add);

@@ -1,21 +1,38 @@
 package dev.tether.identity;
 
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** Profile GUIDs: 32 lower-case hex, time-ordered (48 bits of milliseconds, then 80 random bits). */
+/**
+ * GUIDs the server makes (profiles, bindings, events, merges): 32 lower-case hex, time-ordered (48 bits of
+ * milliseconds, then 80 random bits), and strictly increasing within one process: within one millisecond the random
+ * part counts up, as in a monotonic ULID. So rows made by one request sort in the order they were made (the identity
+ * history of a value bound and re-bound in one batch reads back in order).
+ */
 public final class Guids {
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long HIGH_MASK = 0xFFFFL;
+    private static long lastMillis = -1;
+    private static long high;
+    private static long low;
 
     private Guids() {
     }
 
-    public static String newGuid() {
-        byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
-        return String.format("%012x", System.currentTimeMillis() & 0xFFFFFFFFFFFFL) + HexFormat.of().formatHex(random);
+    public static synchronized String newGuid() {
+        long millis = System.currentTimeMillis() & 0xFFFFFFFFFFFFL;
+        if (millis > lastMillis) {
+            lastMillis = millis;
+            high = RANDOM.nextInt() & HIGH_MASK;
+            low = RANDOM.nextLong();
+        } else if (++low == 0) {
+            high = (high + 1) & HIGH_MASK;
+            if (high == 0) {
+                lastMillis++;
+            }
+        }
+        return String.format("%012x%04x%016x", lastMillis, high, low);
     }
 
     /** A GUID sent by a client (SDK device ids included): 1 to 64 letters, digits, '_' and '-'. */

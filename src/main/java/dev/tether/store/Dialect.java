@@ -7,6 +7,9 @@ import java.util.Optional;
 
 /** The few places where the SQL of the two backends differs, and how each names its errors. */
 interface Dialect {
+    /** SQLSTATE 40001, serialization failure: what a conflict the store finds by itself is reported as. */
+    String CONFLICT_STATE = "40001";
+
     /** A condition "column is one of the values", with exactly one placeholder bound by {@link #bindList}. */
     String inList(String column);
 

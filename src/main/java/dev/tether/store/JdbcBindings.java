@@ -96,19 +96,30 @@ final class JdbcBindings implements BindingWrites {
                 });
     }
 
+    /**
+     * The caller has read these bindings in the same transaction (locked on PostgreSQL); fewer rows ended than keys
+     * named means the state it decided on is gone, so the transaction fails as a conflict and runs again.
+     */
     @Override
     public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {
         Dialect dialect = sql.dialect();
-        valuesByKind(keys).forEach((kind, values) -> sql.update("UPDATE identity_bindings SET ended_at = "
-                        + sql.endTime() + ", end_reason = ? WHERE account_id = ? AND kind = ? AND "
-                        + dialect.inList("value") + " AND ended_at IS NULL",
-                s -> {
-                    s.setLong(1, at);
-                    s.setString(2, reason.storedName());
-                    s.setString(3, accountId);
-                    s.setString(4, kind.storedName());
-                    dialect.bindList(s, 5, values);
-                }));
+        valuesByKind(keys).forEach((kind, values) -> {
+            int ended = sql.update("UPDATE identity_bindings SET ended_at = " + sql.endTime() + ", end_reason = ?"
+                            + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
+                            + " AND ended_at IS NULL",
+                    s -> {
+                        s.setLong(1, at);
+                        s.setString(2, reason.storedName());
+                        s.setString(3, accountId);
+                        s.setString(4, kind.storedName());
+                        dialect.bindList(s, 5, values);
+                    });
+            if (ended != values.size()) {
+                throw new StorageException("ended " + ended + " of " + values.size() + " active " + kind.storedName()
+                        + " bindings", new SQLException("the bindings read earlier in the transaction changed",
+                        Dialect.CONFLICT_STATE));
+            }
+        });
     }
 
     @Override

@@ -112,8 +112,7 @@ abstract class StoreContract {
             return null;
         });
         store.write(tx -> {
-            tx.bindings().endActive(account, List.of(cut, IdentityKey.phone("+15551230039")), 5L,
-                    BindingReason.DISASSOCIATED);
+            tx.bindings().endActive(account, List.of(cut), 5L, BindingReason.DISASSOCIATED);
             tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED);
             return null;
         });
@@ -127,6 +126,11 @@ abstract class StoreContract {
         assertThat(ended.endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(ended.to()).contains(5L);
         assertThat(store.read(tx -> tx.bindings().history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
+        assertThatThrownBy(() -> store.change(tx -> tx.bindings().endActive(account,
+                List.of(kept, IdentityKey.phone("+15551230039")), 6L, BindingReason.DISASSOCIATED)))
+                .as("a key that is not bound any more: what the caller read has changed").isInstanceOf(StorageException.class);
+        Map<IdentityKey, ActiveBinding> stillActive = store.read(tx -> tx.bindings().active(account, List.of(kept)));
+        assertThat(stillActive).as("nothing ended").containsOnlyKeys(kept);
     }
 
     @Test
@@ -222,7 +226,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void accountUpdate_changesSettings_andTurnsAKindOnOnlyBeforeTheFirstProfile() {
+    void accountUpdate_changesSettings_andIdentityKindsOnlyBeforeTheFirstProfile() {
         AccountService accounts = new AccountService(store, Clock.systemUTC());
         String id = accounts.create(new AccountService.NewAccount("kinds", "local", false, false,
                 ConflictPolicy.REJECT)).account().id();
@@ -238,7 +242,18 @@ abstract class StoreContract {
                 Optional.empty(), Optional.empty());
         assertThatThrownBy(() -> accounts.update(id, emailOn)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("before the first profile");
-        assertThat(accounts.find(id).orElseThrow().emailIsIdentity()).isFalse();
+        AccountService.Settings phoneOff = new AccountService.Settings(Optional.empty(), Optional.empty(),
+                Optional.of(false), Optional.empty());
+        assertThatThrownBy(() -> accounts.update(id, phoneOff)).isInstanceOf(IllegalArgumentException.class);
+        AccountService.Settings renamed = new AccountService.Settings(Optional.of("renamed"), Optional.of(false),
+                Optional.of(true), Optional.of(ConflictPolicy.TRANSFER));
+        assertThat(accounts.update(id, renamed).conflictPolicy()).as("kinds named as they are change nothing")
+                .isEqualTo(ConflictPolicy.TRANSFER);
+        assertThat(accounts.find(id).orElseThrow()).satisfies(a -> {
+            assertThat(a.emailIsIdentity()).isFalse();
+            assertThat(a.phoneIsIdentity()).isTrue();
+            assertThat(a.name()).isEqualTo("renamed");
+        });
     }
 
     @Test

@@ -15,6 +15,16 @@ class GuidsTest {
     }
 
     @Test
+    void newGuids_withinOneMillisecond_stillSortInCreationOrder() {
+        String previous = Guids.newGuid();
+        for (int i = 0; i < 100_000; i++) {
+            String next = Guids.newGuid();
+            assertThat(next).matches("[0-9a-f]{32}").isGreaterThan(previous);
+            previous = next;
+        }
+    }
+
+    @Test
     void clientGuids_areWellFormed_whenShortLettersDigitsDashUnderscore() {
         assertThat(Guids.isWellFormed("__g9f2c1e0d")).isTrue();
         assertThat(Guids.isWellFormed("-2ce3a1")).isTrue();

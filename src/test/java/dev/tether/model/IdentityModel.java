@@ -27,12 +27,41 @@ public final class IdentityModel {
         }
     }
 
+    /** One binding in the history of a value: who held it (empty once deleted), why it started and ended. */
+    public static final class Held {
+        Optional<String> profile;
+        final String started;
+        Optional<String> ended = Optional.empty();
+
+        Held(String profile, String started) {
+            this.profile = Optional.of(profile);
+            this.started = started;
+        }
+
+        public Optional<String> profile() {
+            return profile;
+        }
+
+        public String started() {
+            return started;
+        }
+
+        public Optional<String> ended() {
+            return ended;
+        }
+    }
+
+    /** A merge, as recorded: from, into, and the property keys it copied. */
+    public record Merge(String from, String into, List<String> copied) {
+    }
+
     /** One profile: its properties (text values only), the profile it was merged into, and its events. */
     public static final class Profile {
         final String id;
         final Map<String, String> properties = new LinkedHashMap<>();
         Optional<String> mergedInto = Optional.empty();
-        int events;
+        /** The GUID each of its events was sent to. */
+        final List<String> events = new ArrayList<>();
 
         Profile(String id) {
             this.id = id;
@@ -50,18 +79,49 @@ public final class IdentityModel {
             return mergedInto;
         }
 
-        public int events() {
+        public List<String> events() {
             return events;
         }
     }
 
     private final ConflictPolicy policy;
+    private final boolean emailOn;
+    private final boolean phoneOn;
+    /** A deliberately wrong model, to show that the comparison catches this kind of bug: merges copy every key. */
+    private final boolean mergeCopiesMirrored;
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     private final Map<Key, String> holders = new LinkedHashMap<>();
+    private final Map<Key, List<Held>> history = new LinkedHashMap<>();
+    private final List<Merge> merges = new ArrayList<>();
     private int created;
 
-    public IdentityModel(ConflictPolicy policy) {
+    public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
+        this(policy, emailOn, phoneOn, false);
+    }
+
+    public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn, boolean mergeCopiesMirrored) {
         this.policy = policy;
+        this.emailOn = emailOn;
+        this.phoneOn = phoneOn;
+        this.mergeCopiesMirrored = mergeCopiesMirrored;
+    }
+
+    public boolean emailOn() {
+        return emailOn;
+    }
+
+    public boolean phoneOn() {
+        return phoneOn;
+    }
+
+    /** Every binding each value ever had, oldest first. */
+    public Map<Key, List<Held>> history() {
+        return history;
+    }
+
+    /** The recorded merges, oldest first; those of deleted profiles are gone. */
+    public List<Merge> merges() {
+        return merges;
     }
 
     public Map<Key, String> holders() {
@@ -81,16 +141,20 @@ public final class IdentityModel {
         return Optional.ofNullable(profile);
     }
 
-    /** The keys an {@code identity} value is looked up as, in resolution order. */
-    static List<Key> lookupKeys(String value) {
+    /** The keys an {@code identity} value is looked up as, in resolution order, for the kinds that are on. */
+    List<Key> lookupKeys(String value) {
         List<Key> keys = new ArrayList<>(List.of(new Key(Kind.Identity, value)));
-        if (value.contains("@")) {
+        if (emailOn && value.contains("@")) {
             keys.add(new Key(Kind.Email, value));
         }
-        if (value.startsWith("+")) {
+        if (phoneOn && value.startsWith("+")) {
             keys.add(new Key(Kind.Phone, value));
         }
         return keys;
+    }
+
+    private boolean isOn(Kind kind) {
+        return kind == Kind.Identity || (kind == Kind.Email ? emailOn : phoneOn);
     }
 
     // ---- the operations; each returns the record codes of the records it did not process, in order
@@ -109,8 +173,18 @@ public final class IdentityModel {
      * A profile record: claims (Identity/Email/Phone values), other properties to set, and mirrored properties to
      * delete. Returns 0 when processed, else the record's code.
      */
-    public int uploadProfile(User user, Map<Kind, String> claims, Map<String, String> sets, Set<Kind> deletes) {
+    public int uploadProfile(User user, Map<Kind, String> claimed, Map<String, String> setsAsSent,
+                             Set<Kind> deletes) {
         Target target = resolve(user);
+        Map<Kind, String> claims = new LinkedHashMap<>();
+        Map<String, String> sets = new LinkedHashMap<>(setsAsSent);
+        claimed.forEach((kind, value) -> {
+            if (isOn(kind)) {
+                claims.put(kind, value);
+            } else {
+                sets.put(kind.name(), value);
+            }
+        });
         List<Key> ordered = claims.entrySet().stream().map(e -> new Key(e.getKey(), e.getValue()))
                 .sorted((a, b) -> a.kind().compareTo(b.kind())).toList();
         Map<Key, String> conflicts = new LinkedHashMap<>();
@@ -135,11 +209,11 @@ public final class IdentityModel {
         for (Key key : ordered) {
             String holder = holders.get(key);
             if (holder == null) {
-                bindReplacing(profile, key);
+                bindReplacing(profile, key, "uploaded");
             } else if (!holder.equals(profile.id)) {
                 if (policy == ConflictPolicy.TRANSFER) {
-                    end(key, false);
-                    bindReplacing(profile, key);
+                    end(key, "transferred");
+                    bindReplacing(profile, key, "transferred");
                 } else {
                     merge(profiles.get(holder), profile, ordered);
                 }
@@ -148,8 +222,10 @@ public final class IdentityModel {
         }
         Map<String, String> result = new LinkedHashMap<>(properties);
         for (Kind kind : Kind.values()) {
-            result.remove(kind.name());
-            Optional.ofNullable(profile.properties.get(kind.name())).ifPresent(v -> result.put(kind.name(), v));
+            if (isOn(kind)) {
+                result.remove(kind.name());
+                Optional.ofNullable(profile.properties.get(kind.name())).ifPresent(v -> result.put(kind.name(), v));
+            }
         }
         profile.properties.clear();
         profile.properties.putAll(result);
@@ -158,7 +234,8 @@ public final class IdentityModel {
     }
 
     public int uploadEvent(User user) {
-        resolve(user).materialize().events++;
+        Profile profile = resolve(user).materialize();
+        profile.events.add(user instanceof ByGuid g ? g.guid() : profile.id);
         return 0;
     }
 
@@ -166,7 +243,7 @@ public final class IdentityModel {
     public List<Integer> disassociate(List<String> phones) {
         List<Integer> codes = new ArrayList<>();
         for (String phone : phones) {
-            codes.add(end(new Key(Kind.Phone, phone), false) ? 0 : 543);
+            codes.add(!phoneOn ? 542 : end(new Key(Kind.Phone, phone), "disassociated") ? 0 : 543);
         }
         return codes;
     }
@@ -189,6 +266,17 @@ public final class IdentityModel {
             }
         }
         holders.values().removeIf(gone::contains);
+        for (List<Held> bindings : history.values()) {
+            for (Held held : bindings) {
+                if (held.profile.isPresent() && gone.contains(held.profile.get())) {
+                    if (held.ended.isEmpty()) {
+                        held.ended = Optional.of("deleted");
+                    }
+                    held.profile = Optional.empty();
+                }
+            }
+        }
+        merges.removeIf(m -> gone.contains(m.from()) || gone.contains(m.into()));
         gone.forEach(profiles::remove);
         return 1;
     }
@@ -202,7 +290,7 @@ public final class IdentityModel {
             }
             Profile created = new Profile(id);
             model.profiles.put(id, created);
-            firstIdentity.ifPresent(key -> model.holders.put(key, id));
+            firstIdentity.ifPresent(key -> model.bind(key, id, "uploaded"));
             return created;
         }
     }
@@ -218,16 +306,29 @@ public final class IdentityModel {
                 .orElseGet(() -> new Target("m" + (++created), false, Optional.of(keys.get(keys.size() - 1)), this));
     }
 
-    private static void fill(Map<String, String> into, Map<String, String> from) {
+    private List<String> fill(Map<String, String> into, Map<String, String> from) {
+        List<String> copied = new ArrayList<>();
         from.forEach((key, value) -> {
-            if (!into.containsKey(key) && !isMirrored(key)) {
+            if (!into.containsKey(key) && (mergeCopiesMirrored || !isMirrored(key))) {
                 into.put(key, value);
+                copied.add(key);
             }
         });
+        return copied;
     }
 
-    private static boolean isMirrored(String key) {
-        return key.equals("Identity") || key.equals("Email") || key.equals("Phone");
+    private boolean isMirrored(String key) {
+        for (Kind kind : Kind.values()) {
+            if (kind.name().equals(key)) {
+                return isOn(kind);
+            }
+        }
+        return false;
+    }
+
+    private void bind(Key key, String profile, String reason) {
+        holders.put(key, profile);
+        history.computeIfAbsent(key, k -> new ArrayList<>()).add(new Held(profile, reason));
     }
 
     private Optional<Key> heldOfKind(Profile profile, Kind kind) {
@@ -235,40 +336,45 @@ public final class IdentityModel {
                 .map(Map.Entry::getKey).findFirst();
     }
 
-    private void bindReplacing(Profile profile, Key key) {
+    private void bindReplacing(Profile profile, Key key, String reason) {
         Optional<Key> current = heldOfKind(profile, key.kind());
         if (current.isPresent() && current.get().equals(key)) {
             return;
         }
-        current.ifPresent(old -> end(old, false));
-        holders.put(key, profile.id);
+        current.ifPresent(old -> end(old, "replaced"));
+        bind(key, profile.id, reason);
     }
 
     /** Ends a key's binding; its holder loses the mirrored property unless the binding ends by a merge. */
-    private boolean end(Key key, boolean merged) {
+    private boolean end(Key key, String reason) {
         String holder = holders.remove(key);
-        if (holder != null && !merged) {
+        if (holder == null) {
+            return false;
+        }
+        List<Held> bindings = history.get(key);
+        bindings.get(bindings.size() - 1).ended = Optional.of(reason);
+        if (!reason.equals("merged")) {
             profiles.get(holder).properties.remove(key.kind().name());
         }
-        return holder != null;
+        return true;
     }
 
     private void merge(Profile loser, Profile survivor, Collection<Key> claims) {
-        fill(survivor.properties, loser.properties);
+        merges.add(new Merge(loser.id, survivor.id, fill(survivor.properties, loser.properties)));
         for (Kind kind : Kind.values()) {
             Optional<Key> held = heldOfKind(loser, kind);
             if (held.isEmpty()) {
                 continue;
             }
-            end(held.get(), true);
+            end(held.get(), "merged");
             if (claims.contains(held.get())) {
-                bindReplacing(survivor, held.get());
+                bindReplacing(survivor, held.get(), "merged");
             } else if (heldOfKind(survivor, kind).isEmpty()) {
-                holders.put(held.get(), survivor.id);
+                bind(held.get(), survivor.id, "merged");
             }
         }
-        survivor.events += loser.events;
-        loser.events = 0;
+        survivor.events.addAll(loser.events);
+        loser.events.clear();
         loser.mergedInto = Optional.of(survivor.id);
         for (Profile p : profiles.values()) {
             if (p.mergedInto.equals(Optional.of(loser.id))) {

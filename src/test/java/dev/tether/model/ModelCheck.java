@@ -30,16 +30,38 @@ public final class ModelCheck {
     private static final int MAX_SHRINK_RUNS = 400;
 
     private final TestServer server;
+    private final boolean mergeCopiesMirrored;
 
     public ModelCheck(TestServer server) {
+        this(server, false);
+    }
+
+    /** With {@code mergeCopiesMirrored}, against a deliberately wrong model: to show what the comparison catches. */
+    public ModelCheck(TestServer server, boolean mergeCopiesMirrored) {
         this.server = server;
+        this.mergeCopiesMirrored = mergeCopiesMirrored;
+    }
+
+    /** The account a sequence runs as: its conflict policy and which kinds are identities. */
+    public record Setup(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
+        /** Mostly every kind on; now and then Email or Phone off. */
+        public static Setup random(Random random, ConflictPolicy policy) {
+            int roll = random.nextInt(10);
+            return new Setup(policy, roll != 8, roll != 9);
+        }
+
+        @Override
+        public String toString() {
+            return "policy " + policy + (emailOn ? "" : ", Email not an identity")
+                    + (phoneOn ? "" : ", Phone not an identity");
+        }
     }
 
     /** A sequence that disagreed with the model: the shrunk steps and what went wrong on them. */
-    public record Failure(ConflictPolicy policy, List<Step> original, List<Step> shrunk, String problem) {
+    public record Failure(Setup setup, List<Step> original, List<Step> shrunk, String problem) {
         public String report(long seed) {
-            StringBuilder text = new StringBuilder("The server disagrees with the model (seed " + seed + ", policy "
-                    + policy + "), " + original.size() + " steps shrunk to " + shrunk.size() + ":\n");
+            StringBuilder text = new StringBuilder("The server disagrees with the model (seed " + seed + ", "
+                    + setup + "), " + original.size() + " steps shrunk to " + shrunk.size() + ":\n");
             for (int i = 0; i < shrunk.size(); i++) {
                 text.append("  ").append(i + 1).append(". ").append(shrunk.get(i)).append('\n');
             }
@@ -56,7 +78,7 @@ public final class ModelCheck {
     }
 
     /** Runs one sequence; on a disagreement, shrinks it. */
-    public Optional<Failure> check(ConflictPolicy policy, List<Step> steps) {
+    public Optional<Failure> check(Setup policy, List<Step> steps) {
         Optional<String> problem = run(policy, steps);
         if (problem.isEmpty()) {
             return Optional.empty();
@@ -103,19 +125,28 @@ public final class ModelCheck {
     }
 
     /** Runs the steps as a new account; the first disagreement, if any. */
-    Optional<String> run(ConflictPolicy policy, List<Step> steps) {
-        TestServer.Client api = server.newAccount(true, true, policy);
-        IdentityModel model = new IdentityModel(policy);
+    Optional<String> run(Setup setup, List<Step> steps) {
+        TestServer.Client api = server.newAccount(setup.emailOn(), setup.phoneOn(), setup.policy());
+        IdentityModel model = new IdentityModel(setup.policy(), setup.emailOn(), setup.phoneOn(), mergeCopiesMirrored);
         Mapping mapping = new Mapping();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             List<String> seen = List.copyOf(mapping.seen);
             String body = Step.render(step, seen, mapping::real);
             Expected expected = apply(model, step, seen);
-            ApiResponse response = api.post(path(step), body);
             String where = "at step " + (i + 1) + " (" + step + "), request " + body + ": ";
+            List<List<String>> before = fingerprint(api.accountId());
+            ApiResponse dryRun = api.post(path(step) + "?dryRun=1", body);
+            Optional<String> dryProblem = expected.compare(dryRun).map(p -> "as a dry run, " + p)
+                    .or(() -> before.equals(fingerprint(api.accountId())) ? Optional.empty()
+                            : Optional.of("the dry run wrote: " + before + " became " + fingerprint(api.accountId())));
+            if (dryProblem.isPresent()) {
+                return Optional.of(where + dryProblem.get());
+            }
+            ApiResponse response = api.post(path(step), body);
             Optional<String> problem = expected.compare(response)
-                    .or(() -> compareState(api.accountId(), model, mapping));
+                    .or(() -> compareState(api.accountId(), model, mapping))
+                    .or(() -> compareHistory(api.accountId(), model, mapping));
             if (problem.isPresent()) {
                 return Optional.of(where + problem.get());
             }
@@ -200,7 +231,13 @@ public final class ModelCheck {
         }
     }
 
-    private record RealProfile(String guid, Map<String, String> properties, Optional<String> mergedInto, int events) {
+    /** A stored profile; its events as the GUIDs they were sent to, sorted. */
+    private record RealProfile(String guid, Map<String, String> properties, Optional<String> mergedInto,
+                               List<String> events) {
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().sorted().toList();
     }
 
     private Optional<String> compareState(String accountId, IdentityModel model, Mapping mapping) {
@@ -229,22 +266,80 @@ public final class ModelCheck {
         return compareProfiles(accountId, model, mapping);
     }
 
+    /** Counts and sizes of the account's rows: what a dry run must leave as it found it. */
+    private List<List<String>> fingerprint(String accountId) {
+        return rows("SELECT (SELECT COUNT(*) FROM profiles WHERE account_id = '" + accountId + "'),"
+                + " (SELECT COALESCE(SUM(LENGTH(properties)), 0) FROM profiles WHERE account_id = '" + accountId + "'),"
+                + " (SELECT COUNT(*) FROM identity_bindings WHERE account_id = '" + accountId + "'),"
+                + " (SELECT COUNT(*) FROM identity_bindings WHERE account_id = '" + accountId
+                + "' AND ended_at IS NULL),"
+                + " (SELECT COUNT(*) FROM events WHERE account_id = '" + accountId + "'),"
+                + " (SELECT COUNT(*) FROM profile_merges WHERE account_id = '" + accountId + "')");
+    }
+
+    /**
+     * Every binding each value ever had (holder, start and end reason, in order) and every merge (from, into, the
+     * keys it copied), against the model's.
+     */
+    private Optional<String> compareHistory(String accountId, IdentityModel model, Mapping mapping) {
+        Map<Key, List<String>> real = new java.util.LinkedHashMap<>();
+        for (List<String> row : rows("SELECT kind, value, guid, start_reason, end_reason FROM identity_bindings"
+                + " WHERE account_id = '" + accountId + "' ORDER BY started_at, binding_id")) {
+            real.computeIfAbsent(new Key(Kind.valueOf(row.get(0)), row.get(1)), k -> new ArrayList<>())
+                    .add(held(row.get(2), row.get(3), row.get(4), mapping));
+        }
+        Map<Key, List<String>> expected = new java.util.LinkedHashMap<>();
+        model.history().forEach((key, bindings) -> expected.put(key, bindings.stream()
+                .map(h -> held(h.profile().map(mapping::real).orElse("null"), h.started(),
+                        h.ended().orElse("null"), mapping)).toList()));
+        if (!real.equals(expected)) {
+            return Optional.of("the history differs: the server has " + real + ", the model " + expected);
+        }
+        List<String> merges = rows("SELECT from_guid, into_guid, copied_keys FROM profile_merges WHERE account_id = '"
+                + accountId + "' ORDER BY merged_at, merge_id").stream()
+                .map(row -> merge(row.get(0), row.get(1), row.get(2), mapping)).toList();
+        List<String> modelMerges = model.merges().stream()
+                .map(m -> merge(mapping.real(m.from()), mapping.real(m.into()), m.copied().stream()
+                        .map(k -> "\"" + k + "\"").collect(Collectors.joining(",", "[", "]")), mapping)).toList();
+        if (!merges.equals(modelMerges)) {
+            return Optional.of("the merges differ: the server has " + merges + ", the model " + modelMerges);
+        }
+        return Optional.empty();
+    }
+
+    /** A binding as compared: its holder where the mapping knows it (a profile no value names is "?"). */
+    private static String held(String guid, String started, String ended, Mapping mapping) {
+        String holder = guid.equals("null") ? "deleted" : mapping.modelOf.containsKey(guid) ? guid : "?";
+        return holder + " " + started + ".." + ended;
+    }
+
+    /** A merge as compared; the copied keys as a set (an object's key order carries no meaning). */
+    private static String merge(String from, String into, String copied, Mapping mapping) {
+        List<String> keys = java.util.Arrays.stream(copied.replaceAll("[\\[\\]\" ]", "").split(","))
+                .filter(k -> !k.isEmpty()).sorted().toList();
+        return (mapping.modelOf.containsKey(from) ? from : "?") + "->" + (mapping.modelOf.containsKey(into) ? into : "?")
+                + " " + keys;
+    }
+
     private Optional<String> compareProfiles(String accountId, IdentityModel model, Mapping mapping) {
-        Map<String, Integer> events = new HashMap<>();
-        rows("SELECT guid, COUNT(*) FROM events WHERE account_id = '" + accountId + "' GROUP BY guid")
-                .forEach(row -> events.put(row.get(0), Integer.parseInt(row.get(1))));
+        Map<String, List<String>> events = new HashMap<>();
+        rows("SELECT guid, COALESCE(arrived_as, guid) FROM events WHERE account_id = '" + accountId + "'")
+                .forEach(row -> events.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1)));
         Map<String, RealProfile> real = new HashMap<>();
         for (List<String> row : rows("SELECT guid, properties, merged_into FROM profiles WHERE account_id = '"
                 + accountId + "'")) {
             real.put(row.get(0), new RealProfile(row.get(0), properties(row.get(1)),
                     "null".equals(row.get(2)) ? Optional.empty() : Optional.of(row.get(2)),
-                    events.getOrDefault(row.get(0), 0)));
+                    sorted(events.getOrDefault(row.get(0), List.of()).stream()
+                            .map(g -> mapping.modelOf.containsKey(g) ? g : "?").toList())));
         }
         List<String> unmappedModel = new ArrayList<>();
         for (Profile profile : model.profiles().values()) {
             String guid = mapping.realOf.get(profile.id());
             if (guid == null) {
-                unmappedModel.add(describe(profile.properties(), profile.mergedInto().isPresent(), profile.events()));
+                unmappedModel.add(describe(profile.properties(), profile.mergedInto().isPresent(),
+                        sorted(profile.events().stream().map(mapping::real)
+                                .map(g -> mapping.modelOf.containsKey(g) ? g : "?").toList())));
                 continue;
             }
             RealProfile stored = real.remove(guid);
@@ -252,10 +347,12 @@ public final class ModelCheck {
                 return Optional.of("model profile " + profile.id() + " (" + guid + ") is missing on the server");
             }
             Optional<String> mergedInto = profile.mergedInto().map(mapping::real);
-            if (!stored.properties().equals(profile.properties()) || stored.events() != profile.events()
+            List<String> sentTo = sorted(profile.events().stream().map(mapping::real)
+                    .map(g -> mapping.modelOf.containsKey(g) ? g : "?").toList());
+            if (!stored.properties().equals(profile.properties()) || !stored.events().equals(sentTo)
                     || !stored.mergedInto().equals(mergedInto)) {
                 return Optional.of("profile " + guid + " is " + describe(stored) + " on the server, the model has "
-                        + describe(profile.properties(), mergedInto.isPresent(), profile.events())
+                        + describe(profile.properties(), mergedInto.isPresent(), sentTo)
                         + mergedInto.map(m -> " into " + m).orElse(""));
             }
         }
@@ -278,8 +375,9 @@ public final class ModelCheck {
                 + p.mergedInto().map(m -> " into " + m).orElse("");
     }
 
-    private static String describe(Map<String, String> properties, boolean merged, int events) {
-        return new java.util.TreeMap<>(properties) + (merged ? " merged" : " live") + " with " + events + " events";
+    private static String describe(Map<String, String> properties, boolean merged, List<String> events) {
+        return new java.util.TreeMap<>(properties) + (merged ? " merged" : " live") + " with events sent to "
+                + events;
     }
 
     private List<List<String>> rows(String sql) {

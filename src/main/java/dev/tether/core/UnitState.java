@@ -130,11 +130,19 @@ final class UnitState {
 
     /** The active binding of this key now, within this unit. */
     Optional<BindingState> binding(IdentityKey key) {
+        Optional<BindingState> known = active.get(key);
+        if (known != null) {
+            return known;
+        }
         loadBindings(List.of(key));
         return active.getOrDefault(key, Optional.empty());
     }
 
     Optional<ProfileState> profile(String guid) {
+        Optional<ProfileState> known = profiles.get(guid);
+        if (known != null) {
+            return known;
+        }
         loadProfiles(List.of(guid));
         return profiles.getOrDefault(guid, Optional.empty());
     }

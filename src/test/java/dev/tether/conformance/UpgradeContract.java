@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class UpgradeContract {
     private static final String MERGE_ACCOUNT = "5C6-TT9-URZW";
+    /** An account where the V1 release ran the three uploads of its merge bug. */
+    private static final String BUG_ACCOUNT = "6RA-CLA-58D7";
     /** Every table of V1 with its columns: what must read back the same after the upgrade. */
     private static final Map<String, String> V1_TABLES = new LinkedHashMap<>();
 
@@ -54,13 +56,26 @@ abstract class UpgradeContract {
     void aDatabaseWrittenByTheV1Release_upgradesWithEveryRowIntact_andServes() throws Exception {
         String url = v1Database();
         Map<String, List<String>> before = snapshot(url);
-        assertThat(before.get("identity_bindings")).hasSize(17);
+        assertThat(before.get("identity_bindings")).hasSize(23);
         assertThat(before.get("events")).hasSize(6);
 
         try (TestServer server = new TestServer(url, Limits.defaults())) {
-            assertThat(snapshot(url)).isEqualTo(before);
+            Map<String, List<String>> after = snapshot(url);
+            for (String table : V1_TABLES.keySet()) {
+                if (!table.equals("profiles")) {
+                    assertThat(after.get(table)).as(table).isEqualTo(before.get(table));
+                }
+            }
+            List<String> gone = new ArrayList<>(before.get("profiles"));
+            gone.removeAll(after.get("profiles"));
+            List<String> added = new ArrayList<>(after.get("profiles"));
+            added.removeAll(before.get("profiles"));
+            assertThat(gone).as("the one profile the V1 merge bug damaged (its Phone is not its number)")
+                    .singleElement().asString().startsWith(BUG_ACCOUNT).contains("\"Phone\":\"+15550000002\"");
+            assertThat(added).as("repaired by V3: the wrong Phone removed, the rest as it was").singleElement()
+                    .asString().startsWith(BUG_ACCOUNT).doesNotContain("+15550000002").contains("m@x.co");
             assertThat(server.store().inspection().rows("SELECT COUNT(*) FROM profile_merges"))
-                    .as("the two V1 merges have their records").containsExactly(List.of("2"));
+                    .as("the three V1 merges have their records").containsExactly(List.of("3"));
             assertThat(server.violations()).isEmpty();
 
             String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(MERGE_ACCOUNT);

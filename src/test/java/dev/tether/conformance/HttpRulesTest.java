@@ -25,24 +25,7 @@ import org.junit.jupiter.api.Test;
  * write the store are in {@code HttpRulesContract}, run on each backend.
  */
 class HttpRulesTest extends ServerContract {
-    private static final String UPLOAD = batch(profile("identity", "someone", "{\"Name\":\"N\"}"));
 
-    private ApiResponse post(String path, String body, String... headers) {
-        HttpRequest.Builder request = server.request(path).POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return TestServer.send(request);
-    }
-
-    private void assertError(ApiResponse response, int status, String error) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.json().get("status").asText()).isEqualTo("fail");
-        assertThat(response.json().get("code").asInt()).isEqualTo(status);
-        if (error != null) {
-            assertThat(response.json().get("error").asText()).isEqualTo(error);
-        }
-    }
 
     @Test
     void headerNames_areCaseInsensitive() {

@@ -104,4 +104,12 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class IdentityChanges extends IdentityChangesContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

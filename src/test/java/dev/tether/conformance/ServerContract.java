@@ -1,7 +1,12 @@
 package dev.tether.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
+import java.net.http.HttpRequest;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +34,28 @@ abstract class ServerContract {
     void stopServer() {
         if (server != null) {
             server.close();
+        }
+    }
+
+    /** A batch of one profile record, for the rules that only need a valid upload. */
+    protected static final String UPLOAD = batch(profile("identity", "someone", "{\"Name\":\"N\"}"));
+
+    /** A POST without the account's headers: the caller names every header (name, value, name, value, ...). */
+    protected ApiResponse post(String path, String body, String... headers) {
+        HttpRequest.Builder request = server.request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return TestServer.send(request);
+    }
+
+    /** The one error shape: HTTP status, {@code status: fail}, the code, and the error text when given. */
+    protected static void assertError(ApiResponse response, int status, @Nullable String error) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.json().get("status").asText()).isEqualTo("fail");
+        assertThat(response.json().get("code").asInt()).isEqualTo(status);
+        if (error != null) {
+            assertThat(response.json().get("error").asText()).isEqualTo(error);
         }
     }
 

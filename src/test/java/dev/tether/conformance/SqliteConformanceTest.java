@@ -104,4 +104,12 @@ class SqliteConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class IdentityChanges extends IdentityChangesContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

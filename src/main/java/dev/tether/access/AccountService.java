@@ -1,6 +1,5 @@
 package dev.tether.access;
 
-import dev.tether.store.ReadTx;
 import dev.tether.account.Account;
 import dev.tether.account.AccountIds;
 import dev.tether.account.ConflictPolicy;
@@ -8,6 +7,7 @@ import dev.tether.account.Passcodes;
 import dev.tether.account.UnknownAccountException;
 import dev.tether.store.AccountCredentials;
 import dev.tether.store.PasscodeEntry;
+import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class AccountService {
         return passcode;
     }
 
-    /** @return whether the passcode was active and is now revoked */
+    /** Revokes a passcode; whether it was active and is now revoked. */
     public boolean revokePasscode(String accountId, String passcode) {
         long now = clock.instant().getEpochSecond();
         return store.write(tx -> {

@@ -1,6 +1,7 @@
 package dev.tether.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.identity.CleanText;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -16,22 +17,9 @@ public final class CleanInput {
     private CleanInput() {
     }
 
+    /** The text rule: see {@link CleanText#isClean}. */
     public static boolean isClean(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
+        return CleanText.isClean(text);
     }
 
     /** Rejects a record with code 551 when any key or value in it, at any depth, is not clean. */

@@ -28,7 +28,7 @@ public final class BenchRun {
         }
     }
 
-    /** @return the report as Markdown */
+    /** Runs the benchmark and returns its report as Markdown. */
     public static String run(Plan plan, String jdbcUrl, Path out) throws Exception {
         String url = jdbcUrl == null || jdbcUrl.isBlank() ? freshSqlite(out) : jdbcUrl;
         int poolSize = Math.max(8, plan.maxClients());

@@ -1,6 +1,5 @@
 package dev.tether.bench;
 
-import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.access.AccountService;
@@ -28,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The workloads. Numbers are drawn from three ranges that never mix: the dataset [0, N), which reads and
@@ -74,7 +74,7 @@ final class Benchmark {
     }
 
     private long reserve() {
-        return Math.max(2L * BATCH, profiles / 2 / BATCH * BATCH);
+        return Math.max(2L * BATCH, (long) profiles / 2 / BATCH * BATCH);
     }
 
     /** Phone number i: US numbers, area codes from 201 on, ten million per area code. */

@@ -4,8 +4,8 @@ import dev.tether.account.UnknownAccountException;
 import dev.tether.store.StorageException;
 import dev.tether.store.StorageUnavailableException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code tether} command. */
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = Version.class,

@@ -3,6 +3,7 @@ package dev.tether.delete;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.InvalidRequestException;
+import dev.tether.batch.SentValues;
 import dev.tether.identity.Guids;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
@@ -54,7 +55,7 @@ public record DeleteRequest(List<List<IdentityKey>> identities, List<String> gui
         }
         List<String> values = new ArrayList<>();
         for (JsonNode item : items) {
-            Optional<String> value = Identities.sentValue(item);
+            Optional<String> value = SentValues.identity(item);
             if (value.isEmpty()) {
                 throw new InvalidRequestException("Each value of \"" + name + "\" must be a non-empty string or"
                         + " a number");

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class DeleteService {
 
-    /** @return how many profiles the request named that existed (and are gone, unless a dry run) */
+    /** Deletes what the request names; how many profiles it named that existed (and are gone, unless a dry run). */
     public int delete(UnitOfWork unit, DeleteRequest request) {
         IdentityCore core = unit.identities();
         Set<String> named = named(request, core);

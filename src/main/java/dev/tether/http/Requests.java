@@ -67,7 +67,7 @@ final class Requests {
         if (raw == null || raw.isEmpty()) {
             return params;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

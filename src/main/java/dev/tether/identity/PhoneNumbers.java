@@ -61,7 +61,7 @@ public final class PhoneNumbers {
                 return Optional.empty();
             }
             String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-            if (e164.length() > MAX_E164_LENGTH || number.isItalianLeadingZero() && !isFixpoint(e164)) {
+            if (e164.length() > MAX_E164_LENGTH || (number.isItalianLeadingZero() && !isFixpoint(e164))) {
                 return Optional.empty();
             }
             return Optional.of(e164);

@@ -1,11 +1,11 @@
 package dev.tether.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /** Validation of an uploaded event's name and data (codes 509, 513, 522). */

@@ -1,14 +1,15 @@
 package dev.tether.profile;
 
-import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tether.batch.RecordRejected;
+import dev.tether.batch.SentValues;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** CleverTap's standard profile keys and the validation of their values (codes 514 to 520, 549). */
 public final class StandardKeys {
@@ -36,7 +37,7 @@ public final class StandardKeys {
                 return text(Identities.normalize(IdentityKind.PHONE, textOf(value)).map(IdentityKey::value).orElseThrow(
                         () -> new RecordRejected(516, "Phone number is not valid")));
             case "Identity":
-                return text(Identities.sentValue(value).flatMap(v -> Identities.normalize(IdentityKind.IDENTITY, v))
+                return text(SentValues.identity(value).flatMap(v -> Identities.normalize(IdentityKind.IDENTITY, v))
                         .map(IdentityKey::value).orElseThrow(() -> new RecordRejected(523, "Identity is not valid")));
             case "Gender":
                 return oneOf(value, Set.of("M", "F"), 514, "Gender must be M or F");

@@ -14,6 +14,6 @@ public interface AccountWrites extends AccountReads {
     /** Revokes the active passcodes whose hint is this one; returns how many. */
     int revokePasscodesByHint(String accountId, String hint, long at);
 
-    /** @return whether an active passcode with that hash was revoked */
+    /** Revokes the active passcode with that hash; whether there was one. */
     boolean revokePasscode(String accountId, String passcodeHash, long at);
 }

@@ -85,8 +85,8 @@ final class SqliteDialect implements Dialect {
         if (e instanceof SQLTransientException) {
             return true;
         }
-        if (e instanceof SQLiteException) {
-            SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
+        if (e instanceof SQLiteException sqlite) {
+            SQLiteErrorCode code = sqlite.getResultCode();
             return code.code == SQLiteErrorCode.SQLITE_BUSY.code
                     || code.code == SQLiteErrorCode.SQLITE_LOCKED.code
                     || code.code == SQLiteErrorCode.SQLITE_CANTOPEN.code

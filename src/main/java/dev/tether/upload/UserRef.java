@@ -3,6 +3,7 @@ package dev.tether.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.RecordRejected;
+import dev.tether.batch.SentValues;
 import dev.tether.identity.Guids;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
@@ -26,12 +27,12 @@ public record UserRef(Optional<String> guid, List<IdentityKey> lookupKeys) {
             }
             return new UserRef(Optional.of(objectId.asText()), List.of());
         }
-        Optional<String> identity = Identities.sentValue(record.get("identity"));
+        Optional<String> identity = SentValues.identity(record.get("identity"));
         if (identity.isPresent()) {
             return byKeys(account.lookupKeys(identity.get()));
         }
         for (IdentityKind kind : List.of(IdentityKind.FBID, IdentityKind.GPID)) {
-            Optional<String> value = Identities.sentValue(record.get(kind.storedName()));
+            Optional<String> value = SentValues.identity(record.get(kind.storedName()));
             if (value.isPresent()) {
                 return byKeys(Identities.normalize(kind, value.get()).stream().toList());
             }

@@ -66,6 +66,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theIdentityRules_dependOnNoOtherPackage_andNoJson() {
+        for (Path source : sources(MAIN.resolve("identity"))) {
+            String text = read(source);
+            assertThat(IMPORT.matcher(text).find()).as(source + " imports another dev.tether package").isFalse();
+            assertThat(text).as(source.toString()).doesNotContain("com.fasterxml");
+        }
+    }
+
+    @Test
     void bindingsAndMirroredProperties_areWrittenByTheIdentityCoreOnly() {
         Pattern writes = Pattern.compile("\\.bindings\\(\\)\\.(insert|endActive|forgetProfiles)\\(|\\.profiles\\(\\)\\."
                 + "(insert|update|removeProperty|merge|delete)\\(|\\.events\\(\\)\\.(insert|move|delete)\\(");

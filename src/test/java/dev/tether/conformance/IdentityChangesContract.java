@@ -45,8 +45,8 @@ abstract class IdentityChangesContract {
         try (TestServer server = new TestServer(backend())) {
             Account account = server.newAccount(true, true, ConflictPolicy.MERGE).account();
             Transactions transactions = new Transactions(server.store(), Clock.systemUTC());
-            String loser = guid(transactions, account, upload(transactions, account,
-                    "{\"type\":\"profile\",\"identity\":\"l\",\"profileData\":{\"Email\":\"c@x.co\"}}").get(0));
+            String loser = ((BindingStarted) upload(transactions, account,
+                    "{\"type\":\"profile\",\"identity\":\"l\",\"profileData\":{\"Email\":\"c@x.co\"}}").get(0)).guid();
             List<IdentityChange> merge = upload(transactions, account,
                     "{\"type\":\"profile\",\"identity\":\"+15550000021\",\"profileData\":{\"Email\":\"c@x.co\"}}");
             String survivor = ((BindingStarted) merge.get(0)).guid();
@@ -93,10 +93,6 @@ abstract class IdentityChangesContract {
         UploadRequest request = UploadRequest.parse(account, records(record), Limits.defaults(), 1_700_000_000L);
         return transactions.write(account, false, unit -> new UploadService(Limits.defaults()).upload(unit, request))
                 .changes();
-    }
-
-    private static String guid(Transactions transactions, Account account, IdentityChange change) {
-        return ((BindingStarted) change).guid();
     }
 
     private static List<JsonNode> records(String... records) throws Exception {

@@ -17,11 +17,6 @@ public final class CleanInput {
     private CleanInput() {
     }
 
-    /** The text rule: see {@link CleanText#isClean}. */
-    public static boolean isClean(String text) {
-        return CleanText.isClean(text);
-    }
-
     /** Rejects a record with code 551 when any key or value in it, at any depth, is not clean. */
     public static void requireClean(JsonNode record) {
         if (!isCleanTree(record)) {
@@ -35,7 +30,7 @@ public final class CleanInput {
             return true;
         }
         if (node.isTextual()) {
-            return isClean(node.textValue());
+            return CleanText.isClean(node.textValue());
         }
         if (node.isBigInteger()) {
             return node.canConvertToLong();
@@ -47,7 +42,7 @@ public final class CleanInput {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                if (!isClean(field.getKey()) || !isCleanTree(field.getValue())) {
+                if (!CleanText.isClean(field.getKey()) || !isCleanTree(field.getValue())) {
                     return false;
                 }
             }

@@ -5,24 +5,37 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.store.NewBinding;
 import java.util.Optional;
 
-/** A binding as the unit of work sees it: stored already, or started by it; possibly ended by it. */
+/**
+ * A binding as the unit of work sees it: stored already (its start is in the store and not read), or started by
+ * it with a reason; possibly ended by it.
+ */
 final class BindingState {
     final String id;
     final IdentityKey key;
     final String guid;
     final long startedAt;
-    final BindingReason startReason;
+    /** Empty for a stored binding. */
+    private final Optional<BindingReason> startReason;
     final boolean stored;
     private Optional<Long> endedAt = Optional.empty();
     private Optional<BindingReason> endReason = Optional.empty();
 
-    BindingState(String id, IdentityKey key, String guid, long startedAt, BindingReason startReason, boolean stored) {
+    private BindingState(String id, IdentityKey key, String guid, long startedAt,
+                         Optional<BindingReason> startReason) {
         this.id = id;
         this.key = key;
         this.guid = guid;
         this.startedAt = startedAt;
         this.startReason = startReason;
-        this.stored = stored;
+        this.stored = startReason.isEmpty();
+    }
+
+    static BindingState stored(String id, IdentityKey key, String guid, long startedAt) {
+        return new BindingState(id, key, guid, startedAt, Optional.empty());
+    }
+
+    static BindingState started(String id, IdentityKey key, String guid, long at, BindingReason reason) {
+        return new BindingState(id, key, guid, at, Optional.of(reason));
     }
 
     void end(long at, BindingReason reason) {
@@ -36,7 +49,6 @@ final class BindingState {
     }
 
     Optional<NewBinding> asNew() {
-        return stored ? Optional.empty() : Optional.of(new NewBinding(id, key, guid, startedAt, startReason,
-                endedAt, endReason));
+        return startReason.map(reason -> new NewBinding(id, key, guid, startedAt, reason, endedAt, endReason));
     }
 }

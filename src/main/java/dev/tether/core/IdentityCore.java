@@ -43,10 +43,6 @@ public final class IdentityCore {
         this.state = new UnitState(account.id(), tx, clock);
     }
 
-    public Account account() {
-        return account;
-    }
-
     /** Reads, in a few set-based statements, the bindings of these keys and the profiles they and the GUIDs name. */
     public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
         state.preload(keys, guids);
@@ -61,7 +57,7 @@ public final class IdentityCore {
     }
 
     /** The GUID of the profile that holds this identity now, within this unit of work. */
-    public Optional<String> holder(IdentityKey key) {
+    private Optional<String> holder(IdentityKey key) {
         return state.binding(key).map(b -> b.guid);
     }
 
@@ -148,9 +144,7 @@ public final class IdentityCore {
      * unit is written, and its GUID answers with the survivor from now on, as does every profile merged into it.
      */
     private void merge(ProfileState loser, ProfileState survivor, List<IdentityKey> claims) {
-        ObjectNode filled = survivor.ownProperties().deepCopy();
-        List<String> copied = fill(filled, loser.ownProperties());
-        survivor.replaceProperties(filled);
+        List<String> copied = fill(survivor.ownProperties(), loser.ownProperties());
         for (BindingState binding : List.copyOf(loser.identities.values())) {
             state.unbind(binding.key, BindingReason.MERGED);
             if (claims.contains(binding.key)) {

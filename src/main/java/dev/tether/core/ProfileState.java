@@ -35,6 +35,7 @@ public final class ProfileState {
         return properties.deepCopy();
     }
 
+    /** The unit's own node, changed in place by the core, which marks the profile changed when it does. */
     ObjectNode ownProperties() {
         return properties;
     }
@@ -55,9 +56,7 @@ public final class ProfileState {
     }
 
     void removeProperty(String key) {
-        if (properties.has(key)) {
-            properties = properties.deepCopy();
-            properties.remove(key);
+        if (properties.remove(key) != null) {
             changed = true;
         }
     }

@@ -57,10 +57,6 @@ final class UnitState {
         return tx;
     }
 
-    String accountId() {
-        return accountId;
-    }
-
     /**
      * The unit's time, read when it first changes something: after the loads it builds on, which wait for the locks
      * of concurrent writers, so a binding never starts before the end of the one it follows on the same clock.
@@ -116,7 +112,7 @@ final class UnitState {
     }
 
     private BindingState tracked(ActiveBinding b) {
-        return new BindingState(b.bindingId(), b.key(), b.guid(), b.since(), BindingReason.UPLOADED, true);
+        return BindingState.stored(b.bindingId(), b.key(), b.guid(), b.since());
     }
 
     private static ProfileState loaded(StoredProfile p) {
@@ -160,7 +156,7 @@ final class UnitState {
     }
 
     void bind(ProfileState profile, IdentityKey key, BindingReason reason) {
-        BindingState binding = new BindingState(Guids.newGuid(), key, profile.guid, now(), reason, false);
+        BindingState binding = BindingState.started(Guids.newGuid(), key, profile.guid, now(), reason);
         bindings.add(binding);
         active.put(key, Optional.of(binding));
         profile.identities.put(key.kind(), binding);

@@ -2,6 +2,7 @@ package dev.tether.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.identity.Guids;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -127,7 +128,7 @@ final class JdbcProfiles implements ProfileWrites {
         sql.update("INSERT INTO profile_merges (account_id, merge_id, from_guid, into_guid, merged_at, copied_keys)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, accountId);
-                    s.setString(2, dev.tether.identity.Guids.newGuid());
+                    s.setString(2, Guids.newGuid());
                     s.setString(3, merge.from());
                     s.setString(4, merge.into());
                     s.setLong(5, merge.at());

@@ -9,7 +9,6 @@ import java.util.Optional;
 /** PostgreSQL: lists travel as one text[] through = ANY(?); profiles are locked FOR UPDATE in write transactions. */
 final class PostgresDialect implements Dialect {
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK = "40P01";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     /** The advisory lock every Tether write holds: shared normally, exclusive for a write that kept losing. */
@@ -81,7 +80,7 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean isConflict(SQLException e) {
         String state = e.getSQLState();
-        return UNIQUE_VIOLATION.equals(state) || SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)
+        return UNIQUE_VIOLATION.equals(state) || CONFLICT_STATE.equals(state) || DEADLOCK.equals(state)
                 || LOCK_NOT_AVAILABLE.equals(state);
     }
 

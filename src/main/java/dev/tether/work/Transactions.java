@@ -35,13 +35,13 @@ public final class Transactions {
         if (dryRun) {
             return store.read(tx -> {
                 IdentityCore core = new IdentityCore(account, tx, clock);
-                R result = work.apply(new UnitOfWork(account, tx, core, true));
+                R result = work.apply(new UnitOfWork(account, tx, core));
                 return new Committed<>(result, core.changes());
             });
         }
         return store.write(tx -> {
             IdentityCore core = new IdentityCore(account, tx, clock);
-            R result = work.apply(new UnitOfWork(account, tx, core, false));
+            R result = work.apply(new UnitOfWork(account, tx, core));
             core.flush(tx);
             return new Committed<>(result, core.changes());
         });
@@ -49,6 +49,6 @@ public final class Transactions {
 
     /** Runs a read-only operation in one read transaction. */
     public <R> R read(Account account, Function<UnitOfWork, R> work) {
-        return store.read(tx -> work.apply(new UnitOfWork(account, tx, new IdentityCore(account, tx, clock), true)));
+        return store.read(tx -> work.apply(new UnitOfWork(account, tx, new IdentityCore(account, tx, clock))));
     }
 }

@@ -13,13 +13,11 @@ public final class UnitOfWork {
     private final Account account;
     private final ReadTx reads;
     private final IdentityCore identities;
-    private final boolean dryRun;
 
-    UnitOfWork(Account account, ReadTx reads, IdentityCore identities, boolean dryRun) {
+    UnitOfWork(Account account, ReadTx reads, IdentityCore identities) {
         this.account = account;
         this.reads = reads;
         this.identities = identities;
-        this.dryRun = dryRun;
     }
 
     public Account account() {
@@ -36,8 +34,4 @@ public final class UnitOfWork {
         return identities;
     }
 
-    /** Whether the unit is a dry run: the same work, in a read transaction, with nothing written. */
-    public boolean dryRun() {
-        return dryRun;
-    }
 }

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.batch.BatchRequest;
-import dev.tether.batch.CleanInput;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.delete.DeleteRequest;
+import dev.tether.identity.CleanText;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -146,7 +146,7 @@ class RequestFuzzTest {
 
     /** A normalised identity is clean text, and normalising it again gives itself. */
     private static void assertNormal(IdentityKey key) {
-        assertThat(CleanInput.isClean(key.value())).isTrue();
+        assertThat(CleanText.isClean(key.value())).isTrue();
         assertThat(Identities.normalize(key.kind(), key.value())).isEqualTo(Optional.of(key));
         if (key.kind() == IdentityKind.PHONE) {
             assertThat(key.value()).matches("\\+[1-9][0-9]{3,14}");

@@ -72,6 +72,20 @@ public final class IdentityCore {
                 .flatMap(state::profile);
     }
 
+    /**
+     * The identity a new profile found by none of these lookup keys is bound as: Phone if the value is a phone
+     * number (and Phone an identity), else Email if it is an email, else the first key (Identity, FBID or GPID).
+     */
+    public static IdentityKey newProfileIdentity(List<IdentityKey> lookupKeys) {
+        for (IdentityKind kind : List.of(IdentityKind.PHONE, IdentityKind.EMAIL)) {
+            Optional<IdentityKey> match = lookupKeys.stream().filter(k -> k.kind() == kind).findFirst();
+            if (match.isPresent()) {
+                return match.get();
+            }
+        }
+        return lookupKeys.get(0);
+    }
+
     /** A new profile; its first identity, if any, is bound without a property (it came from the lookup). */
     public ProfileState create(String guid, Optional<IdentityKey> firstIdentity) {
         ProfileState created = state.createProfile(guid);

@@ -112,18 +112,8 @@ public final class UploadService {
         }
         return core.firstHolder(user.lookupKeys())
                 .map(Target::existing)
-                .orElseGet(() -> Target.created(Guids.newGuid(), Optional.of(newIdentity(user.lookupKeys()))));
-    }
-
-    /** A new profile's identity: as Phone if it is a phone number, else as Email if an email, else as given. */
-    private static IdentityKey newIdentity(List<IdentityKey> keys) {
-        for (IdentityKind kind : List.of(IdentityKind.PHONE, IdentityKind.EMAIL)) {
-            Optional<IdentityKey> match = keys.stream().filter(k -> k.kind() == kind).findFirst();
-            if (match.isPresent()) {
-                return match.get();
-            }
-        }
-        return keys.get(0);
+                .orElseGet(() -> Target.created(Guids.newGuid(),
+                        Optional.of(IdentityCore.newProfileIdentity(user.lookupKeys()))));
     }
 
     /** The profile a record applies to: one that exists, or one it would create with its first identity. */

@@ -96,8 +96,8 @@ final class AccountCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
-        String account;
+        @Mixin
+        AccountOption account;
 
         @Option(names = "--name", paramLabel = "NAME", description = "New account name.")
         Optional<String> name;
@@ -122,7 +122,7 @@ final class AccountCommand {
                     kinds.map(k -> has(k, "email")), kinds.map(k -> has(k, "phone")),
                     conflictPolicy.map(AccountCommand::policy));
             try (Store store = database.open()) {
-                Account updated = new AccountService(store, Clock.systemUTC()).update(account, settings);
+                Account updated = new AccountService(store, Clock.systemUTC()).update(account.id, settings);
                 if (json) {
                     System.out.println(JSON.writeValueAsString(describe(updated, Optional.empty())));
                 } else {

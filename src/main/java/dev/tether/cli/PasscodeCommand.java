@@ -20,13 +20,13 @@ final class PasscodeCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
-        String account;
+        @Mixin
+        AccountOption account;
 
         @Override
         public Integer call() {
             try (Store store = database.open()) {
-                System.out.println(new AccountService(store, Clock.systemUTC()).addPasscode(account));
+                System.out.println(new AccountService(store, Clock.systemUTC()).addPasscode(account.id));
             }
             return 0;
         }
@@ -39,14 +39,14 @@ final class PasscodeCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
-        String account;
+        @Mixin
+        AccountOption account;
 
         @Override
         public Integer call() {
             try (Store store = database.open()) {
                 System.out.printf("%-8s %-22s %s%n", "HINT", "CREATED", "STATUS");
-                for (PasscodeEntry entry : new AccountService(store, Clock.systemUTC()).passcodes(account)) {
+                for (PasscodeEntry entry : new AccountService(store, Clock.systemUTC()).passcodes(account.id)) {
                     System.out.printf("%-8s %-22s %s%n", entry.hint(), Instant.ofEpochSecond(entry.createdAt()),
                             entry.revokedAt().map(at -> "revoked " + Instant.ofEpochSecond(at)).orElse("active"));
                 }
@@ -61,8 +61,8 @@ final class PasscodeCommand {
         @Mixin
         DatabaseOptions database;
 
-        @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id.")
-        String account;
+        @Mixin
+        AccountOption account;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Which which;
@@ -81,10 +81,10 @@ final class PasscodeCommand {
         public Integer call() {
             try (Store store = database.open()) {
                 AccountService accounts = new AccountService(store, Clock.systemUTC());
-                boolean revoked = which.hint != null ? accounts.revokePasscodeByHint(account, which.hint)
-                        : accounts.revokePasscode(account, which.passcode);
+                boolean revoked = which.hint != null ? accounts.revokePasscodeByHint(account.id, which.hint)
+                        : accounts.revokePasscode(account.id, which.passcode);
                 if (!revoked) {
-                    System.err.println("tether: no active passcode like that on account " + account);
+                    System.err.println("tether: no active passcode like that on account " + account.id);
                     return 1;
                 }
             }

@@ -51,6 +51,9 @@ class ArchitectureTest {
                         .doesNotContain("store.write(").doesNotContain("store.read(");
                 assertThat(text).as(source + " reads no HTTP request").doesNotContain("io.javalin")
                         .doesNotContain("dev.tether.http.");
+                assertThat(text).as(source + " is given its unit of work, and writes through the core only")
+                        .doesNotContain("dev.tether.work.Transactions").doesNotContain("WriteTx")
+                        .doesNotContain("Writes");
             }
         }
     }
@@ -85,6 +88,19 @@ class ArchitectureTest {
             }
         }
         assertThat(writers).containsExactly("core/UnitState.java");
+    }
+
+    @Test
+    void theStoresWriteTypes_areNamedByTheStoreAndTheCoreOnly() {
+        Pattern writeTypes = Pattern.compile("\\b(WriteTx|BindingWrites|ProfileWrites|EventWrites|AccountWrites)\\b");
+        List<String> outside = new ArrayList<>();
+        for (Path source : sources(MAIN)) {
+            String folder = MAIN.relativize(source).getName(0).toString();
+            if (!folder.equals("store") && !folder.equals("core") && writeTypes.matcher(read(source)).find()) {
+                outside.add(MAIN.relativize(source).toString());
+            }
+        }
+        assertThat(outside).as("a write handle anywhere else could change bindings behind the core's back").isEmpty();
     }
 
     private static Map<String, Set<String>> dependencies() {

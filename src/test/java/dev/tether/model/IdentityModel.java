@@ -18,7 +18,10 @@ import java.util.Set;
  */
 public final class IdentityModel {
     /** Identity kinds in resolution order; each is also the name of the property that mirrors it. */
-    public enum Kind { Identity, Email, Phone }
+    public enum Kind { Identity, Email, Phone, FBID }
+
+    /** The kinds whose value a profile property of the same name mirrors. */
+    private static final List<Kind> MIRRORED = List.of(Kind.Identity, Kind.Email, Kind.Phone);
 
     public record Key(Kind kind, String value) {
         @Override
@@ -160,10 +163,18 @@ public final class IdentityModel {
     // ---- the operations; each returns the record codes of the records it did not process, in order
 
     /** How a record names its user. */
-    public sealed interface User permits ByIdentity, ByGuid {
+    public sealed interface User permits ByIdentity, ByFbid, ByGuid {
     }
 
     public record ByIdentity(String value) implements User {
+    }
+
+    public record ByFbid(String value) implements User {
+    }
+
+    /** The value a user by identity or by FBID names. */
+    public static String valueOf(User user) {
+        return user instanceof ByFbid f ? f.value() : ((ByIdentity) user).value();
     }
 
     public record ByGuid(String guid) implements User {
@@ -221,7 +232,7 @@ public final class IdentityModel {
             profile.properties.put(key.kind().name(), key.value());
         }
         Map<String, String> result = new LinkedHashMap<>(properties);
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : MIRRORED) {
             if (isOn(kind)) {
                 result.remove(kind.name());
                 Optional.ofNullable(profile.properties.get(kind.name())).ifPresent(v -> result.put(kind.name(), v));
@@ -251,7 +262,7 @@ public final class IdentityModel {
     /** Returns how many profiles the values named that existed. */
     public int delete(User user) {
         Optional<Profile> named = user instanceof ByGuid g ? live(g.guid())
-                : lookupKeys(((ByIdentity) user).value()).stream().map(holders::get).filter(h -> h != null)
+                : lookupKeys(valueOf(user)).stream().map(holders::get).filter(h -> h != null)
                         .findFirst().map(profiles::get);
         if (named.isEmpty()) {
             return 0;
@@ -300,7 +311,8 @@ public final class IdentityModel {
             return live(g.guid()).map(p -> new Target(p.id, true, Optional.empty(), this))
                     .orElseGet(() -> new Target(g.guid(), false, Optional.empty(), this));
         }
-        List<Key> keys = lookupKeys(((ByIdentity) user).value());
+        List<Key> keys = user instanceof ByFbid f ? List.of(new Key(Kind.FBID, f.value()))
+                : lookupKeys(((ByIdentity) user).value());
         Optional<String> holder = keys.stream().map(holders::get).filter(h -> h != null).findFirst();
         return holder.map(h -> new Target(h, true, Optional.empty(), this))
                 .orElseGet(() -> new Target("m" + (++created), false, Optional.of(keys.get(keys.size() - 1)), this));
@@ -318,7 +330,7 @@ public final class IdentityModel {
     }
 
     private boolean isMirrored(String key) {
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : MIRRORED) {
             if (kind.name().equals(key)) {
                 return isOn(kind);
             }

@@ -23,13 +23,21 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
     List<String> CLIENT_GUIDS = List.of("dev-1", "dev-2");
 
     /** How a record names its user: an identity value, a client's own GUID, or a profile seen before. */
-    sealed interface Who permits Value, ClientGuid, Seen {
+    sealed interface Who permits Value, Fbid, ClientGuid, Seen {
     }
 
     record Value(String value) implements Who {
         @Override
         public String toString() {
             return "identity=" + value;
+        }
+    }
+
+    /** A record's {@code FBID}: an identity kind of its own, looked up only as itself. */
+    record Fbid(String value) implements Who {
+        @Override
+        public String toString() {
+            return "FBID=" + value;
         }
     }
 
@@ -141,8 +149,11 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         List<String> values = new ArrayList<>(PHONES);
         values.addAll(EMAILS);
         values.addAll(IDENTITIES);
-        if (roll < 60) {
+        if (roll < 53) {
             return new Value(pick(random, values));
+        }
+        if (roll < 60) {
+            return new Fbid(pick(random, List.of("fb-1", "fb-2")));
         }
         if (roll < 85) {
             return new Seen(random.nextInt(100), pick(random, values));
@@ -161,6 +172,9 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         if (who instanceof Value v) {
             return new IdentityModel.ByIdentity(v.value());
         }
+        if (who instanceof Fbid f) {
+            return new IdentityModel.ByFbid(f.value());
+        }
         if (who instanceof ClientGuid g) {
             return new IdentityModel.ByGuid(g.guid());
         }
@@ -177,15 +191,17 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         }
         if (step instanceof Delete d) {
             IdentityModel.User user = user(d.who(), seen);
+            // a delete names identity values or GUIDs; an FBID is sent as an identity value (and names nobody)
             return user instanceof IdentityModel.ByGuid g ? "{\"guid\":\"" + realGuid.apply(g.guid()) + "\"}"
-                    : "{\"identity\":\"" + ((IdentityModel.ByIdentity) user).value() + "\"}";
+                    : "{\"identity\":\"" + IdentityModel.valueOf(user) + "\"}";
         }
         List<String> records = new ArrayList<>();
         for (Rec rec : ((Upload) step).records()) {
             IdentityModel.User user = user(rec.who(), seen);
             String userField = user instanceof IdentityModel.ByGuid g
                     ? "\"objectId\":\"" + realGuid.apply(g.guid()) + "\""
-                    : "\"identity\":\"" + ((IdentityModel.ByIdentity) user).value() + "\"";
+                    : user instanceof IdentityModel.ByFbid f ? "\"FBID\":\"" + f.value() + "\""
+                    : "\"identity\":\"" + IdentityModel.valueOf(user) + "\"";
             if (rec instanceof EventRec) {
                 records.add("{\"type\":\"event\"," + userField + ",\"evtName\":\"Charged\",\"evtData\":{}}");
             } else {

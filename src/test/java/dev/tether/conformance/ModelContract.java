@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The model-based test of the identity rules: random sequences of uploads (Identity, Email and Phone claims in every
- * combination, other properties, events, objectId writes), disassociations and deletes, under each conflict policy
+ * combination, other properties, events, objectId and FBID writes), disassociations and deletes, under each conflict policy
  * and with Email or Phone now and then not an identity, compared after every step with
  * {@code dev.tether.model.IdentityModel} (each request first as a dry run, which must answer the same and write
  * nothing), with the invariant checker at the end of each sequence. A failing sequence is shrunk and printed with

@@ -103,6 +103,10 @@ abstract class UpgradeContract {
     private String v1Database() throws IOException, SQLException {
         Path file = Files.createTempDirectory("tether-v1-").resolve("tether.db");
         try (InputStream fixture = getClass().getResourceAsStream("/dev/tether/upgrade/v1.db")) {
+            if (fixture == null) {
+                throw new IllegalStateException("the fixture src/test/resources/dev/tether/upgrade/v1.db is missing"
+                        + " (is it committed? .gitignore ignores *.db elsewhere)");
+            }
             Files.copy(fixture, file);
         }
         String sqlite = "jdbc:sqlite:" + file;

@@ -9,7 +9,9 @@ import dev.tether.store.AccountCredentials;
 import dev.tether.store.PasscodeEntry;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +20,7 @@ import java.util.Optional;
  * unit of work: account administration never shares a transaction with a request's profile work.
  */
 public final class AccountService {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Store store;
     private final Clock clock;
 
@@ -135,6 +138,18 @@ public final class AccountService {
     }
 
     /** The outcome of presenting credentials. */
+    /**
+     * The secret key of this name that every server on the database shares (it signs export cursors): made once, by
+     * the first server that asks, from 32 random bytes, and read by the others.
+     */
+    public byte[] sharedKey(String name) {
+        byte[] candidate = new byte[32];
+        RANDOM.nextBytes(candidate);
+        String stored = store.write(tx -> tx.accounts().sharedKey(name,
+                Base64.getEncoder().encodeToString(candidate), clock.instant().getEpochSecond()));
+        return Base64.getDecoder().decode(stored);
+    }
+
     public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE }
 
     public record Authentication(Verdict verdict, Optional<Account> account) {

@@ -32,21 +32,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     String region;
 
-    @Option(names = "--concurrent-batch-limit", paramLabel = "N",
-            defaultValue = "${env:TETHER_CONCURRENT_BATCH_LIMIT:-15}",
-            description = "Requests of one account in flight at once on upload, disassociate and subscribe; more "
-                    + "get 429 (env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
-    int concurrentBatchLimit;
-
-    @Option(names = "--concurrent-bulk-limit", paramLabel = "N",
-            defaultValue = "${env:TETHER_CONCURRENT_BULK_LIMIT:-3}",
-            description = "Requests of one account in flight at once on delete, demerge and exports; more get 429 "
-                    + "(env TETHER_CONCURRENT_BULK_LIMIT, default ${DEFAULT-VALUE}).")
-    int concurrentBulkLimit;
+    @Mixin
+    LimitOptions limitOptions;
 
     @Override
     public Integer call() throws InterruptedException {
-        Limits limits = Limits.defaults().withConcurrency(concurrentBatchLimit, concurrentBulkLimit);
+        Limits limits = limitOptions.limits();
         Store store = database.open();
         Clock clock = Clock.systemUTC();
         TetherServer server;

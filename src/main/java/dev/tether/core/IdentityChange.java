@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
+import dev.tether.identity.SubscriptionStatus;
 
 /**
  * What a unit of work changed in the identity graph, in the order it happened: the domain events that later
@@ -24,5 +25,16 @@ public sealed interface IdentityChange {
 
     /** A profile was deleted with its events; its bindings ended first (reason {@code deleted}). */
     record ProfileDeleted(String guid, long at) implements IdentityChange {
+    }
+
+    /**
+     * A profile merged into another became its own profile again, with its own events and properties; the one it
+     * was merged into lost its identities first (reason {@code demerged}).
+     */
+    record ProfileDemerged(String guid, String from, long at) implements IdentityChange {
+    }
+
+    /** The address-level status of a phone number or email address was set, for whoever uses it. */
+    record SubscriptionChanged(IdentityKey address, SubscriptionStatus status, long at) implements IdentityChange {
     }
 }

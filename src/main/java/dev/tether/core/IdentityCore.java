@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
@@ -7,6 +8,7 @@ import dev.tether.identity.BindingReason;
 import dev.tether.identity.Holders;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.MergeRecord;
 import dev.tether.store.ReadTx;
@@ -14,6 +16,7 @@ import dev.tether.store.WriteTx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -264,6 +267,81 @@ public final class IdentityCore {
         }
         state.deleted(all);
         return all;
+    }
+
+    /**
+     * CleverTap's demerge, without its loss: every live profile that holds one of these identities loses all its
+     * identities ({@code demerged}), and every profile merged into it becomes its own profile again, with its own
+     * GUID, the events that arrived under that GUID (before or after the merge) and the properties it had when it
+     * was merged. Keys a merge copied into the profile it was merged into go back with it, unless that profile has
+     * changed their value since. A profile given back holds no identity, so it keeps no mirrored property either.
+     * The caller names the live profiles that hold the identities (through {@link #firstHolder}).
+     */
+    public void demerge(Collection<String> holders) {
+        state.loadProfiles(holders);
+        for (String guid : holders) {
+            ProfileState holder = state.profile(guid).orElseThrow();
+            Set<String> restored = new LinkedHashSet<>();
+            for (List<String> level = List.of(guid); !level.isEmpty(); ) {
+                level = state.tx().profiles().mergedInto(account.id(), level).stream()
+                        .filter(g -> !g.equals(guid) && restored.add(g)).toList();
+            }
+            state.loadProfiles(restored);
+            for (BindingState binding : List.copyOf(holder.identities.values())) {
+                end(binding.key, BindingReason.DEMERGED);
+            }
+            List<MergeRecord> merges = new ArrayList<>(
+                    state.tx().profiles().mergesInto(account.id(), union(guid, restored)));
+            Collections.reverse(merges);
+            for (MergeRecord merge : merges) {
+                if (restored.contains(merge.from())) {
+                    takeBackCopiedKeys(merge);
+                }
+            }
+            for (String guidBack : restored) {
+                ProfileState back = state.profile(guidBack).orElseThrow();
+                for (BindingState binding : List.copyOf(back.identities.values())) {
+                    end(binding.key, BindingReason.DEMERGED);
+                }
+                for (IdentityKind kind : IdentityKind.values()) {
+                    account.mirroredKind(kind.propertyKey()).ifPresent(k -> back.removeProperty(k.propertyKey()));
+                }
+                back.mergedInto = Optional.empty();
+                back.touch();
+            }
+            holder.touch();
+            state.demerged(guid, restored);
+        }
+    }
+
+    /**
+     * Undoes what a merge copied: each key copied from the merged profile into the one it was merged into goes,
+     * where that profile still has the copied value (one it changed since is its own now).
+     */
+    private void takeBackCopiedKeys(MergeRecord merge) {
+        ProfileState from = state.profile(merge.from()).orElseThrow();
+        state.profile(merge.into()).ifPresent(into -> {
+            for (String key : merge.copiedKeys()) {
+                JsonNode given = from.ownProperties().get(key);
+                if (given != null && given.equals(into.ownProperties().get(key))) {
+                    into.removeProperty(key);
+                }
+            }
+        });
+    }
+
+    private static List<String> union(String guid, Collection<String> more) {
+        List<String> all = new ArrayList<>(List.of(guid));
+        all.addAll(more);
+        return all;
+    }
+
+    /**
+     * Sets the address-level status of a phone number or email address: it belongs to the address, so it holds for
+     * whoever uses it now or later, and never moves with a profile.
+     */
+    public void subscribe(IdentityKey address, SubscriptionStatus status) {
+        state.subscribe(address, status);
     }
 
     /** What this unit of work changed, in order. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
+import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.MergeRecord;
 import dev.tether.store.NewEvent;
@@ -45,6 +46,9 @@ final class UnitState {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<String, Set<String>> propertyRemovals = new LinkedHashMap<>();
     private final Set<String> deleted = new LinkedHashSet<>();
+    /** Profiles given back by a demerge, by the profile they were merged into. */
+    private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
+    private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
     private final List<IdentityChange> changes = new ArrayList<>();
 
     UnitState(String accountId, ReadTx tx, Clock clock) {
@@ -85,7 +89,7 @@ final class UnitState {
         unknown.forEach(key -> active.put(key, Optional.ofNullable(found.get(key)).map(this::tracked)));
     }
 
-    private void loadProfiles(Collection<String> guids) {
+    void loadProfiles(Collection<String> guids) {
         List<String> unknown = guids.stream().filter(g -> !profiles.containsKey(g)).distinct().toList();
         if (unknown.isEmpty()) {
             return;
@@ -204,6 +208,16 @@ final class UnitState {
         guids.forEach(guid -> changes.add(new IdentityChange.ProfileDeleted(guid, now())));
     }
 
+    void demerged(String from, Collection<String> restored) {
+        demerged.computeIfAbsent(from, k -> new LinkedHashSet<>()).addAll(restored);
+        restored.forEach(guid -> changes.add(new IdentityChange.ProfileDemerged(guid, from, now())));
+    }
+
+    void subscribe(IdentityKey address, SubscriptionStatus status) {
+        subscriptions.put(address, status);
+        changes.add(new IdentityChange.SubscriptionChanged(address, status, now()));
+    }
+
     void changed(IdentityChange change) {
         changes.add(change);
     }
@@ -234,6 +248,13 @@ final class UnitState {
         for (MergeRecord merge : merges) {
             write.events().move(accountId, merge.from(), merge.into());
             write.profiles().merge(accountId, merge);
+        }
+        demerged.forEach((from, restored) -> {
+            write.events().giveBack(accountId, from, restored);
+            write.profiles().forgetMerges(accountId, restored);
+        });
+        if (!subscriptions.isEmpty()) {
+            write.subscriptions().set(accountId, subscriptions, now());
         }
         propertyRemovals.forEach((key, guids) -> write.profiles().removeProperty(accountId, guids, key, now()));
         if (!deleted.isEmpty()) {

@@ -2,14 +2,12 @@ package dev.tether.delete;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
+import dev.tether.batch.BulkValues;
 import dev.tether.batch.InvalidRequestException;
-import dev.tether.batch.SentValues;
 import dev.tether.identity.Guids;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A parsed {@code POST /1/delete/profiles.json}: identity values to look up (each as its lookup keys), or GUIDs.
@@ -26,8 +24,8 @@ public record DeleteRequest(List<List<IdentityKey>> identities, List<String> gui
         if ((identity == null) == (guid == null)) {
             throw new InvalidRequestException("Give exactly one of \"identity\" or \"guid\"");
         }
-        List<String> values = values(identity != null ? "identity" : "guid", identity != null ? identity : guid,
-                maxValues);
+        List<String> values = BulkValues.of(identity != null ? "identity" : "guid",
+                identity != null ? identity : guid, maxValues);
         if (identity == null) {
             for (String value : values) {
                 if (!Guids.isWellFormed(value)) {
@@ -37,31 +35,5 @@ public record DeleteRequest(List<List<IdentityKey>> identities, List<String> gui
             return new DeleteRequest(List.of(), values);
         }
         return new DeleteRequest(values.stream().map(account::lookupKeys).toList(), List.of());
-    }
-
-    private static List<String> values(String name, JsonNode node, int maxValues) {
-        List<JsonNode> items = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(items::add);
-        } else {
-            items.add(node);
-        }
-        if (items.isEmpty()) {
-            throw new InvalidRequestException("\"" + name + "\" is empty");
-        }
-        if (items.size() > maxValues) {
-            throw new InvalidRequestException(items.size() + " values of \"" + name + "\" are over the limit of "
-                    + maxValues);
-        }
-        List<String> values = new ArrayList<>();
-        for (JsonNode item : items) {
-            Optional<String> value = SentValues.identity(item);
-            if (value.isEmpty()) {
-                throw new InvalidRequestException("Each value of \"" + name + "\" must be a non-empty string or"
-                        + " a number");
-            }
-            values.add(value.get());
-        }
-        return values;
     }
 }

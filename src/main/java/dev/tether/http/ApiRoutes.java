@@ -8,13 +8,22 @@ import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
 import dev.tether.delete.DeleteRequest;
 import dev.tether.delete.DeleteService;
+import dev.tether.demerge.DemergeRequest;
+import dev.tether.demerge.DemergeService;
 import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
+import dev.tether.export.ExportKind;
+import dev.tether.export.Exports;
+import dev.tether.store.ExportedEvent;
 import dev.tether.profile.ProfileReader;
+import dev.tether.subscribe.SubscribeRequest;
+import dev.tether.subscribe.SubscribeService;
 import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
 import dev.tether.work.Transactions;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -34,12 +43,16 @@ final class ApiRoutes {
     private final DisassociateService disassociations = new DisassociateService();
     private final ProfileReader profiles = new ProfileReader();
     private final DeleteService deletions = new DeleteService();
+    private final DemergeService demerges = new DemergeService();
+    private final SubscribeService subscriptions = new SubscribeService();
+    private final Exports exports;
     private final Limits limits;
     private final Clock clock;
     private final ConcurrencyLimits concurrency;
 
-    ApiRoutes(Authenticator authenticator, Transactions transactions, Limits limits, Clock clock) {
+    ApiRoutes(Authenticator authenticator, Transactions transactions, Exports exports, Limits limits, Clock clock) {
         this.authenticator = authenticator;
+        this.exports = exports;
         this.transactions = transactions;
         this.uploads = new UploadService(limits);
         this.limits = limits;
@@ -49,7 +62,7 @@ final class ApiRoutes {
 
     void upload(Context ctx) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Group.BATCH)) {
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.UPLOAD)) {
             UploadRequest request = UploadRequest.parse(account, parseBatch(ctx), limits,
                     clock.instant().getEpochSecond());
             sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
@@ -59,7 +72,7 @@ final class ApiRoutes {
 
     void disassociate(Context ctx) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Group.BATCH)) {
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DISASSOCIATE)) {
             DisassociateRequest request = DisassociateRequest.parse(account, parseBatch(ctx));
             sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
                     unit -> disassociations.disassociate(unit, request)).result());
@@ -71,18 +84,41 @@ final class ApiRoutes {
         Json.send(ctx, 200, Json.envelope(result));
     }
 
+    void subscribe(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.SUBSCRIBE)) {
+            SubscribeRequest request = SubscribeRequest.parse(parseBatch(ctx));
+            sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
+                    unit -> subscriptions.subscribe(unit, request)).result());
+        }
+    }
+
+    void demergeProfiles(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DEMERGE)) {
+            DemergeRequest request = DemergeRequest.parse(account, Requests.jsonBody(ctx),
+                    limits.valuesPerBulkRequest());
+            sendProcessed(ctx, transactions.write(account, Requests.dryRun(ctx),
+                    unit -> demerges.demerge(unit, request)).result());
+        }
+    }
+
     void deleteProfiles(Context ctx) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Group.BULK)) {
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DELETE)) {
             DeleteRequest request = DeleteRequest.parse(account, Requests.jsonBody(ctx), limits.valuesPerBulkRequest());
-            int deleted = transactions.write(account, Requests.dryRun(ctx),
-                    unit -> deletions.delete(unit, request)).result();
-            ctx.attribute(RECORDS_ATTRIBUTE, deleted);
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("status", "success");
-            body.put("processed", deleted);
-            Json.send(ctx, 200, body);
+            sendProcessed(ctx, transactions.write(account, Requests.dryRun(ctx),
+                    unit -> deletions.delete(unit, request)).result());
         }
+    }
+
+    /** {@code {"status":"success","processed":n}}: how many profiles a bulk request changed. */
+    private static void sendProcessed(Context ctx, int processed) {
+        ctx.attribute(RECORDS_ATTRIBUTE, processed);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", "success");
+        body.put("processed", processed);
+        Json.send(ctx, 200, body);
     }
 
     private List<JsonNode> parseBatch(Context ctx) {
@@ -107,6 +143,88 @@ final class ApiRoutes {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "success");
         body.set("record", record.get());
+        Json.send(ctx, 200, body);
+    }
+
+    void exportEvents(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.EVENTS_EXPORT)) {
+            Optional<String> cursor = exportCursor(ctx);
+            if (cursor.isEmpty()) {
+                sendCursor(ctx, startExport(ctx, account, ExportKind.EVENTS));
+                return;
+            }
+            Exports.Page<ExportedEvent> page = transactions.read(account, unit -> exports.events(unit, cursor.get()));
+            ctx.attribute(RECORDS_ATTRIBUTE, page.records().size());
+            Json.sendEvents(ctx, page);
+        }
+    }
+
+    void exportProfiles(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.PROFILES_EXPORT)) {
+            Optional<String> cursor = exportCursor(ctx);
+            if (cursor.isEmpty()) {
+                sendCursor(ctx, startExport(ctx, account, ExportKind.PROFILES));
+                return;
+            }
+            Exports.Page<ObjectNode> page = transactions.read(account, unit -> exports.profiles(unit, cursor.get()));
+            ctx.attribute(RECORDS_ATTRIBUTE, page.records().size());
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("status", "success");
+            body.putArray("records").addAll(page.records());
+            page.nextCursor().ifPresent(next -> body.put("next_cursor", next));
+            Json.send(ctx, 200, body);
+        }
+    }
+
+    void countEvents(Context ctx) {
+        count(ctx, ExportKind.EVENTS);
+    }
+
+    void countProfiles(Context ctx) {
+        count(ctx, ExportKind.PROFILES);
+    }
+
+    private void count(Context ctx, ExportKind kind) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.COUNTS)) {
+            JsonNode query = Requests.jsonBody(ctx);
+            long count = transactions.read(account, unit -> exports.count(unit, kind, query));
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("status", "success");
+            body.put("count", count);
+            Json.send(ctx, 200, body);
+        }
+    }
+
+    private static Optional<String> exportCursor(Context ctx) {
+        return Optional.ofNullable(Requests.query(ctx).get("cursor"));
+    }
+
+    /**
+     * The first cursor of an export: the query is the body of a POST, or the {@code query} parameter of a GET (the
+     * Node library's form), and {@code batch_size} a parameter of either.
+     */
+    private String startExport(Context ctx, Account account, ExportKind kind) {
+        Map<String, String> parameters = Requests.query(ctx);
+        JsonNode query;
+        if (ctx.method() == HandlerType.GET) {
+            String text = parameters.get("query");
+            if (text == null) {
+                throw ApiError.badRequest("Give cursor, or query (URL-encoded JSON) and batch_size");
+            }
+            query = Requests.parseJson(text.getBytes(StandardCharsets.UTF_8));
+        } else {
+            query = Requests.jsonBody(ctx);
+        }
+        return exports.start(account.id(), kind, query, Optional.ofNullable(parameters.get("batch_size")));
+    }
+
+    private static void sendCursor(Context ctx, String cursor) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", "success");
+        body.put("cursor", cursor);
         Json.send(ctx, 200, body);
     }
 }

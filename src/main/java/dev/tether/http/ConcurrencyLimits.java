@@ -5,13 +5,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * API.md's per-account, per-API concurrency limits. A request over its account's limit is answered 429 at once
- * (it never waits), and counts only against its own account: one busy account cannot slow another's admission.
- * A limit is checked after authentication, so requests with a wrong passcode take no account's slot. The 429
- * carries {@code Retry-After: 1} (added where ApiError is answered).
+ * API.md's per-account, per-API concurrency limits. Each API has its own count per account, as CleverTap counts
+ * them: a migration's 15 upload workers leave disassociate its own 15. A request over its account's limit is
+ * answered 429 at once (it never waits), and counts only against its own account and API. A limit is checked after
+ * authentication, so requests with a wrong passcode take no account's slot. The 429 carries {@code Retry-After: 1}
+ * (added where ApiError is answered).
  */
 final class ConcurrencyLimits {
-    enum Group { BATCH, BULK }
+    /** The APIs counted apart; a batch write has the batch limit, every other the bulk limit. */
+    enum Api {
+        UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true),
+        DELETE(false), DEMERGE(false), EVENTS_EXPORT(false), PROFILES_EXPORT(false), COUNTS(false), HISTORY(false);
+
+        private final boolean batchWrite;
+
+        Api(boolean batchWrite) {
+            this.batchWrite = batchWrite;
+        }
+    }
 
     /** A slot held while a request runs; closing it frees the slot. */
     interface Slot extends AutoCloseable {
@@ -26,9 +37,9 @@ final class ConcurrencyLimits {
         this.limits = limits;
     }
 
-    Slot acquire(String accountId, Group group) {
-        int limit = group == Group.BATCH ? limits.concurrentBatchRequests() : limits.concurrentBulkRequests();
-        AtomicInteger counter = inFlight.computeIfAbsent(accountId + "/" + group, key -> new AtomicInteger());
+    Slot acquire(String accountId, Api api) {
+        int limit = api.batchWrite ? limits.concurrentBatchRequests() : limits.concurrentBulkRequests();
+        AtomicInteger counter = inFlight.computeIfAbsent(accountId + "/" + api, key -> new AtomicInteger());
         if (counter.incrementAndGet() > limit) {
             counter.decrementAndGet();
             throw new ApiError(429, "Too many concurrent requests");

@@ -3,6 +3,8 @@ package dev.tether.http;
 import dev.tether.access.AccountService;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.config.Limits;
+import dev.tether.export.CursorCodec;
+import dev.tether.export.Exports;
 import dev.tether.store.StorageUnavailableException;
 import dev.tether.store.Store;
 import dev.tether.work.Transactions;
@@ -20,13 +22,16 @@ public final class TetherServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TetherServer.class);
     private static final Logger REQUESTS = LoggerFactory.getLogger("tether.requests");
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /** The name of the shared key that signs export cursors. */
+    private static final String CURSOR_KEY = "export-cursors";
 
     private final Javalin app;
 
     public TetherServer(Store store, String region, Limits limits, Clock clock) {
         AccountService accounts = new AccountService(store, clock);
-        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), new Transactions(store, clock), limits,
-                clock);
+        Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CURSOR_KEY), clock));
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), new Transactions(store, clock), exports,
+                limits, clock);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.router.ignoreTrailingSlashes = true;
@@ -42,6 +47,14 @@ public final class TetherServer implements AutoCloseable {
             config.routes.post("/1/disassociate", api::disassociate);
             config.routes.get("/1/profile.json", api::profile);
             config.routes.post("/1/delete/profiles.json", api::deleteProfiles);
+            config.routes.post("/1/demerge/profiles.json", api::demergeProfiles);
+            config.routes.post("/1/subscribe", api::subscribe);
+            config.routes.get("/1/events.json", api::exportEvents);
+            config.routes.post("/1/events.json", api::exportEvents);
+            config.routes.get("/1/profiles.json", api::exportProfiles);
+            config.routes.post("/1/profiles.json", api::exportProfiles);
+            config.routes.post("/1/counts/events.json", api::countEvents);
+            config.routes.post("/1/counts/profiles.json", api::countProfiles);
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");

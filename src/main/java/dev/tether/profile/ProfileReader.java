@@ -12,11 +12,15 @@ import dev.tether.identity.Holders;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.EventStats;
 import dev.tether.store.ReadTx;
 import dev.tether.store.StoredProfile;
 import dev.tether.work.UnitOfWork;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +55,7 @@ public final class ProfileReader {
         ReadTx tx = unit.reads();
         return guidOf(account, lookup, value, tx)
                 .flatMap(guid -> Merges.live(tx, account.id(), guid))
-                .map(profile -> record(account, profile, tx));
+                .map(profile -> records(account, List.of(profile), tx).get(0));
     }
 
     private static Optional<String> guidOf(Account account, Lookup lookup, String value, ReadTx tx) {
@@ -72,9 +76,28 @@ public final class ProfileReader {
         return Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid));
     }
 
-    private static ObjectNode record(Account account, StoredProfile profile, ReadTx tx) {
+    /**
+     * The records of these profiles, as {@code GET /1/profile.json} shows them, in their order: four statements for
+     * any number of profiles (their identities, their events, the subscriptions of their addresses).
+     */
+    public static List<ObjectNode> records(Account account, List<StoredProfile> profiles, ReadTx tx) {
+        List<String> guids = profiles.stream().map(StoredProfile::guid).toList();
+        Map<String, List<ActiveBinding>> identities = new HashMap<>();
+        tx.bindings().activeOf(account.id(), guids)
+                .forEach(b -> identities.computeIfAbsent(b.guid(), g -> new ArrayList<>()).add(b));
+        Map<String, Map<String, EventStats>> events = tx.events().stats(account.id(), guids);
+        List<ObjectNode> records = new ArrayList<>();
+        for (StoredProfile profile : profiles) {
+            records.add(record(profile, identities.getOrDefault(profile.guid(), List.of()),
+                    events.getOrDefault(profile.guid(), Map.of())));
+        }
+        addSubscriptions(account, records, tx);
+        return records;
+    }
+
+    private static ObjectNode record(StoredProfile profile, List<ActiveBinding> identities,
+                                     Map<String, EventStats> eventStats) {
         ObjectNode properties = parse(profile.propertiesJson());
-        List<ActiveBinding> identities = tx.bindings().activeOf(account.id(), List.of(profile.guid()));
         ObjectNode record = JSON.createObjectNode();
         record.put("objectId", profile.guid());
         topLevel(record, "identity", identities, IdentityKind.IDENTITY, properties.get("Identity"));
@@ -90,7 +113,7 @@ public final class ProfileReader {
             }
         });
         ObjectNode events = record.putObject("events");
-        for (Map.Entry<String, EventStats> e : tx.events().stats(account.id(), profile.guid()).entrySet()) {
+        for (Map.Entry<String, EventStats> e : eventStats.entrySet()) {
             ObjectNode stats = events.putObject(e.getKey());
             stats.put("count", e.getValue().count());
             stats.put("first_seen", e.getValue().firstSeen());
@@ -103,6 +126,32 @@ public final class ProfileReader {
                     .put("value", binding.key().value()).put("since", binding.since());
         }
         return record;
+    }
+
+    /**
+     * The address-level status of each record's phone and email, as {@code "subscriptions":{"phone":"Unsubscribe"}}
+     * (an empty object when neither has one): it belongs to the address the profile shows, whoever holds it.
+     */
+    private static void addSubscriptions(Account account, List<ObjectNode> records, ReadTx tx) {
+        List<Map<String, IdentityKey>> addresses = new ArrayList<>();
+        for (ObjectNode record : records) {
+            Map<String, IdentityKey> of = new LinkedHashMap<>();
+            address(record, "phone", IdentityKind.PHONE).ifPresent(key -> of.put("phone", key));
+            address(record, "email", IdentityKind.EMAIL).ifPresent(key -> of.put("email", key));
+            addresses.add(of);
+        }
+        Map<IdentityKey, SubscriptionStatus> statuses = tx.subscriptions().status(account.id(),
+                addresses.stream().flatMap(m -> m.values().stream()).toList());
+        for (int i = 0; i < records.size(); i++) {
+            ObjectNode subscriptions = records.get(i).putObject("subscriptions");
+            addresses.get(i).forEach((field, key) -> Optional.ofNullable(statuses.get(key))
+                    .ifPresent(status -> subscriptions.put(field, status.wireName())));
+        }
+    }
+
+    private static Optional<IdentityKey> address(ObjectNode record, String field, IdentityKind kind) {
+        JsonNode value = record.get(field);
+        return value != null && value.isTextual() ? Identities.normalize(kind, value.asText()) : Optional.empty();
     }
 
     /** The active binding of a kind, else the property of the same name, as a top-level field when present. */

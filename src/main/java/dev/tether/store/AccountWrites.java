@@ -16,4 +16,10 @@ public interface AccountWrites extends AccountReads {
 
     /** Revokes the active passcode with that hash; whether there was one. */
     boolean revokePasscode(String accountId, String passcodeHash, long at);
+
+    /**
+     * The server key of this name that every server on the database shares: the stored one, or {@code candidate},
+     * stored now, when there is none yet (the first server to ask makes it; a concurrent one reads it).
+     */
+    String sharedKey(String name, String candidate, long at);
 }

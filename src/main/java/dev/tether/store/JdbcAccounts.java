@@ -114,4 +114,16 @@ final class JdbcAccounts implements AccountWrites {
                     s.setString(3, passcodeHash);
                 }) > 0;
     }
+
+    @Override
+    public String sharedKey(String name, String candidate, long at) {
+        sql.update("INSERT INTO server_keys (name, key_value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                s -> {
+                    s.setString(1, name);
+                    s.setString(2, candidate);
+                    s.setLong(3, at);
+                });
+        return sql.query("SELECT key_value FROM server_keys WHERE name = ?", s -> s.setString(1, name),
+                row -> row.getString(1)).get(0);
+    }
 }

@@ -69,6 +69,23 @@ final class JdbcProfiles implements ProfileWrites {
                 }, row -> new MergeRecord(row.getString(1), row.getString(2), row.getLong(3), keys(row.getString(4))));
     }
 
+    @Override
+    public List<StoredProfile> doing(String accountId, EventRange range, String afterGuid, int limit) {
+        return sql.query("SELECT p.guid, p.properties, p.created_at, p.updated_at, p.merged_into FROM profiles p"
+                        + " WHERE p.account_id = ? AND p.guid > ? AND p.merged_into IS NULL AND EXISTS (SELECT 1"
+                        + " FROM events e WHERE e.account_id = p.account_id AND e.guid = p.guid AND e.evt_name = ?"
+                        + " AND e.ts >= ? AND e.ts < ?) ORDER BY p.guid LIMIT ?",
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, afterGuid);
+                    s.setString(3, range.eventName());
+                    s.setLong(4, range.from());
+                    s.setLong(5, range.until());
+                    s.setInt(6, limit);
+                }, row -> new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+                        Optional.ofNullable(row.getString(5))));
+    }
+
     private static List<String> keys(String json) {
         try {
             return Arrays.asList(JSON.readValue(json, String[].class));
@@ -91,12 +108,13 @@ final class JdbcProfiles implements ProfileWrites {
 
     @Override
     public void update(String accountId, Collection<StoredProfile> profiles) {
-        sql.batch("UPDATE profiles SET properties = ?, updated_at = ? WHERE account_id = ? AND guid = ?",
+        sql.batch("UPDATE profiles SET properties = ?, updated_at = ?, merged_into = ? WHERE account_id = ? AND guid = ?",
                 profiles, (s, p) -> {
                     s.setString(1, p.propertiesJson());
                     s.setLong(2, p.updatedAt());
-                    s.setString(3, accountId);
-                    s.setString(4, p.guid());
+                    s.setString(3, p.mergedInto().orElse(null));
+                    s.setString(4, accountId);
+                    s.setString(5, p.guid());
                 });
     }
 
@@ -142,6 +160,17 @@ final class JdbcProfiles implements ProfileWrites {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a list of strings is always JSON", e);
         }
+    }
+
+    @Override
+    public void forgetMerges(String accountId, Collection<String> guids) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        sql.update("DELETE FROM profile_merges WHERE account_id = ? AND " + sql.dialect().inList("from_guid"), s -> {
+            s.setString(1, accountId);
+            sql.dialect().bindList(s, 2, guids);
+        });
     }
 
     @Override

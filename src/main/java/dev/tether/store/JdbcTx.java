@@ -6,6 +6,7 @@ final class JdbcTx implements WriteTx {
     private final JdbcBindings bindings;
     private final JdbcProfiles profiles;
     private final JdbcEvents events;
+    private final JdbcSubscriptions subscriptions;
     private final Sql sql;
 
     JdbcTx(Sql sql) {
@@ -14,6 +15,7 @@ final class JdbcTx implements WriteTx {
         this.bindings = new JdbcBindings(sql);
         this.profiles = new JdbcProfiles(sql);
         this.events = new JdbcEvents(sql);
+        this.subscriptions = new JdbcSubscriptions(sql);
     }
 
     Sql sql() {
@@ -38,5 +40,10 @@ final class JdbcTx implements WriteTx {
     @Override
     public EventWrites events() {
         return events;
+    }
+
+    @Override
+    public SubscriptionWrites subscriptions() {
+        return subscriptions;
     }
 }

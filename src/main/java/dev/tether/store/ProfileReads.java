@@ -17,4 +17,10 @@ public interface ProfileReads {
 
     /** The merges into the given profiles, oldest first. */
     List<MergeRecord> mergesInto(String accountId, Collection<String> guids);
+
+    /**
+     * The next live profiles after {@code afterGuid}, in GUID order, at most {@code limit}, that did an event of the
+     * range: a page of the profiles export, read by a seek on the profiles' key, never by an offset.
+     */
+    List<StoredProfile> doing(String accountId, EventRange range, String afterGuid, int limit);
 }

@@ -9,4 +9,6 @@ public interface ReadTx {
     ProfileReads profiles();
 
     EventReads events();
+
+    SubscriptionReads subscriptions();
 }

@@ -13,4 +13,7 @@ public interface WriteTx extends ReadTx {
 
     @Override
     EventWrites events();
+
+    @Override
+    SubscriptionWrites subscriptions();
 }

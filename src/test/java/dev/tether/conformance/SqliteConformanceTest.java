@@ -112,4 +112,28 @@ class SqliteConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Subscribe extends SubscribeContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Demerge extends DemergeContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Export extends ExportContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

@@ -16,6 +16,8 @@ public final class DataSnapshot {
         "profiles ORDER BY account_id, guid",
         "identity_bindings ORDER BY account_id, binding_id",
         "events ORDER BY account_id, guid, event_id",
+        "profile_merges ORDER BY account_id, merge_id",
+        "subscriptions ORDER BY account_id, kind, value",
     };
 
     private DataSnapshot() {

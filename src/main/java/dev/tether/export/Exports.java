@@ -1,0 +1,90 @@
+package dev.tether.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.batch.InvalidRequestException;
+import dev.tether.profile.ProfileReader;
+import dev.tether.store.EventRange;
+import dev.tether.store.ExportedEvent;
+import dev.tether.store.StoredProfile;
+import dev.tether.work.UnitOfWork;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * CleverTap's exports with cursors ({@code /1/events.json}, {@code /1/profiles.json}) and counts. An export starts
+ * with a query and answers a cursor; each cursor answers one page and the cursor of the next, until the end. A page
+ * is read by key (the last record's key is in the cursor), never by offset, so every record of the range comes
+ * exactly once while uploads, merges and demerges go on, and a server holds nothing between pages: any server of a
+ * fleet answers any cursor, and memory does not grow with the export.
+ */
+public final class Exports {
+    public static final int DEFAULT_BATCH_SIZE = 10;
+    public static final int MAX_BATCH_SIZE = 5000;
+
+    private final CursorCodec cursors;
+
+    public Exports(CursorCodec cursors) {
+        this.cursors = cursors;
+    }
+
+    /** One page: the records and, while there may be more, the cursor of the next page. */
+    public record Page<T>(List<T> records, Optional<String> nextCursor) {
+    }
+
+    /** Starts an export of the query: the cursor of its first page. Validates everything; reads nothing. */
+    public String start(String accountId, ExportKind kind, JsonNode query, Optional<String> batchSize) {
+        EventRange range = ExportQuery.parse(query);
+        return cursors.encode(ExportCursor.start(accountId, kind, range, batchSize(batchSize), cursors.expiry()));
+    }
+
+    /** The page of events a cursor names. */
+    public Page<ExportedEvent> events(UnitOfWork unit, String token) {
+        ExportCursor cursor = cursor(unit, token, ExportKind.EVENTS);
+        List<ExportedEvent> events = unit.reads().events().page(unit.account().id(), cursor.range(), cursor.afterTs(),
+                cursor.afterKey(), cursor.batchSize());
+        Optional<String> next = events.size() < cursor.batchSize() ? Optional.empty() : Optional.of(cursors.encode(
+                cursor.after(events.get(events.size() - 1).ts(), events.get(events.size() - 1).eventId(),
+                        cursors.expiry())));
+        return new Page<>(events, next);
+    }
+
+    /** The page of profiles a cursor names, each as {@code GET /1/profile.json} shows it. */
+    public Page<ObjectNode> profiles(UnitOfWork unit, String token) {
+        ExportCursor cursor = cursor(unit, token, ExportKind.PROFILES);
+        List<StoredProfile> profiles = unit.reads().profiles().doing(unit.account().id(), cursor.range(),
+                cursor.afterKey(), cursor.batchSize());
+        Optional<String> next = profiles.size() < cursor.batchSize() ? Optional.empty() : Optional.of(
+                cursors.encode(cursor.after(0, profiles.get(profiles.size() - 1).guid(), cursors.expiry())));
+        return new Page<>(ProfileReader.records(unit.account(), profiles, unit.reads()), next);
+    }
+
+    /** How many events, or profiles that did one, the query's range holds. */
+    public long count(UnitOfWork unit, ExportKind kind, JsonNode query) {
+        EventRange range = ExportQuery.parse(query);
+        String account = unit.account().id();
+        return kind == ExportKind.EVENTS ? unit.reads().events().count(account, range)
+                : unit.reads().events().countProfiles(account, range);
+    }
+
+    private ExportCursor cursor(UnitOfWork unit, String token, ExportKind kind) {
+        ExportCursor cursor = cursors.decode(token, unit.account().id());
+        if (cursor.kind() != kind) {
+            throw new InvalidRequestException("Cursor is of an export of " + cursor.kind().name().toLowerCase(
+                    Locale.ROOT) + ", not of " + kind.name().toLowerCase(Locale.ROOT));
+        }
+        return cursor;
+    }
+
+    private static int batchSize(Optional<String> given) {
+        if (given.isEmpty()) {
+            return DEFAULT_BATCH_SIZE;
+        }
+        String text = given.get();
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_BATCH_SIZE) {
+            throw new InvalidRequestException("batch_size must be a whole number from 1 to " + MAX_BATCH_SIZE);
+        }
+        return Integer.parseInt(text);
+    }
+}

@@ -78,9 +78,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void bindingsAndMirroredProperties_areWrittenByTheIdentityCoreOnly() {
+    void bindingsPropertiesEventsAndSubscriptions_areWrittenByTheIdentityCoreOnly() {
         Pattern writes = Pattern.compile("\\.bindings\\(\\)\\.(insert|endActive|forgetProfiles)\\(|\\.profiles\\(\\)\\."
-                + "(insert|update|removeProperty|merge|delete)\\(|\\.events\\(\\)\\.(insert|move|delete)\\(");
+                + "(insert|update|removeProperty|merge|forgetMerges|delete)\\(|\\.events\\(\\)\\.(insert|move|giveBack|delete)"
+                + "\\(|\\.subscriptions\\(\\)\\.set\\(");
         List<String> writers = new ArrayList<>();
         for (Path source : sources(MAIN)) {
             if (writes.matcher(read(source)).find()) {
@@ -92,7 +93,7 @@ class ArchitectureTest {
 
     @Test
     void theStoresWriteTypes_areNamedByTheStoreAndTheCoreOnly() {
-        Pattern writeTypes = Pattern.compile("\\b(WriteTx|BindingWrites|ProfileWrites|EventWrites|AccountWrites)\\b");
+        Pattern writeTypes = Pattern.compile("\\b(WriteTx|BindingWrites|ProfileWrites|EventWrites|AccountWrites|SubscriptionWrites)\\b");
         List<String> outside = new ArrayList<>();
         for (Path source : sources(MAIN)) {
             String folder = MAIN.relativize(source).getName(0).toString();

@@ -12,14 +12,21 @@ import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityChange.BindingEnded;
 import dev.tether.core.IdentityChange.BindingStarted;
 import dev.tether.core.IdentityChange.ProfileDeleted;
+import dev.tether.core.IdentityChange.ProfileDemerged;
 import dev.tether.core.IdentityChange.ProfileMerged;
+import dev.tether.core.IdentityChange.SubscriptionChanged;
 import dev.tether.delete.DeleteRequest;
 import dev.tether.delete.DeleteService;
+import dev.tether.demerge.DemergeRequest;
+import dev.tether.demerge.DemergeService;
 import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import dev.tether.identity.SubscriptionStatus;
+import dev.tether.subscribe.SubscribeRequest;
+import dev.tether.subscribe.SubscribeService;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
 import dev.tether.upload.UploadRequest;
@@ -81,6 +88,37 @@ abstract class IdentityChangesContract {
                     .allSatisfy(c -> assertThat(((BindingEnded) c).reason()).isEqualTo(BindingReason.DELETED));
             assertThat(deleted).filteredOn(c -> c instanceof ProfileDeleted)
                     .extracting(c -> ((ProfileDeleted) c).guid()).containsExactlyInAnyOrder(survivor, loser);
+        }
+    }
+
+    @Test
+    void demergeAndSubscribe_reportTheirChanges() throws Exception {
+        try (TestServer server = new TestServer(backend())) {
+            Account account = server.newAccount(true, true, ConflictPolicy.MERGE).account();
+            Transactions transactions = new Transactions(server.store(), Clock.systemUTC());
+            String loser = ((BindingStarted) upload(transactions, account,
+                    "{\"type\":\"profile\",\"identity\":\"l\",\"profileData\":{\"Email\":\"c@x.co\"}}").get(0)).guid();
+            String survivor = ((BindingStarted) upload(transactions, account,
+                    "{\"type\":\"profile\",\"identity\":\"s\",\"profileData\":{\"Email\":\"c@x.co\"}}").get(0)).guid();
+
+            DemergeRequest demerge = DemergeRequest.parse(account, JSON.readTree("{\"identities\":[\"s\"]}"), 100);
+            List<IdentityChange> demerged = transactions.write(account, false,
+                    unit -> new DemergeService().demerge(unit, demerge)).changes();
+            assertThat(demerged).filteredOn(c -> c instanceof BindingEnded).extracting(c -> ((BindingEnded) c).key())
+                    .containsExactlyInAnyOrder(EMAIL, new IdentityKey(IdentityKind.IDENTITY, "s"));
+            assertThat(demerged).filteredOn(c -> c instanceof BindingEnded)
+                    .allSatisfy(c -> assertThat(((BindingEnded) c).guid()).isEqualTo(survivor))
+                    .allSatisfy(c -> assertThat(((BindingEnded) c).reason()).isEqualTo(BindingReason.DEMERGED));
+            assertThat(demerged).filteredOn(c -> c instanceof ProfileDemerged)
+                    .containsExactly(new ProfileDemerged(loser, survivor, demerged.get(demerged.size() - 1).at()));
+
+            SubscribeRequest subscribe = SubscribeRequest.parse(records(
+                    "{\"type\":\"phone\",\"value\":\"+15550000021\",\"status\":\"Unsubscribe\"}",
+                    "{\"type\":\"email\",\"value\":\"bad\",\"status\":\"Unsubscribe\"}"));
+            List<IdentityChange> subscribed = transactions.write(account, false,
+                    unit -> new SubscribeService().subscribe(unit, subscribe)).changes();
+            assertThat(subscribed).containsExactly(new SubscriptionChanged(PHONE, SubscriptionStatus.UNSUBSCRIBE,
+                    subscribed.get(0).at()));
         }
     }
 

@@ -79,7 +79,8 @@ public final class Programs {
         try {
             Path target = Path.of("target", "node-client").toAbsolutePath();
             Files.createDirectories(target);
-            for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js")) {
+            for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js",
+                    "clevertap-profile-api.js")) {
                 Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
                         StandardCopyOption.REPLACE_EXISTING);
             }

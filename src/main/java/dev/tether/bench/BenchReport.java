@@ -14,7 +14,7 @@ final class BenchReport {
     private BenchReport() {
     }
 
-    static String markdown(String title, List<BenchResult> results) {
+    static String markdown(String title, List<BenchResult> results, List<String> notes) {
         StringBuilder md = new StringBuilder("## " + title + "\n\n");
         md.append("| workload | path | clients | requests/s | records/s | p50 ms | p95 ms | p99 ms | heap MB | RSS MB |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -23,7 +23,14 @@ final class BenchReport {
                     r.workload(), r.path(), r.clients(), r.requestsPerSecond(), r.recordsPerSecond(), r.p50Ms(),
                     r.p95Ms(), r.p99Ms(), r.heapUsedMb(), r.rssMb()));
         }
-        return md.append(ratios(results)).toString();
+        md.append(ratios(results));
+        Optional<BenchResult> exportHttp = find(results, "export events", "http", 1);
+        if (exportHttp.isPresent()) {
+            md.append(String.format("%nExport, events through HTTP against the same pages read in-process: %s.%n",
+                    ratio(exportHttp, find(results, "export events", "in-process", 1), true)));
+        }
+        notes.forEach(note -> md.append("\n").append(note).append("\n"));
+        return md.toString();
     }
 
     /**
@@ -64,9 +71,9 @@ final class BenchReport {
         return bottom == 0 ? "-" : String.format("%.0f%%", 100 * top / bottom);
     }
 
-    static void write(Path dir, String title, List<BenchResult> results) throws IOException {
+    static void write(Path dir, String title, List<BenchResult> results, List<String> notes) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("bench.md"), markdown(title, results));
+        Files.writeString(dir.resolve("bench.md"), markdown(title, results, notes));
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode().put("title", title);
         ArrayNode rows = root.putArray("results");
@@ -77,6 +84,7 @@ final class BenchReport {
                     .put("p50Ms", r.p50Ms()).put("p95Ms", r.p95Ms()).put("p99Ms", r.p99Ms())
                     .put("heapUsedMb", r.heapUsedMb()).put("rssMb", r.rssMb());
         }
+        notes.forEach(root.putArray("notes")::add);
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("bench.json").toFile(), root);
     }
 }

@@ -22,7 +22,7 @@ public final class BenchRun {
     }
 
     /** What to measure. */
-    public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap) {
+    public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap, long events) {
         int maxClients() {
             return clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         }
@@ -33,11 +33,16 @@ public final class BenchRun {
         String url = jdbcUrl == null || jdbcUrl.isBlank() ? freshSqlite(out) : jdbcUrl;
         int poolSize = Math.max(8, plan.maxClients());
         List<BenchResult> results = new ArrayList<>();
+        List<ExportBench.Heap> heap = new ArrayList<>();
         String backend;
         try (Store store = Stores.open(url, poolSize)) {
             backend = store.backendName();
             Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
             results.add(benchmark.load());
+            ExportBench exports = benchmark.exports(plan.events());
+            if (plan.events() > 0) {
+                results.add(exports.load());
+            }
             settle(url);
             try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
                     out.resolve("server.log"))) {
@@ -45,12 +50,24 @@ public final class BenchRun {
                 for (int clients : plan.clients()) {
                     results.addAll(benchmark.runAll(clients, server));
                 }
+                if (plan.events() > 0) {
+                    // each export runs once unreported first, as every other workload is warmed up first
+                    exports.exportInProcess();
+                    exports.exportHttp(server, new ArrayList<>());
+                    results.add(exports.exportInProcess());
+                    results.add(exports.exportHttp(server, heap));
+                    results.add(exports.counts(server));
+                }
             }
         }
-        String title = String.format("%s, %,d profiles, server -Xmx%s, %d cores, Java %s", backend, plan.profiles(),
-                plan.serverHeap(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        BenchReport.write(out, title, results);
-        return BenchReport.markdown(title, results);
+        String title = String.format("%s, %,d profiles, %,d events, server -Xmx%s, %d cores, Java %s", backend,
+                plan.profiles(), plan.events(), plan.serverHeap(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        List<String> notes = heap.stream().map(h -> String.format("Server heap after a full collection during the"
+                + " HTTP export: %d MB at the first page, %d MB at the middle page, %d MB at the last page.",
+                h.firstPageMb(), h.middlePageMb(), h.lastPageMb())).toList();
+        BenchReport.write(out, title, results, notes);
+        return BenchReport.markdown(title, results, notes);
     }
 
     /**

@@ -87,6 +87,22 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /** Heap in use in the server's JVM right after a full collection: what it holds on to, without garbage. */
+    long heapLiveMb() {
+        try {
+            Process gc = new ProcessBuilder(javaHome("jcmd"), Long.toString(process.pid()), "GC.run")
+                    .redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        return heapUsedMb();
+    }
+
     /** SIGTERM, as an operator stops it: requests in flight finish, the database is closed. */
     @Override
     public void close() {

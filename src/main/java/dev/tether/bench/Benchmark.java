@@ -99,6 +99,11 @@ final class Benchmark {
         }, null);
     }
 
+    /** The export and count workloads, over events of this run's account and dataset. */
+    ExportBench exports(long events) {
+        return new ExportBench(store, account, passcode, profiles, events, perRun, log);
+    }
+
     /** An upload in this process: the same parsing, unit of work and operation as the HTTP route, without HTTP. */
     private int uploadInProcess(List<JsonNode> records) {
         UploadRequest request = UploadRequest.parse(account, records, Limits.defaults(), clock.instant().getEpochSecond());

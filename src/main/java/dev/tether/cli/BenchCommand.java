@@ -16,6 +16,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Profiles with phone numbers to load first (default ${DEFAULT-VALUE}).")
     int profiles;
 
+    @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
+            description = "Events to load for the export and count rows, a month of them; 0 leaves those rows out "
+                    + "(default ${DEFAULT-VALUE}).")
+    long events;
+
     @Option(names = "--clients", paramLabel = "C", split = ",", defaultValue = "1,4,16",
             description = "Concurrent clients, one run each (default ${DEFAULT-VALUE}).")
     List<Integer> clients;
@@ -38,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap);
+        BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap, events);
         System.out.println(BenchRun.run(plan, db, out));
         return 0;
     }

@@ -22,6 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
  * its lifetime is refused with a 400.
  */
 public final class CursorCodec {
+    /** The name of the shared key that signs cursors (one key for every server on the database). */
+    public static final String KEY_NAME = "export-cursors";
+
     /** How long a cursor may be used after it was given out; each page gives a new one. */
     public static final Duration LIFETIME = Duration.ofHours(24);
 
@@ -72,7 +75,10 @@ public final class CursorCodec {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(INVALID);
         }
-        if (!MessageDigest.isEqual(sign(payload), signature)) {
+        // one spelling per token: base64 leaves spare bits in its last character, which a decoder ignores
+        boolean canonical = ENCODER.encodeToString(payload).equals(parts[0])
+                && ENCODER.encodeToString(signature).equals(parts[1]);
+        if (!canonical || !MessageDigest.isEqual(sign(payload), signature)) {
             throw new InvalidRequestException(INVALID);
         }
         ExportCursor cursor = parse(payload);

@@ -11,6 +11,7 @@ import dev.tether.work.UnitOfWork;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * CleverTap's exports with cursors ({@code /1/events.json}, {@code /1/profiles.json}) and counts. An export starts
@@ -39,15 +40,24 @@ public final class Exports {
         return cursors.encode(ExportCursor.start(accountId, kind, range, batchSize(batchSize), cursors.expiry()));
     }
 
-    /** The page of events a cursor names. */
-    public Page<ExportedEvent> events(UnitOfWork unit, String token) {
+    /**
+     * The page of events a cursor names, each handed to the sink as the database sends it (a page is never held
+     * whole); answers the cursor of the next page, while there may be one. A cursor that is not valid is refused
+     * before any event is read.
+     */
+    public Optional<String> events(UnitOfWork unit, String token, Consumer<ExportedEvent> sink) {
         ExportCursor cursor = cursor(unit, token, ExportKind.EVENTS);
-        List<ExportedEvent> events = unit.reads().events().page(unit.account().id(), cursor.range(), cursor.afterTs(),
-                cursor.afterKey(), cursor.batchSize());
-        Optional<String> next = events.size() < cursor.batchSize() ? Optional.empty() : Optional.of(cursors.encode(
-                cursor.after(events.get(events.size() - 1).ts(), events.get(events.size() - 1).eventId(),
-                        cursors.expiry())));
-        return new Page<>(events, next);
+        int[] count = {0};
+        ExportedEvent[] last = {null};
+        unit.reads().events().page(unit.account().id(), cursor.range(), cursor.afterTs(), cursor.afterKey(),
+                cursor.batchSize(), event -> {
+                    sink.accept(event);
+                    count[0]++;
+                    last[0] = event;
+                });
+        ExportedEvent end = last[0];
+        return count[0] < cursor.batchSize() || end == null ? Optional.empty()
+                : Optional.of(cursors.encode(cursor.after(end.ts(), end.eventId(), cursors.expiry())));
     }
 
     /** The page of profiles a cursor names, each as {@code GET /1/profile.json} shows it. */

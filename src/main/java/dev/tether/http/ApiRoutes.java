@@ -14,7 +14,6 @@ import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
 import dev.tether.export.ExportKind;
 import dev.tether.export.Exports;
-import dev.tether.store.ExportedEvent;
 import dev.tether.profile.ProfileReader;
 import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
@@ -154,9 +153,13 @@ final class ApiRoutes {
                 sendCursor(ctx, startExport(ctx, account, ExportKind.EVENTS));
                 return;
             }
-            Exports.Page<ExportedEvent> page = transactions.read(account, unit -> exports.events(unit, cursor.get()));
-            ctx.attribute(RECORDS_ATTRIBUTE, page.records().size());
-            Json.sendEvents(ctx, page);
+            EventPageWriter page = new EventPageWriter(ctx);
+            Optional<String> next = transactions.read(account, unit -> {
+                page.beginRead();
+                return exports.events(unit, cursor.get(), page::write);
+            });
+            page.finish(next);
+            ctx.attribute(RECORDS_ATTRIBUTE, page.records());
         }
     }
 

@@ -22,14 +22,12 @@ public final class TetherServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TetherServer.class);
     private static final Logger REQUESTS = LoggerFactory.getLogger("tether.requests");
     private static final long STOP_TIMEOUT_MS = 30_000;
-    /** The name of the shared key that signs export cursors. */
-    private static final String CURSOR_KEY = "export-cursors";
 
     private final Javalin app;
 
     public TetherServer(Store store, String region, Limits limits, Clock clock) {
         AccountService accounts = new AccountService(store, clock);
-        Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CURSOR_KEY), clock));
+        Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CursorCodec.KEY_NAME), clock));
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), new Transactions(store, clock), exports,
                 limits, clock);
         this.app = Javalin.create(config -> {

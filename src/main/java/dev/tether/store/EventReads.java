@@ -1,7 +1,7 @@
 package dev.tether.store;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /** Events, as read. */
@@ -14,9 +14,11 @@ public interface EventReads {
 
     /**
      * The next events of the range after the key ({@code afterTs}, {@code afterEventId}), in key order, at most
-     * {@code limit}: a page of an export, read by a seek on the index of events by name, never by an offset.
+     * {@code limit}: a page of an export, read by a seek on the index of events by name, never by an offset, and
+     * handed to the sink one by one as the database sends them (nothing holds the whole page).
      */
-    List<ExportedEvent> page(String accountId, EventRange range, long afterTs, String afterEventId, int limit);
+    void page(String accountId, EventRange range, long afterTs, String afterEventId, int limit,
+              Consumer<ExportedEvent> sink);
 
     /** How many events the range holds. */
     long count(String accountId, EventRange range);

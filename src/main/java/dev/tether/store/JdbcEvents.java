@@ -3,6 +3,7 @@ package dev.tether.store;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /** The SQL of events. */
@@ -45,8 +46,9 @@ final class JdbcEvents implements EventWrites {
     }
 
     @Override
-    public List<ExportedEvent> page(String accountId, EventRange range, long afterTs, String afterEventId, int limit) {
-        return sql.query("SELECT guid, event_id, ts, data FROM events WHERE account_id = ? AND evt_name = ?"
+    public void page(String accountId, EventRange range, long afterTs, String afterEventId, int limit,
+                     Consumer<ExportedEvent> sink) {
+        sql.stream("SELECT guid, event_id, ts, data FROM events WHERE account_id = ? AND evt_name = ?"
                         + " AND ts >= ? AND ts < ? AND (ts, event_id) > (?, ?) ORDER BY ts, event_id LIMIT ?",
                 s -> {
                     s.setString(1, accountId);
@@ -57,7 +59,7 @@ final class JdbcEvents implements EventWrites {
                     s.setString(6, afterEventId);
                     s.setInt(7, limit);
                 }, row -> new ExportedEvent(row.getString(1), row.getString(2), range.eventName(), row.getLong(3),
-                        row.getString(4)));
+                        row.getString(4)), sink);
     }
 
     @Override

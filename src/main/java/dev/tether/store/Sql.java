@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A JDBC batch counts as one statement (one round trip on PostgreSQL).
  */
 final class Sql {
+    /** Rows a streamed query fetches at a time. */
+    private static final int STREAM_FETCH_SIZE = 1000;
+
     private final Connection connection;
     private final Dialect dialect;
     private final boolean writable;
@@ -61,6 +64,37 @@ final class Sql {
                 }
             }
             return rows;
+        } catch (SQLException e) {
+            throw new StorageException("query failed: " + sql, e);
+        }
+    }
+
+    /**
+     * A query whose rows go to the consumer one by one as the database sends them, a few hundred at a time, so
+     * that nothing holds the whole result: on PostgreSQL in a transaction of its own when the connection is in
+     * autocommit (the driver fetches by cursor only inside one).
+     */
+    <T> void stream(String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> consumer) {
+        try {
+            boolean own = connection.getAutoCommit();
+            if (own) {
+                connection.setAutoCommit(false);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                statement.setFetchSize(STREAM_FETCH_SIZE);
+                statements.incrementAndGet();
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    while (resultSet.next()) {
+                        consumer.accept(reader.read(resultSet));
+                    }
+                }
+            } finally {
+                if (own) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+            }
         } catch (SQLException e) {
             throw new StorageException("query failed: " + sql, e);
         }

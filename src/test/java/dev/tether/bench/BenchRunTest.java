@@ -20,15 +20,21 @@ class BenchRunTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void smallBenchmark_runsEveryWorkload_andWritesItsReport(Backend backend) throws Exception {
-        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(2, 16), Duration.ofSeconds(1), "256m");
+        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(2, 16), Duration.ofSeconds(1), "256m", 12_000);
         String markdown = BenchRun.run(plan, backend.newDatabaseUrl(), out);
         assertThat(markdown).contains("| disassociate | http | 2 |").contains("| disassociate | in-process | 2 |")
                 .contains("| GET /health (ceiling) | http | 2 |")
                 .containsPattern("\\| 2 \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|")
                 // more clients than the default limit of 15 concurrent batch requests: none may be refused
-                .contains("| upload new profiles | http | 16 |").contains("| disassociate | http | 16 |");
+                .contains("| upload new profiles | http | 16 |").contains("| disassociate | http | 16 |")
+                .contains("| export events (batch_size 5000) | http | 1 |")
+                .contains("| export events (batch_size 5000) | in-process | 1 |")
+                .contains("| counts: events, profiles (alternately) | http | 1 |")
+                .containsPattern("Export, events through HTTP against the same pages read in-process: \\d+%")
+                .containsPattern("Server heap after a full collection during the HTTP export: \\d+ MB at the first"
+                        + " page, \\d+ MB at the middle page, \\d+ MB at the last page");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(19);
+        assertThat(report.get("results")).hasSize(23);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
             assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();

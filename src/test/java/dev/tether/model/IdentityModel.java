@@ -3,6 +3,7 @@ package dev.tether.model;
 import dev.tether.account.ConflictPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -289,6 +290,46 @@ public final class IdentityModel {
         }
         merges.removeIf(m -> gone.contains(m.from()) || gone.contains(m.into()));
         gone.forEach(profiles::remove);
+        return 1;
+    }
+
+    /**
+     * The profile the value names loses all its identities ({@code demerged}); every profile merged into it comes
+     * back with the events sent to its GUID and its own properties, and takes back the keys its merge copied where
+     * the survivor still has the copied value. Returns how many profiles were demerged.
+     */
+    public int demerge(String value) {
+        Optional<Profile> named = lookupKeys(value).stream().map(holders::get).filter(h -> h != null)
+                .findFirst().map(profiles::get);
+        if (named.isEmpty()) {
+            return 0;
+        }
+        Profile holder = named.get();
+        Set<String> back = new LinkedHashSet<>();
+        profiles.values().stream().filter(p -> p.mergedInto.equals(Optional.of(holder.id))).forEach(p -> back.add(p.id));
+        for (Key key : List.copyOf(holders.keySet())) {
+            if (holder.id.equals(holders.get(key))) {
+                end(key, "demerged");
+            }
+        }
+        List<Merge> newestFirst = new ArrayList<>(merges);
+        Collections.reverse(newestFirst);
+        for (Merge merge : newestFirst) {
+            if (back.contains(merge.from())) {
+                Map<String, String> into = profiles.get(merge.into()).properties;
+                Map<String, String> from = profiles.get(merge.from()).properties;
+                merge.copied().stream().filter(k -> from.get(k) != null && from.get(k).equals(into.get(k)))
+                        .forEach(into::remove);
+            }
+        }
+        merges.removeIf(m -> back.contains(m.from()));
+        for (String id : back) {
+            Profile given = profiles.get(id);
+            given.mergedInto = Optional.empty();
+            given.properties.keySet().removeIf(this::isMirrored);
+            holder.events.stream().filter(id::equals).forEach(given.events::add);
+            holder.events.removeIf(id::equals);
+        }
         return 1;
     }
 

@@ -163,6 +163,9 @@ public final class ModelCheck {
         if (step instanceof Step.Disassociate) {
             return "/1/disassociate";
         }
+        if (step instanceof Step.Demerge) {
+            return "/1/demerge/profiles.json";
+        }
         return step instanceof Step.Delete ? "/1/delete/profiles.json" : "/1/upload";
     }
 
@@ -189,6 +192,8 @@ public final class ModelCheck {
             codes.addAll(model.disassociate(d.phones()));
         } else if (step instanceof Step.Delete d) {
             return new Expected(model.delete(Step.user(d.who(), seen)), List.of(), false);
+        } else if (step instanceof Step.Demerge d) {
+            return new Expected(model.demerge(d.value()), List.of(), false);
         } else {
             for (Step.Rec rec : ((Step.Upload) step).records()) {
                 IdentityModel.User user = Step.user(rec.who(), seen);

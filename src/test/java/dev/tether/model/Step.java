@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * of values so that operations collide. A record may name a profile seen earlier in the sequence by its place among
  * the profiles known so far; {@link #render} turns that into the real GUID.
  */
-public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete {
+public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete, Step.Demerge {
     List<String> PHONES = List.of("+15550000001", "+15550000002", "+15550000003");
     List<String> EMAILS = List.of("m@x.co", "n@x.co");
     List<String> IDENTITIES = List.of("u1", "u2");
@@ -99,24 +99,38 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         }
     }
 
+    /** A demerge of the profile an identity value names. */
+    record Demerge(String value) implements Step {
+        @Override
+        public String toString() {
+            return "demerge " + value;
+        }
+    }
+
     /** A random step. */
     static Step random(Random random) {
         int roll = random.nextInt(100);
-        if (roll < 65) {
+        if (roll < 62) {
             List<Rec> records = new ArrayList<>();
             for (int i = random.nextInt(3); i >= 0; i--) {
                 records.add(random.nextInt(4) == 0 ? new EventRec(who(random)) : profile(random));
             }
             return new Upload(records);
         }
-        if (roll < 88) {
+        if (roll < 84) {
             List<String> phones = new ArrayList<>();
             for (int i = random.nextInt(2); i >= 0; i--) {
                 phones.add(pick(random, PHONES));
             }
             return new Disassociate(phones);
         }
-        return new Delete(who(random));
+        if (roll < 92) {
+            return new Delete(who(random));
+        }
+        List<String> values = new ArrayList<>(PHONES);
+        values.addAll(EMAILS);
+        values.addAll(IDENTITIES);
+        return new Demerge(pick(random, values));
     }
 
     private static ProfileRec profile(Random random) {
@@ -188,6 +202,9 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         if (step instanceof Disassociate d) {
             return "{\"d\":[" + d.phones().stream().map(p -> "{\"type\":\"phone\",\"value\":\"" + p + "\"}")
                     .collect(Collectors.joining(",")) + "]}";
+        }
+        if (step instanceof Demerge d) {
+            return "{\"identities\":[\"" + d.value() + "\"]}";
         }
         if (step instanceof Delete d) {
             IdentityModel.User user = user(d.who(), seen);

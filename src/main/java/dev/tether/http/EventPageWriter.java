@@ -1,0 +1,91 @@
+package dev.tether.http;
+
+import dev.tether.store.ExportedEvent;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * Writes a page of the events export to the client while the database still sends it: records go out in chunks
+ * of about 64 KiB, so the client parses one chunk while the server reads the next, and no one holds the whole
+ * page. Each event's data goes out as the JSON text it is stored as, never parsed or encoded again.
+ *
+ * <p>The answer starts with the first record, so an error before it (a bad cursor, the database down) is still
+ * answered in the one error shape. An error after it can only cut the answer short: the client sees a body that is
+ * not JSON and asks for the same cursor again, which reads the same page. For the same reason a page is read once:
+ * the store runs a read again after a broken connection, which must not write the records a second time.
+ */
+final class EventPageWriter {
+    private static final int CHUNK = 64 * 1024;
+
+    private final Context ctx;
+    private final JsonBytes buffer = new JsonBytes(CHUNK + 4096);
+    private boolean started;
+    private boolean sent;
+    private int records;
+
+    EventPageWriter(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Called where the page's read begins; a read run again after records went out fails instead. */
+    void beginRead() {
+        if (sent) {
+            throw new IllegalStateException("the page was cut short by a storage error after it began");
+        }
+        buffer.clear();
+        started = false;
+        records = 0;
+    }
+
+    void write(ExportedEvent event) {
+        if (!started) {
+            start();
+        }
+        buffer.syntax(records == 0 ? "{\"objectId\":" : ",{\"objectId\":").string(event.guid())
+                .syntax(",\"evtName\":").string(event.name())
+                .syntax(",\"ts\":").number(event.ts())
+                .syntax(",\"evtData\":").value(event.dataJson()).syntax("}");
+        records++;
+        if (buffer.length() >= CHUNK) {
+            flush();
+        }
+    }
+
+    /** Ends the page: the records, then the next cursor while there may be more. */
+    void finish(Optional<String> nextCursor) {
+        if (!started) {
+            start();
+        }
+        buffer.syntax("]");
+        nextCursor.ifPresent(next -> buffer.syntax(",\"next_cursor\":").string(next));
+        buffer.syntax("}");
+        flush();
+    }
+
+    int records() {
+        return records;
+    }
+
+    private void start() {
+        started = true;
+        buffer.syntax("{\"status\":\"success\",\"records\":[");
+    }
+
+    private void flush() {
+        if (!sent) {
+            ctx.status(200).contentType("application/json");
+            sent = true;
+        }
+        try {
+            OutputStream out = ctx.outputStream();
+            buffer.writeTo(out);
+            out.flush();
+            buffer.clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the client went away during an export page", e);
+        }
+    }
+}

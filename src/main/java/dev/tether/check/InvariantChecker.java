@@ -68,6 +68,15 @@ public final class InvariantChecker {
                         + " FROM events e LEFT JOIN profiles p ON p.account_id = e.account_id AND p.guid = e.guid"
                         + " WHERE p.guid IS NULL OR p.merged_into IS NOT NULL"
                         + " GROUP BY e.account_id, e.guid, p.guid, p.merged_into", limit);
+        check(found, InvariantViolation.Invariant.MERGE_IS_RECORDED,
+                "SELECT p.account_id, p.guid || ' is merged into ' || p.merged_into || ' without a record of it'"
+                        + " FROM profiles p WHERE p.merged_into IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                        + " profile_merges m WHERE m.account_id = p.account_id AND m.from_guid = p.guid)", limit);
+        check(found, InvariantViolation.Invariant.MERGE_IS_RECORDED,
+                "SELECT m.account_id, 'the merge of ' || m.from_guid || ' into ' || m.into_guid || ' is recorded, but '"
+                        + " || m.from_guid || CASE WHEN p.guid IS NULL THEN ' does not exist' ELSE ' is live' END"
+                        + " FROM profile_merges m LEFT JOIN profiles p ON p.account_id = m.account_id"
+                        + " AND p.guid = m.from_guid WHERE p.guid IS NULL OR p.merged_into IS NULL", limit);
         return found;
     }
 

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -127,6 +128,38 @@ class TetherCommandTest {
             }
             server.terminate();
         }
+    }
+
+    @Test
+    void serveLimitFlags_setTheLimitsOfApiMdsTable_andALimitUnderOneIsAUsageError() throws Exception {
+        try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--data", "data",
+                "--records-per-request", "2", "--values-per-request", "1", "--max-body-bytes", "4096")) {
+            int port = server.awaitReady();
+            String account = value(server.lines(), "account id:").orElseThrow();
+            String passcode = value(server.lines(), "passcode:").orElseThrow();
+            String three = "{\"d\":[" + String.join(",", Collections.nCopies(3,
+                    "{\"type\":\"profile\",\"identity\":\"u\",\"profileData\":{}}")) + "]}";
+            ApiResponse batch = post(port, "/1/upload", three, account, passcode);
+            assertThat(batch.status()).isEqualTo(400);
+            assertThat(batch.json().get("error").asText()).isEqualTo("Batch of 3 records is over the limit of 2");
+            ApiResponse values = post(port, "/1/demerge/profiles.json", "{\"identities\":[\"a\",\"b\"]}", account,
+                    passcode);
+            assertThat(values.json().get("error").asText())
+                    .isEqualTo("2 values of \"identities\" are over the limit of 1");
+            assertThat(post(port, "/1/upload", "{\"d\":[\"" + "x".repeat(5000) + "\"]}", account, passcode).status())
+                    .isEqualTo(413);
+            server.terminate();
+        }
+        try (TetherProcess bad = TetherProcess.start(dir, "serve", "--data", "data", "--concurrent-bulk-limit", "0")) {
+            assertThat(bad.awaitExit()).isEqualTo(2);
+            assertThat(bad.lines()).anyMatch(l -> l.startsWith("tether: ") && l.contains("at least 1"));
+        }
+    }
+
+    private static ApiResponse post(int port, String path, String body, String account, String passcode) {
+        return TestServer.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header("X-CleverTap-Account-Id", account).header("X-CleverTap-Passcode", passcode)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     @Test

@@ -42,6 +42,17 @@ class HttpRulesTest extends ServerContract {
     }
 
     @Test
+    void everyEndpointOfTheProfileApi_asksForCredentials_answersAWrongMethod405_andTakesATrailingSlash() {
+        for (String path : List.of("/1/subscribe", "/1/demerge/profiles.json", "/1/events.json", "/1/profiles.json",
+                "/1/counts/events.json", "/1/counts/profiles.json")) {
+            assertError(TestServer.send(server.request(path).POST(HttpRequest.BodyPublishers.ofString("{}"))), 401,
+                    "Account ID is not valid");
+            assertError(TestServer.send(server.request(path + "/").DELETE()), 405, null);
+            assertThat(api.post(path + "/", "{}").status()).as(path).isEqualTo(400);
+        }
+    }
+
+    @Test
     void wrongMethod_is405() {
         assertError(TestServer.send(server.request("/1/upload").GET()), 405, null);
         assertError(TestServer.send(server.request("/1/disassociate/").DELETE()), 405, null);

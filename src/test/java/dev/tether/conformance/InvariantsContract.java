@@ -84,7 +84,12 @@ abstract class InvariantsContract {
                         List.of("UPDATE identity_bindings SET guid = NULL WHERE kind = 'Email'")),
                 Arguments.of(Invariant.EVENT_HAS_PROFILE, List.of("UPDATE events SET guid = 'ghost'")),
                 Arguments.of(Invariant.EVENT_HAS_PROFILE,
-                        List.of("UPDATE profiles SET merged_into = '{g2}' WHERE guid = '{g}'")));
+                        List.of("UPDATE profiles SET merged_into = '{g2}' WHERE guid = '{g}'")),
+                Arguments.of(Invariant.MERGE_IS_RECORDED,
+                        List.of("UPDATE profiles SET merged_into = '{g2}' WHERE guid = '{g}'")),
+                Arguments.of(Invariant.MERGE_IS_RECORDED, List.of("INSERT INTO profile_merges (account_id, merge_id,"
+                        + " from_guid, into_guid, merged_at, copied_keys) SELECT account_id, 'stale', guid, '{g2}',"
+                        + " created_at, '[]' FROM profiles WHERE guid = '{g}'")));
     }
 
     @ParameterizedTest(name = "{0} after {1}")

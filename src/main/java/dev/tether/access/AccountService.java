@@ -137,7 +137,6 @@ public final class AccountService {
         return tx.accounts().find(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
     }
 
-    /** The outcome of presenting credentials. */
     /**
      * The secret key of this name that every server on the database shares (it signs export cursors): made once, by
      * the first server that asks, from 32 random bytes, and read by the others.
@@ -150,6 +149,7 @@ public final class AccountService {
         return Base64.getDecoder().decode(stored);
     }
 
+    /** The outcome of presenting credentials. */
     public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE }
 
     public record Authentication(Verdict verdict, Optional<Account> account) {

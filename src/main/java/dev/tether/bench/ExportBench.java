@@ -9,6 +9,7 @@ import dev.tether.access.AccountService;
 import dev.tether.account.Account;
 import dev.tether.config.Limits;
 import dev.tether.export.CursorCodec;
+import dev.tether.export.ExportCursor;
 import dev.tether.export.ExportKind;
 import dev.tether.export.Exports;
 import dev.tether.store.Store;
@@ -105,19 +106,20 @@ final class ExportBench {
 
     /** The whole month, page by page, in this process. */
     BenchResult exportInProcess() throws IOException {
-        String cursor = exports.start(account.id(), ExportKind.EVENTS, JSON.readTree(QUERY),
+        String first = exports.start(account.id(), ExportKind.EVENTS, JSON.readTree(QUERY),
                 Optional.of(Integer.toString(PAGE)));
         LatencyRecorder latencies = new LatencyRecorder();
         long read = 0;
         long start = System.nanoTime();
-        Optional<String> next = Optional.of(cursor);
+        Optional<String> next = Optional.of(first);
         while (next.isPresent()) {
             String token = next.get();
             long t = System.nanoTime();
+            ExportCursor cursor = exports.open(token, account.id(), ExportKind.EVENTS);
             long[] rows = {0};
             next = transactions.read(account, unit -> {
                 rows[0] = 0;
-                return exports.events(unit, token, event -> rows[0]++);
+                return exports.events(unit, cursor, event -> rows[0]++);
             });
             latencies.record(System.nanoTime() - t);
             read += rows[0];

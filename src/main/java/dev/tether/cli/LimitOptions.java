@@ -59,6 +59,13 @@ final class LimitOptions {
                     + "(env TETHER_MAX_EVENT_DATA_KEYS, default ${DEFAULT-VALUE}).")
     int maxEventDataKeys;
 
+    @Option(names = "--export-pages-in-flight", paramLabel = "N",
+            defaultValue = "${env:TETHER_EXPORT_PAGES_IN_FLIGHT:-2}",
+            description = "Export pages this server streams at once, over all accounts; each holds a database "
+                    + "connection while its client reads it, so keep it under --pool-size; more wait up to 10 s for "
+                    + "a turn (env TETHER_EXPORT_PAGES_IN_FLIGHT, default ${DEFAULT-VALUE}).")
+    int exportPagesInFlight;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -66,7 +73,7 @@ final class LimitOptions {
     Limits limits() {
         try {
             return new Limits(recordsPerRequest, maxBodyBytes, maxKeyBytes, maxValueBytes, maxCustomKeys,
-                maxEventDataKeys, valuesPerRequest, concurrentBatchLimit, concurrentBulkLimit);
+                maxEventDataKeys, valuesPerRequest, concurrentBatchLimit, concurrentBulkLimit, exportPagesInFlight);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -255,9 +255,7 @@ public final class IdentityCore {
      */
     public Set<String> delete(Collection<String> guids) {
         Set<String> all = new LinkedHashSet<>(guids);
-        for (List<String> level = List.copyOf(guids); !level.isEmpty(); ) {
-            level = state.tx().profiles().mergedInto(account.id(), level).stream().filter(all::add).toList();
-        }
+        all.addAll(mergedInto(guids));
         if (all.isEmpty()) {
             return all;
         }
@@ -281,11 +279,7 @@ public final class IdentityCore {
         state.loadProfiles(holders);
         for (String guid : holders) {
             ProfileState holder = state.profile(guid).orElseThrow();
-            Set<String> restored = new LinkedHashSet<>();
-            for (List<String> level = List.of(guid); !level.isEmpty(); ) {
-                level = state.tx().profiles().mergedInto(account.id(), level).stream()
-                        .filter(g -> !g.equals(guid) && restored.add(g)).toList();
-            }
+            Set<String> restored = mergedInto(List.of(guid));
             state.loadProfiles(restored);
             for (BindingState binding : List.copyOf(holder.identities.values())) {
                 end(binding.key, BindingReason.DEMERGED);
@@ -312,6 +306,20 @@ public final class IdentityCore {
             holder.touch();
             state.demerged(guid, restored);
         }
+    }
+
+    /**
+     * Every profile merged into these, also through profiles merged into them (chains the first release made are
+     * followed level by level), read through the index of merged profiles and locked on PostgreSQL.
+     */
+    private Set<String> mergedInto(Collection<String> guids) {
+        Set<String> seen = new LinkedHashSet<>(guids);
+        Set<String> merged = new LinkedHashSet<>();
+        for (List<String> level = List.copyOf(guids); !level.isEmpty(); ) {
+            level = state.tx().profiles().mergedInto(account.id(), level).stream().filter(seen::add).toList();
+            merged.addAll(level);
+        }
+        return merged;
     }
 
     /**

@@ -95,9 +95,15 @@ public final class CursorCodec {
     private static ExportCursor parse(byte[] payload) {
         try {
             JsonNode json = JSON.readTree(payload);
-            return new ExportCursor(json.get("a").asText(), ExportKind.valueOf(json.get("k").asText()),
+            ExportCursor cursor = new ExportCursor(json.get("a").asText(), ExportKind.valueOf(json.get("k").asText()),
                     new EventRange(json.get("n").asText(), json.get("f").asLong(), json.get("u").asLong()),
                     json.get("b").asInt(), json.get("t").asLong(), json.get("i").asText(), json.get("e").asLong());
+            // checked again, not trusted for being signed: whoever reads the database can read the key too
+            if (cursor.batchSize() < 1 || cursor.batchSize() > Exports.MAX_BATCH_SIZE
+                    || cursor.range().until() <= cursor.range().from()) {
+                throw new InvalidRequestException(INVALID);
+            }
+            return cursor;
         } catch (IOException | RuntimeException e) {
             // signed by this fleet, so only a cursor of another version of the format gets here
             throw new InvalidRequestException(INVALID);

@@ -23,15 +23,13 @@ import java.util.function.Consumer;
 public final class Exports {
     public static final int DEFAULT_BATCH_SIZE = 10;
     public static final int MAX_BATCH_SIZE = 5000;
+    /** Profiles of a page read and rendered together: four statements each time, a bounded heap. */
+    static final int PROFILES_AT_ONCE = 100;
 
     private final CursorCodec cursors;
 
     public Exports(CursorCodec cursors) {
         this.cursors = cursors;
-    }
-
-    /** One page: the records and, while there may be more, the cursor of the next page. */
-    public record Page<T>(List<T> records, Optional<String> nextCursor) {
     }
 
     /** Starts an export of the query: the cursor of its first page. Validates everything; reads nothing. */
@@ -41,12 +39,23 @@ public final class Exports {
     }
 
     /**
-     * The page of events a cursor names, each handed to the sink as the database sends it (a page is never held
-     * whole); answers the cursor of the next page, while there may be one. A cursor that is not valid is refused
-     * before any event is read.
+     * The cursor a token carries, checked before anything is read: signed by this fleet, for this account and this
+     * export, and not expired. Anything else is a 400.
      */
-    public Optional<String> events(UnitOfWork unit, String token, Consumer<ExportedEvent> sink) {
-        ExportCursor cursor = cursor(unit, token, ExportKind.EVENTS);
+    public ExportCursor open(String token, String accountId, ExportKind kind) {
+        ExportCursor cursor = cursors.decode(token, accountId);
+        if (cursor.kind() != kind) {
+            throw new InvalidRequestException("Cursor is of an export of " + cursor.kind().name().toLowerCase(
+                    Locale.ROOT) + ", not of " + kind.name().toLowerCase(Locale.ROOT));
+        }
+        return cursor;
+    }
+
+    /**
+     * The page of events the cursor names, each handed to the sink as the database sends it (a page is never held
+     * whole); answers the cursor of the next page, while there may be one.
+     */
+    public Optional<String> events(UnitOfWork unit, ExportCursor cursor, Consumer<ExportedEvent> sink) {
         int[] count = {0};
         ExportedEvent[] last = {null};
         unit.reads().events().page(unit.account().id(), cursor.range(), cursor.afterTs(), cursor.afterKey(),
@@ -60,14 +69,26 @@ public final class Exports {
                 : Optional.of(cursors.encode(cursor.after(end.ts(), end.eventId(), cursors.expiry())));
     }
 
-    /** The page of profiles a cursor names, each as {@code GET /1/profile.json} shows it. */
-    public Page<ObjectNode> profiles(UnitOfWork unit, String token) {
-        ExportCursor cursor = cursor(unit, token, ExportKind.PROFILES);
-        List<StoredProfile> profiles = unit.reads().profiles().doing(unit.account().id(), cursor.range(),
-                cursor.afterKey(), cursor.batchSize());
-        Optional<String> next = profiles.size() < cursor.batchSize() ? Optional.empty() : Optional.of(
-                cursors.encode(cursor.after(0, profiles.get(profiles.size() - 1).guid(), cursors.expiry())));
-        return new Page<>(ProfileReader.records(unit.account(), profiles, unit.reads()), next);
+    /**
+     * The page of profiles the cursor names, each as {@code GET /1/profile.json} shows it, handed to the sink
+     * {@value #PROFILES_AT_ONCE} at a time (a page of whole profiles is never held at once); answers the cursor of
+     * the next page, while there may be one.
+     */
+    public Optional<String> profiles(UnitOfWork unit, ExportCursor cursor, Consumer<ObjectNode> sink) {
+        String after = cursor.afterKey();
+        int sent = 0;
+        while (sent < cursor.batchSize()) {
+            int wanted = Math.min(PROFILES_AT_ONCE, cursor.batchSize() - sent);
+            List<StoredProfile> profiles = unit.reads().profiles().doing(unit.account().id(), cursor.range(), after,
+                    wanted);
+            ProfileReader.records(unit.account(), profiles, unit.reads()).forEach(sink);
+            sent += profiles.size();
+            if (profiles.size() < wanted) {
+                return Optional.empty();
+            }
+            after = profiles.get(profiles.size() - 1).guid();
+        }
+        return Optional.of(cursors.encode(cursor.after(0, after, cursors.expiry())));
     }
 
     /** How many events, or profiles that did one, the query's range holds. */
@@ -76,15 +97,6 @@ public final class Exports {
         String account = unit.account().id();
         return kind == ExportKind.EVENTS ? unit.reads().events().count(account, range)
                 : unit.reads().events().countProfiles(account, range);
-    }
-
-    private ExportCursor cursor(UnitOfWork unit, String token, ExportKind kind) {
-        ExportCursor cursor = cursors.decode(token, unit.account().id());
-        if (cursor.kind() != kind) {
-            throw new InvalidRequestException("Cursor is of an export of " + cursor.kind().name().toLowerCase(
-                    Locale.ROOT) + ", not of " + kind.name().toLowerCase(Locale.ROOT));
-        }
-        return cursor;
     }
 
     private static int batchSize(Optional<String> given) {

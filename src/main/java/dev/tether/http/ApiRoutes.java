@@ -12,6 +12,7 @@ import dev.tether.demerge.DemergeRequest;
 import dev.tether.demerge.DemergeService;
 import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
+import dev.tether.export.ExportCursor;
 import dev.tether.export.ExportKind;
 import dev.tether.export.Exports;
 import dev.tether.profile.ProfileReader;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The /1/ endpoints: each authenticates, parses its request, runs its operation in one unit of work and renders
@@ -114,10 +116,7 @@ final class ApiRoutes {
     /** {@code {"status":"success","processed":n}}: how many profiles a bulk request changed. */
     private static void sendProcessed(Context ctx, int processed) {
         ctx.attribute(RECORDS_ATTRIBUTE, processed);
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("status", "success");
-        body.put("processed", processed);
-        Json.send(ctx, 200, body);
+        sendSuccess(ctx, body -> body.put("processed", processed));
     }
 
     private List<JsonNode> parseBatch(Context ctx) {
@@ -139,45 +138,40 @@ final class ApiRoutes {
         if (record.isEmpty()) {
             throw new ApiError(404, "Profile not found");
         }
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("status", "success");
-        body.set("record", record.get());
-        Json.send(ctx, 200, body);
+        sendSuccess(ctx, body -> body.set("record", record.get()));
     }
 
     void exportEvents(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.EVENTS_EXPORT)) {
-            Optional<String> cursor = exportCursor(ctx);
-            if (cursor.isEmpty()) {
-                sendCursor(ctx, startExport(ctx, account, ExportKind.EVENTS));
-                return;
-            }
-            EventPageWriter page = new EventPageWriter(ctx);
-            Optional<String> next = transactions.read(account, unit -> {
-                page.beginRead();
-                return exports.events(unit, cursor.get(), page::write);
-            });
-            page.finish(next);
-            ctx.attribute(RECORDS_ATTRIBUTE, page.records());
-        }
+        export(ctx, ExportKind.EVENTS, ConcurrencyLimits.Api.EVENTS_EXPORT);
     }
 
     void exportProfiles(Context ctx) {
+        export(ctx, ExportKind.PROFILES, ConcurrencyLimits.Api.PROFILES_EXPORT);
+    }
+
+    /**
+     * An export: without a cursor it starts (the first cursor, nothing read); with one it streams that page, once
+     * the cursor is checked and the server has a turn to stream.
+     */
+    private void export(Context ctx, ExportKind kind, ConcurrencyLimits.Api api) {
         Account account = authenticator.authenticate(ctx);
-        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.PROFILES_EXPORT)) {
-            Optional<String> cursor = exportCursor(ctx);
-            if (cursor.isEmpty()) {
-                sendCursor(ctx, startExport(ctx, account, ExportKind.PROFILES));
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), api)) {
+            Optional<String> token = Optional.ofNullable(Requests.query(ctx).get("cursor"));
+            if (token.isEmpty()) {
+                sendSuccess(ctx, body -> body.put("cursor", startExport(ctx, account, kind)));
                 return;
             }
-            Exports.Page<ObjectNode> page = transactions.read(account, unit -> exports.profiles(unit, cursor.get()));
-            ctx.attribute(RECORDS_ATTRIBUTE, page.records().size());
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("status", "success");
-            body.putArray("records").addAll(page.records());
-            page.nextCursor().ifPresent(next -> body.put("next_cursor", next));
-            Json.send(ctx, 200, body);
+            ExportCursor cursor = exports.open(token.get(), account.id(), kind);
+            try (ConcurrencyLimits.Slot stream = concurrency.acquireStream()) {
+                PageWriter page = new PageWriter(ctx);
+                Optional<String> next = transactions.read(account, unit -> {
+                    page.beginRead();
+                    return kind == ExportKind.EVENTS ? exports.events(unit, cursor, page::event)
+                            : exports.profiles(unit, cursor, page::profile);
+                });
+                page.finish(next);
+                ctx.attribute(RECORDS_ATTRIBUTE, page.records());
+            }
         }
     }
 
@@ -194,15 +188,8 @@ final class ApiRoutes {
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.COUNTS)) {
             JsonNode query = Requests.jsonBody(ctx);
             long count = transactions.read(account, unit -> exports.count(unit, kind, query));
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("status", "success");
-            body.put("count", count);
-            Json.send(ctx, 200, body);
+            sendSuccess(ctx, body -> body.put("count", count));
         }
-    }
-
-    private static Optional<String> exportCursor(Context ctx) {
-        return Optional.ofNullable(Requests.query(ctx).get("cursor"));
     }
 
     /**
@@ -224,10 +211,11 @@ final class ApiRoutes {
         return exports.start(account.id(), kind, query, Optional.ofNullable(parameters.get("batch_size")));
     }
 
-    private static void sendCursor(Context ctx, String cursor) {
+    /** HTTP 200 with {@code {"status":"success", ...}}, the rest of the body filled in by the caller. */
+    private static void sendSuccess(Context ctx, Consumer<ObjectNode> fill) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "success");
-        body.put("cursor", cursor);
+        fill.accept(body);
         Json.send(ctx, 200, body);
     }
 }

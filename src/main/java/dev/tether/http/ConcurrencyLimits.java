@@ -2,6 +2,8 @@ package dev.tether.http;
 
 import dev.tether.config.Limits;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,11 +32,34 @@ final class ConcurrencyLimits {
         void close();
     }
 
+    /** How long an export page waits for its turn to stream before it is answered 429. */
+    private static final long STREAM_WAIT_SECONDS = 10;
+
     private final Limits limits;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Semaphore streams;
 
     ConcurrencyLimits(Limits limits) {
         this.limits = limits;
+        this.streams = new Semaphore(limits.exportPagesInFlight(), true);
+    }
+
+    /**
+     * A turn to stream an export page, for the server as a whole: a page holds a database connection while its
+     * client reads it, so a few slow clients must not take the pool the writes need. A page waits for its turn (a
+     * client pages one page at a time, and the Node.js library gives up on a 429 without a word); after
+     * {@value #STREAM_WAIT_SECONDS} s it is answered 429.
+     */
+    Slot acquireStream() {
+        try {
+            if (!streams.tryAcquire(STREAM_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new ApiError(429, "Too many concurrent requests");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(429, "Too many concurrent requests");
+        }
+        return streams::release;
     }
 
     Slot acquire(String accountId, Api api) {

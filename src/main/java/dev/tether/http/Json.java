@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.BatchResult;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 
 /** Writing JSON answers: the one error body, the batch envelope and plain objects. */
 final class Json {

@@ -53,6 +53,11 @@ final class JsonBytes {
         return append(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A JSON value already encoded as UTF-8 JSON text. */
+    JsonBytes bytes(byte[] json) {
+        return append(json);
+    }
+
     int length() {
         return length;
     }

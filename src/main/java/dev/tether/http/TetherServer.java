@@ -62,6 +62,8 @@ public final class TetherServer implements AutoCloseable {
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
                     Json.error(400, String.valueOf(e.getMessage()))));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
+            config.routes.exception(ClientGoneException.class, (e, ctx) -> LOG.info("{} {}: {}", ctx.method(),
+                    ctx.path(), e.getMessage()));
             config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 Json.send(ctx, 503, Json.error(503, "Storage unavailable; nothing was written, retry later"));

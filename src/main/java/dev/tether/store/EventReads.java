@@ -13,7 +13,8 @@ public interface EventReads {
     Map<String, Map<String, EventStats>> stats(String accountId, Collection<String> guids);
 
     /**
-     * The next events of the range after the key ({@code afterTs}, {@code afterEventId}), in key order, at most
+     * The next events of the range after the key ({@code afterTs}, {@code afterEventId}; the start of the range
+     * when the key is before it), in key order, at most
      * {@code limit}: a page of an export, read by a seek on the index of events by name, never by an offset, and
      * handed to the sink one by one as the database sends them (nothing holds the whole page).
      */

@@ -16,15 +16,7 @@ final class JdbcEvents implements EventWrites {
 
     @Override
     public Map<String, EventStats> stats(String accountId, String guid) {
-        Map<String, EventStats> stats = new LinkedHashMap<>();
-        sql.query("SELECT evt_name, COUNT(*), MIN(ts), MAX(ts) FROM events WHERE account_id = ? AND guid = ?"
-                        + " GROUP BY evt_name ORDER BY evt_name",
-                s -> {
-                    s.setString(1, accountId);
-                    s.setString(2, guid);
-                }, row -> Map.entry(row.getString(1), new EventStats(row.getLong(2), row.getLong(3), row.getLong(4))))
-                .forEach(e -> stats.put(e.getKey(), e.getValue()));
-        return stats;
+        return stats(accountId, List.of(guid)).getOrDefault(guid, Map.of());
     }
 
     @Override
@@ -48,16 +40,17 @@ final class JdbcEvents implements EventWrites {
     @Override
     public void page(String accountId, EventRange range, long afterTs, String afterEventId, int limit,
                      Consumer<ExportedEvent> sink) {
+        // the key is the only lower bound: with a second one (ts >= from) SQLite seeks to the start of the range
+        // and filters its way to the key, a scan that grows with every page
         sql.stream("SELECT guid, event_id, ts, data FROM events WHERE account_id = ? AND evt_name = ?"
-                        + " AND ts >= ? AND ts < ? AND (ts, event_id) > (?, ?) ORDER BY ts, event_id LIMIT ?",
+                        + " AND (ts, event_id) > (?, ?) AND ts < ? ORDER BY ts, event_id LIMIT ?",
                 s -> {
                     s.setString(1, accountId);
                     s.setString(2, range.eventName());
-                    s.setLong(3, range.from());
-                    s.setLong(4, range.until());
-                    s.setLong(5, afterTs);
-                    s.setString(6, afterEventId);
-                    s.setInt(7, limit);
+                    s.setLong(3, Math.max(afterTs, range.from()));
+                    s.setString(4, afterTs < range.from() ? "" : afterEventId);
+                    s.setLong(5, range.until());
+                    s.setInt(6, limit);
                 }, row -> new ExportedEvent(row.getString(1), row.getString(2), range.eventName(), row.getLong(3),
                         row.getString(4)), sink);
     }

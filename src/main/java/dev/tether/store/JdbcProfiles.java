@@ -3,6 +3,8 @@ package dev.tether.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.identity.Guids;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,8 +33,7 @@ final class JdbcProfiles implements ProfileWrites {
                 s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
-                }, row -> new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
-                        Optional.ofNullable(row.getString(5))))
+                }, JdbcProfiles::storedProfile)
                 .forEach(p -> found.put(p.guid(), p));
         return found;
     }
@@ -82,8 +83,13 @@ final class JdbcProfiles implements ProfileWrites {
                     s.setLong(4, range.from());
                     s.setLong(5, range.until());
                     s.setInt(6, limit);
-                }, row -> new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
-                        Optional.ofNullable(row.getString(5))));
+                }, JdbcProfiles::storedProfile);
+    }
+
+    /** A row of (guid, properties, created_at, updated_at, merged_into). */
+    private static StoredProfile storedProfile(ResultSet row) throws SQLException {
+        return new StoredProfile(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+                Optional.ofNullable(row.getString(5)));
     }
 
     private static List<String> keys(String json) {
@@ -164,10 +170,14 @@ final class JdbcProfiles implements ProfileWrites {
 
     @Override
     public void forgetMerges(String accountId, Collection<String> guids) {
+        forgetMerges(accountId, guids, "from_guid");
+    }
+
+    private void forgetMerges(String accountId, Collection<String> guids, String column) {
         if (guids.isEmpty()) {
             return;
         }
-        sql.update("DELETE FROM profile_merges WHERE account_id = ? AND " + sql.dialect().inList("from_guid"), s -> {
+        sql.update("DELETE FROM profile_merges WHERE account_id = ? AND " + sql.dialect().inList(column), s -> {
             s.setString(1, accountId);
             sql.dialect().bindList(s, 2, guids);
         });
@@ -178,12 +188,8 @@ final class JdbcProfiles implements ProfileWrites {
         if (guids.isEmpty()) {
             return;
         }
-        for (String condition : List.of("from_guid", "into_guid")) {
-            sql.update("DELETE FROM profile_merges WHERE account_id = ? AND " + sql.dialect().inList(condition), s -> {
-                s.setString(1, accountId);
-                sql.dialect().bindList(s, 2, guids);
-            });
-        }
+        forgetMerges(accountId, guids, "from_guid");
+        forgetMerges(accountId, guids, "into_guid");
         sql.update("DELETE FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
             s.setString(1, accountId);
             sql.dialect().bindList(s, 2, guids);

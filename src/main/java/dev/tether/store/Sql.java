@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Statements on one connection of one transaction, counted: what every role of the store runs its SQL through.
@@ -70,33 +71,49 @@ final class Sql {
     }
 
     /**
-     * A query whose rows go to the consumer one by one as the database sends them, a few hundred at a time, so
-     * that nothing holds the whole result: on PostgreSQL in a transaction of its own when the connection is in
-     * autocommit (the driver fetches by cursor only inside one).
+     * A query whose rows go to the consumer one by one as the database sends them, {@value #STREAM_FETCH_SIZE} at a
+     * time, so that nothing holds the whole result: on PostgreSQL in a transaction of its own, rolled back at the
+     * end, when the connection is in autocommit (the driver fetches by cursor only inside one).
      */
-    <T> void stream(String sql, Binder binder, RowReader<T> reader, java.util.function.Consumer<T> consumer) {
+    <T> void stream(String sql, Binder binder, RowReader<T> reader, Consumer<T> consumer) {
+        boolean own;
         try {
-            boolean own = connection.getAutoCommit();
+            own = connection.getAutoCommit();
             if (own) {
                 connection.setAutoCommit(false);
             }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                binder.bind(statement);
-                statement.setFetchSize(STREAM_FETCH_SIZE);
-                statements.incrementAndGet();
-                try (ResultSet resultSet = statement.executeQuery()) {
-                    while (resultSet.next()) {
-                        consumer.accept(reader.read(resultSet));
-                    }
-                }
-            } finally {
-                if (own) {
-                    connection.rollback();
-                    connection.setAutoCommit(true);
-                }
-            }
         } catch (SQLException e) {
             throw new StorageException("query failed: " + sql, e);
+        }
+        boolean read = false;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            statement.setFetchSize(STREAM_FETCH_SIZE);
+            statements.incrementAndGet();
+            try (ResultSet resultSet = statement.executeQuery()) {
+                while (resultSet.next()) {
+                    consumer.accept(reader.read(resultSet));
+                }
+            }
+            read = true;
+        } catch (SQLException e) {
+            throw new StorageException("query failed: " + sql, e);
+        } finally {
+            if (own) {
+                endOwnTransaction(sql, read);
+            }
+        }
+    }
+
+    /** Ends a streamed query's own transaction; a failure here is reported only when nothing else failed first. */
+    private void endOwnTransaction(String sql, boolean reportFailure) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (reportFailure) {
+                throw new StorageException("query failed: " + sql, e);
+            }
         }
     }
 

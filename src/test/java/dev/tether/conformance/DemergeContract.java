@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.config.Limits;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -11,7 +12,12 @@ import dev.tether.store.HistoryEntry;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,6 +141,10 @@ abstract class DemergeContract extends ServerContract {
         assertThat(record("objectId=" + one).get("events").has("E2")).isFalse();
         assertThat(record("objectId=" + two).get("events").has("E2")).isTrue();
         assertThat(record("objectId=" + two).get("profileData").get("K2").asInt()).isEqualTo(2);
+        // K1 was copied along the chain one -> hub -> two: it goes back all the way
+        assertThat(record("objectId=" + one).get("profileData").get("K1").asInt()).isEqualTo(1);
+        assertThat(record("objectId=" + hub).get("profileData").has("K1")).isFalse();
+        assertThat(record("objectId=" + two).get("profileData").has("K1")).isFalse();
         assertThat(record("objectId=" + survivor).get("identities")).isEmpty();
         assertThat(server.violations()).isEmpty();
     }
@@ -170,5 +180,51 @@ abstract class DemergeContract extends ServerContract {
         assertThat(merging.post("/1/demerge/profiles.json?dryRun=1", "{\"identities\":[\"b\"]}").body())
                 .isEqualTo("{\"status\":\"success\",\"processed\":1}");
         assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+    }
+
+    @Test
+    void demergesRacingEventsToTheMergedGuids_onTwoServers_loseNoEvent_andGiveEachBackToItsGuid() throws Exception {
+        int pairs = 8;
+        int rounds = 6;
+        try (TestServer second = new TestServer(server.databaseUrl(), Limits.defaults())) {
+            List<String> merged = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                merging.post("/1/upload", batch(profile("identity", "ra-" + i, "{\"Email\":\"r" + i + "@x.co\"}")));
+                merged.add(record("identity=ra-" + i).get("objectId").asText());
+                merging.post("/1/upload", batch(profile("identity", "rb-" + i, "{\"Email\":\"r" + i + "@x.co\"}")));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> demerges = pool.submit(() -> {
+                    for (int i = 0; i < pairs; i++) {
+                        ApiResponse answer = merging.post("/1/demerge/profiles.json",
+                                "{\"identities\":[\"rb-" + i + "\"]}");
+                        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                    }
+                });
+                Future<?> events = pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        List<String> records = new ArrayList<>();
+                        merged.forEach(guid -> records.add(eventTo("objectId", guid, "Raced")));
+                        ApiResponse answer = TestServer.send(second.request("/1/upload")
+                                .header("X-CleverTap-Account-Id", merging.accountId())
+                                .header("X-CleverTap-Passcode", merging.passcode())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(batch(records.toArray(String[]::new)))));
+                        assertThat(answer.json().get("processed").asInt()).as(answer.body()).isEqualTo(pairs);
+                    }
+                });
+                demerges.get();
+                events.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            for (String guid : merged) {
+                JsonNode back = record("objectId=" + guid);
+                assertThat(back.get("objectId").asText()).isEqualTo(guid);
+                assertThat(back.get("events").get("Raced").get("count").asInt()).as(guid).isEqualTo(rounds);
+            }
+            assertThat(server.violations()).isEmpty();
+        }
     }
 }

@@ -116,6 +116,33 @@ abstract class ExportContract extends ServerContract {
     }
 
     @Test
+    void aRangeThatFillsItsLastPage_endsWithAnEmptyPageWithoutCursor_andTheProfilesExportTakesTheGetForm() {
+        uploadEvents(api);
+        List<JsonNode> pages = pages(api, "/1/events.json", start(api, "/1/events.json", 5));
+        assertThat(pages).extracting(p -> p.get("records").size()).containsExactly(5, 5, 5, 5, 5, 0);
+        assertThat(pages.get(5).has("next_cursor")).isFalse();
+
+        ApiResponse started = api.get("/1/profiles.json?batch_size=3&query="
+                + URLEncoder.encode(QUERY, StandardCharsets.UTF_8).replace("+", "%20"));
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        List<JsonNode> profiles = pages(api, "/1/profiles.json", started.json().get("cursor").asText());
+        assertThat(profiles).extracting(p -> p.get("records").size()).containsExactly(3, 0);
+    }
+
+    @Test
+    void aProfilesPageLargerThanWhatIsReadAtOnce_givesEachProfileOnce() {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            records.add(eventAt("many-" + i, "Charged", NOV_1 + i, i));
+        }
+        api.post("/1/upload", batch(records.toArray(String[]::new)));
+        List<JsonNode> pages = pages(api, "/1/profiles.json", start(api, "/1/profiles.json", 200));
+        assertThat(pages).extracting(p -> p.get("records").size()).containsExactly(200, 50);
+        assertThat(records(pages)).extracting(p -> p.get("identity").asText()).doesNotHaveDuplicates().hasSize(250);
+        assertThat(api.post("/1/counts/profiles.json", QUERY).json().get("count").asInt()).isEqualTo(250);
+    }
+
+    @Test
     void counts_ofEventsAndOfProfiles_inTheRange() {
         uploadEvents(api);
         assertThat(api.post("/1/counts/events.json", QUERY).body()).isEqualTo("{\"status\":\"success\",\"count\":25}");
@@ -129,7 +156,7 @@ abstract class ExportContract extends ServerContract {
     }
 
     @Test
-    void everyEventComesExactlyOnce_whileUploadsAndMergesGoOnBetweenPages() {
+    void everyEventComesExactlyOnce_whileUploadsMergesAndDemergesGoOnBetweenPages() {
         TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
         uploadEvents(merging);
         String cursor = start(merging, "/1/events.json", 4);
@@ -146,6 +173,10 @@ abstract class ExportContract extends ServerContract {
             if (page == 2) {
                 merging.post("/1/upload", batch(profile("identity", "user-2", "{\"Email\":\"two@x.co\"}")));
                 merging.post("/1/upload", batch(profile("identity", "user-1", "{\"Email\":\"two@x.co\"}")));
+            }
+            if (page == 4) {
+                // and a demerge, which gives user-2's events back to its own profile
+                merging.post("/1/demerge/profiles.json", "{\"identities\":[\"user-1\"]}");
             }
         }
         for (int n = 0; n < 25; n++) {
@@ -169,6 +200,7 @@ abstract class ExportContract extends ServerContract {
             assertError(api.post("/1/events.json", query), 400, null);
             assertError(api.post("/1/counts/events.json", query), 400, null);
             assertError(api.post("/1/profiles.json", query), 400, null);
+            assertError(api.post("/1/counts/profiles.json", query), 400, null);
         }
         assertError(api.get("/1/events.json"), 400, null);
 
@@ -187,6 +219,8 @@ abstract class ExportContract extends ServerContract {
         assertError(other.get("/1/events.json?cursor=" + cursor), 400, invalid);
         assertError(api.get("/1/profiles.json?cursor=" + cursor), 400,
                 "Cursor is of an export of events, not of profiles");
+        assertError(api.get("/1/events.json?cursor=" + start(api, "/1/profiles.json", 10)), 400,
+                "Cursor is of an export of profiles, not of events");
         assertThat(api.get("/1/events.json?cursor=" + cursor).status()).isEqualTo(200);
     }
 

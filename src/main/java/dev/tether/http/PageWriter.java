@@ -1,23 +1,24 @@
 package dev.tether.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.store.ExportedEvent;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * Writes a page of the events export to the client while the database still sends it: records go out in chunks
- * of about 64 KiB, so the client parses one chunk while the server reads the next, and no one holds the whole
- * page. Each event's data goes out as the JSON text it is stored as, never parsed or encoded again.
+ * Writes a page of an export to the client while the database still sends it: records go out in chunks of about
+ * 64 KiB, so the client parses one chunk while the server reads the next, and no one holds the whole page. Each
+ * event's data goes out as the JSON text it is stored as, never parsed or encoded again.
  *
  * <p>The answer starts with the first record, so an error before it (a bad cursor, the database down) is still
  * answered in the one error shape. An error after it can only cut the answer short: the client sees a body that is
  * not JSON and asks for the same cursor again, which reads the same page. For the same reason a page is read once:
  * the store runs a read again after a broken connection, which must not write the records a second time.
  */
-final class EventPageWriter {
+final class PageWriter {
     private static final int CHUNK = 64 * 1024;
 
     private final Context ctx;
@@ -26,7 +27,7 @@ final class EventPageWriter {
     private boolean sent;
     private int records;
 
-    EventPageWriter(Context ctx) {
+    PageWriter(Context ctx) {
         this.ctx = ctx;
     }
 
@@ -40,14 +41,37 @@ final class EventPageWriter {
         records = 0;
     }
 
-    void write(ExportedEvent event) {
-        if (!started) {
-            start();
-        }
-        buffer.syntax(records == 0 ? "{\"objectId\":" : ",{\"objectId\":").string(event.guid())
+    /** An event record: {@code {"objectId","evtName","ts","evtData"}}. */
+    void event(ExportedEvent event) {
+        next();
+        buffer.syntax("{\"objectId\":").string(event.guid())
                 .syntax(",\"evtName\":").string(event.name())
                 .syntax(",\"ts\":").number(event.ts())
                 .syntax(",\"evtData\":").value(event.dataJson()).syntax("}");
+        afterRecord();
+    }
+
+    /** A profile record, as {@code GET /1/profile.json} shows it. */
+    void profile(ObjectNode record) {
+        next();
+        try {
+            buffer.bytes(Json.MAPPER.writeValueAsBytes(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        afterRecord();
+    }
+
+    private void next() {
+        if (!started) {
+            start();
+        }
+        if (records > 0) {
+            buffer.syntax(",");
+        }
+    }
+
+    private void afterRecord() {
         records++;
         if (buffer.length() >= CHUNK) {
             flush();
@@ -85,7 +109,7 @@ final class EventPageWriter {
             out.flush();
             buffer.clear();
         } catch (IOException e) {
-            throw new UncheckedIOException("the client went away during an export page", e);
+            throw new ClientGoneException(e);
         }
     }
 }

@@ -29,6 +29,7 @@ final class BenchReport {
             md.append(String.format("%nExport, events through HTTP against the same pages read in-process: %s.%n",
                     ratio(exportHttp, find(results, "export events", "in-process", 1), true)));
         }
+        md.append(keysAndChecks(results));
         notes.forEach(note -> md.append("\n").append(note).append("\n"));
         return md.toString();
     }
@@ -49,6 +50,23 @@ final class BenchReport {
                                 find(results, "upload updates", "in-process", c), true),
                         ratio(find(results, "disassociate", "http", c),
                                 find(results, "disassociate", "in-process", c), true))));
+        return md.toString();
+    }
+
+    /**
+     * Per client count: upload with an Idempotency-Key against upload without (the keys' cost), and the
+     * reassignment check against disassociate (both 1000 numbers a request, through HTTP).
+     */
+    static String keysAndChecks(List<BenchResult> results) {
+        StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate |"
+                + "\n|---:|---:|---:|\n");
+        results.stream().map(BenchResult::clients).distinct()
+                .filter(c -> find(results, "upload new profiles, with Idempotency-Key", c).isPresent())
+                .forEach(c -> md.append(String.format("| %d | %s | %s |%n", c,
+                        ratio(find(results, "upload new profiles, with Idempotency-Key", c),
+                                find(results, "upload new profiles", "http", c), true),
+                        ratio(find(results, "reassignment check", c), find(results, "disassociate", "http", c),
+                                true))));
         return md.toString();
     }
 

@@ -20,8 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -143,6 +146,9 @@ final class Benchmark {
                 () -> uploadInProcess(newProfiles(nextNew.getAndAdd(BATCH), BATCH)), null));
         rows.add(measure("upload new profiles", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
+        rows.add(measure("upload new profiles, with Idempotency-Key", "http", clients, perRun,
+                () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH))
+                        .header("Idempotency-Key", "bench-" + UUID.randomUUID()), BATCH), server));
         rows.add(measure("upload updates", "in-process", clients, perRun,
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
@@ -159,6 +165,9 @@ final class Benchmark {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
         }, server));
+        rows.add(measure("reassignment check (1000 numbers)", "http", clients, perRun,
+                () -> send(post(base, "/1/identity/reassigned.json", reassignedQuestions(randomFirst(BATCH))), BATCH),
+                server));
         rows.add(measure("mixed: 60% reads, 30% updates, 10% new (batches of 100)", "http", clients, perRun,
                 () -> mixed(base), server));
         return rows;
@@ -273,6 +282,16 @@ final class Benchmark {
             records.add(JSON.createObjectNode().put("type", "profile").put("identity", phone(i))
                     .set("profileData", JSON.createObjectNode().set("Visits",
                             JSON.createObjectNode().put("$incr", 1))));
+        }
+        return records;
+    }
+
+    /** 1000 numbers of the dataset, each asked about the day a year ago, as a compliance job would. */
+    private List<JsonNode> reassignedQuestions(long first) {
+        String date = LocalDate.now(ZoneOffset.UTC).minusYears(1).toString();
+        List<JsonNode> records = new ArrayList<>(BATCH);
+        for (long i = first; i < first + BATCH; i++) {
+            records.add(JSON.createObjectNode().put("phone", phone(i)).put("date", date));
         }
         return records;
     }

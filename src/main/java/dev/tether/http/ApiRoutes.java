@@ -1,6 +1,7 @@
 package dev.tether.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.batch.BatchRequest;
@@ -15,12 +16,19 @@ import dev.tether.disassociate.DisassociateService;
 import dev.tether.export.ExportCursor;
 import dev.tether.export.ExportKind;
 import dev.tether.export.Exports;
+import dev.tether.history.HistoryQuery;
+import dev.tether.history.HistoryService;
 import dev.tether.profile.ProfileReader;
+import dev.tether.reassigned.ReassignedRequest;
+import dev.tether.reassigned.ReassignedService;
+import dev.tether.store.HistoryEntry;
 import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
 import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
+import dev.tether.work.Reply;
 import dev.tether.work.Transactions;
+import dev.tether.work.UnitOfWork;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The /1/ endpoints: each authenticates, parses its request, runs its operation in one unit of work and renders
@@ -46,6 +55,8 @@ final class ApiRoutes {
     private final DeleteService deletions = new DeleteService();
     private final DemergeService demerges = new DemergeService();
     private final SubscribeService subscriptions = new SubscribeService();
+    private final HistoryService histories = new HistoryService();
+    private final ReassignedService reassignments = new ReassignedService();
     private final Exports exports;
     private final Limits limits;
     private final Clock clock;
@@ -66,8 +77,7 @@ final class ApiRoutes {
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.UPLOAD)) {
             UploadRequest request = UploadRequest.parse(account, parseBatch(ctx), limits,
                     clock.instant().getEpochSecond());
-            sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
-                    unit -> uploads.upload(unit, request)).result());
+            sendBatch(ctx, request.records(), account, unit -> uploads.upload(unit, request));
         }
     }
 
@@ -75,22 +85,43 @@ final class ApiRoutes {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DISASSOCIATE)) {
             DisassociateRequest request = DisassociateRequest.parse(account, parseBatch(ctx));
-            sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
-                    unit -> disassociations.disassociate(unit, request)).result());
+            sendBatch(ctx, request.records(), account, unit -> disassociations.disassociate(unit, request));
         }
     }
 
-    private static void sendBatch(Context ctx, List<JsonNode> records, BatchResult result) {
+    /** Runs a batch write as one unit of work and answers its envelope (stored under its Idempotency-Key). */
+    private void sendBatch(Context ctx, List<JsonNode> records, Account account,
+                           Function<UnitOfWork, BatchResult> work) {
         ctx.attribute(RECORDS_ATTRIBUTE, records.size());
-        Json.send(ctx, 200, Json.envelope(result));
+        sendReply(ctx, transactions.answer(account, Requests.dryRun(ctx), Requests.idempotencyKey(ctx), work,
+                result -> Json.text(Json.envelope(result))));
+    }
+
+    /** Runs a bulk write as one unit of work and answers {@code {"status":"success","processed":n}}. */
+    private void sendProcessed(Context ctx, Account account, Function<UnitOfWork, Integer> work) {
+        sendReply(ctx, transactions.answer(account, Requests.dryRun(ctx), Requests.idempotencyKey(ctx), work,
+                processed -> {
+                    ctx.attribute(RECORDS_ATTRIBUTE, processed);
+                    ObjectNode body = Json.MAPPER.createObjectNode();
+                    body.put("status", "success");
+                    body.put("processed", processed);
+                    return Json.text(body);
+                }));
+    }
+
+    /** A write's answer; one given again for a retry with its Idempotency-Key says so in a header. */
+    private static void sendReply(Context ctx, Reply reply) {
+        if (reply.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
+        ctx.status(reply.status()).contentType("application/json").result(reply.body());
     }
 
     void subscribe(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.SUBSCRIBE)) {
             SubscribeRequest request = SubscribeRequest.parse(parseBatch(ctx));
-            sendBatch(ctx, request.records(), transactions.write(account, Requests.dryRun(ctx),
-                    unit -> subscriptions.subscribe(unit, request)).result());
+            sendBatch(ctx, request.records(), account, unit -> subscriptions.subscribe(unit, request));
         }
     }
 
@@ -99,8 +130,7 @@ final class ApiRoutes {
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DEMERGE)) {
             DemergeRequest request = DemergeRequest.parse(account, Requests.jsonBody(ctx),
                     limits.valuesPerBulkRequest());
-            sendProcessed(ctx, transactions.write(account, Requests.dryRun(ctx),
-                    unit -> demerges.demerge(unit, request)).result());
+            sendProcessed(ctx, account, unit -> demerges.demerge(unit, request));
         }
     }
 
@@ -108,16 +138,11 @@ final class ApiRoutes {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DELETE)) {
             DeleteRequest request = DeleteRequest.parse(account, Requests.jsonBody(ctx), limits.valuesPerBulkRequest());
-            sendProcessed(ctx, transactions.write(account, Requests.dryRun(ctx),
-                    unit -> deletions.delete(unit, request)).result());
+            sendProcessed(ctx, account, unit -> deletions.delete(unit, request));
         }
     }
 
-    /** {@code {"status":"success","processed":n}}: how many profiles a bulk request changed. */
-    private static void sendProcessed(Context ctx, int processed) {
-        ctx.attribute(RECORDS_ATTRIBUTE, processed);
-        sendSuccess(ctx, body -> body.put("processed", processed));
-    }
+
 
     private List<JsonNode> parseBatch(Context ctx) {
         return BatchRequest.records(Requests.jsonBody(ctx), limits.recordsPerRequest());
@@ -217,5 +242,34 @@ final class ApiRoutes {
         body.put("status", "success");
         fill.accept(body);
         Json.send(ctx, 200, body);
+    }
+
+    void history(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.HISTORY)) {
+            HistoryQuery query = HistoryQuery.parse(account, Requests.query(ctx));
+            List<HistoryEntry> history = transactions.read(account, unit -> histories.history(unit, query));
+            ctx.attribute(RECORDS_ATTRIBUTE, history.size());
+            sendSuccess(ctx, body -> {
+                ArrayNode entries = body.putArray("history");
+                history.forEach(entry -> Json.historyEntry(entries.addObject(), entry));
+            });
+        }
+    }
+
+    void reassigned(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.REASSIGNED)) {
+            ReassignedRequest request = ReassignedRequest.parse(parseBatch(ctx));
+            ReassignedService.Result result = transactions.read(account, unit -> reassignments.check(unit, request));
+            ctx.attribute(RECORDS_ATTRIBUTE, request.records().size());
+            ObjectNode body = Json.envelope(result.batch());
+            ArrayNode results = body.putArray("results");
+            for (ReassignedService.Answer answer : result.answers()) {
+                results.addObject().put("phone", answer.phone().value()).put("date", answer.date())
+                        .put("reassigned", answer.verdict().wireName());
+            }
+            Json.send(ctx, 200, body);
+        }
     }
 }

@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (added where ApiError is answered).
  */
 final class ConcurrencyLimits {
-    /** The APIs counted apart; a batch write has the batch limit, every other the bulk limit. */
+    /**
+     * The APIs counted apart; a batch of records (the writes, and the reassignment check, a read of up to 1000
+     * numbers) has the batch limit, every other the bulk limit.
+     */
     enum Api {
-        UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true),
+        UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true), REASSIGNED(true),
         DELETE(false), DEMERGE(false), EVENTS_EXPORT(false), PROFILES_EXPORT(false), COUNTS(false), HISTORY(false);
 
         private final boolean batchWrite;

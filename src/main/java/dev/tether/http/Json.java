@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.BatchResult;
+import dev.tether.identity.BindingReason;
+import dev.tether.store.HistoryEntry;
 import io.javalin.http.Context;
 
 /** Writing JSON answers: the one error body, the batch envelope and plain objects. */
@@ -40,6 +42,35 @@ final class Json {
                     .set("record", failure.record());
         }
         return body;
+    }
+
+    /**
+     * One binding of the history: {@code objectId} (null once its profile was deleted), kind, value, {@code from},
+     * {@code to} (null while active), {@code reason} (why it ended, or why it started while active), and both
+     * reasons apart.
+     */
+    static void historyEntry(ObjectNode out, HistoryEntry entry) {
+        out.put("objectId", entry.guid().orElse(null));
+        out.put("kind", entry.key().kind().storedName());
+        out.put("value", entry.key().value());
+        out.put("from", entry.from());
+        if (entry.to().isPresent()) {
+            out.put("to", entry.to().get());
+        } else {
+            out.putNull("to");
+        }
+        out.put("reason", entry.endReason().orElse(entry.startReason()).storedName());
+        out.put("startReason", entry.startReason().storedName());
+        out.put("endReason", entry.endReason().map(BindingReason::storedName).orElse(null));
+    }
+
+    /** A JSON tree as text. */
+    static String text(JsonNode body) {
+        try {
+            return MAPPER.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
     }
 
     static void send(Context ctx, int status, JsonNode body) {

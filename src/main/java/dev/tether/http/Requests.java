@@ -2,12 +2,16 @@ package dev.tether.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.work.IdempotencyKey;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -88,6 +92,30 @@ final class Requests {
     static boolean dryRun(Context ctx) {
         String value = query(ctx).getOrDefault("dryRun", "0");
         return value.equals("1") || value.equalsIgnoreCase("true");
+    }
+
+    /**
+     * The request's {@code Idempotency-Key}, if it sent one, with the hash (SHA-256) of what a retry must send
+     * again: the method, the path (without a trailing slash) and the body. A key that is not 1 to 255 printable
+     * ASCII characters is a 400.
+     */
+    static Optional<IdempotencyKey> idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw ApiError.badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((ctx.method().name() + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update(ctx.bodyAsBytes());
+            return Optional.of(new IdempotencyKey(key, HexFormat.of().formatHex(sha.digest())));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
     }
 
     static Optional<String> header(Context ctx, String name) {

@@ -7,12 +7,16 @@ import dev.tether.export.CursorCodec;
 import dev.tether.export.Exports;
 import dev.tether.store.StorageUnavailableException;
 import dev.tether.store.Store;
+import dev.tether.work.IdempotencyKeyReusedException;
 import dev.tether.work.Transactions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +28,19 @@ public final class TetherServer implements AutoCloseable {
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
+    private final ScheduledExecutorService keyPurge;
 
     public TetherServer(Store store, String region, Limits limits, Clock clock) {
         AccountService accounts = new AccountService(store, clock);
         Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CursorCodec.KEY_NAME), clock));
-        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), new Transactions(store, clock), exports,
-                limits, clock);
+        Transactions transactions = new Transactions(store, clock);
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock);
+        this.keyPurge = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tether-idempotency-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        keyPurge.scheduleWithFixedDelay(() -> purgeExpiredKeys(transactions), 1, 10, TimeUnit.MINUTES);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.router.ignoreTrailingSlashes = true;
@@ -53,12 +64,16 @@ public final class TetherServer implements AutoCloseable {
             config.routes.post("/1/profiles.json", api::exportProfiles);
             config.routes.post("/1/counts/events.json", api::countEvents);
             config.routes.post("/1/counts/profiles.json", api::countProfiles);
+            config.routes.get("/1/identity/history.json", api::history);
+            config.routes.post("/1/identity/reassigned.json", api::reassigned);
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");
                 }
                 Json.send(ctx, e.status(), Json.error(e.status(), String.valueOf(e.getMessage())));
             });
+            config.routes.exception(IdempotencyKeyReusedException.class, (e, ctx) -> Json.send(ctx, 409,
+                    Json.error(409, String.valueOf(e.getMessage()))));
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
                     Json.error(400, String.valueOf(e.getMessage()))));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
@@ -70,6 +85,18 @@ public final class TetherServer implements AutoCloseable {
             });
             config.routes.exception(Exception.class, TetherServer::unexpected);
         });
+    }
+
+    /** Expired Idempotency-Keys go every 10 minutes, in short transactions; a failure waits for the next turn. */
+    private static void purgeExpiredKeys(Transactions transactions) {
+        try {
+            int purged = transactions.purgeExpiredKeys();
+            if (purged > 0) {
+                LOG.info("purged {} expired idempotency keys", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("purging expired idempotency keys failed; trying again later: {}", e.getMessage());
+        }
     }
 
     private static void health(Context ctx, Store store) {
@@ -120,6 +147,7 @@ public final class TetherServer implements AutoCloseable {
 
     @Override
     public void close() {
+        keyPurge.shutdownNow();
         app.stop();
     }
 }

@@ -15,4 +15,10 @@ public interface BindingReads {
 
     /** Every binding an identity value ever had, newest first. */
     List<HistoryEntry> history(String accountId, IdentityKey key);
+
+    /** Every binding each of these values ever had, newest first: one statement per kind. */
+    Map<IdentityKey, List<HistoryEntry>> histories(String accountId, Collection<IdentityKey> keys);
+
+    /** Every binding a profile ever held (merged away, demerged or still active), newest first. */
+    List<HistoryEntry> historyOf(String accountId, String guid);
 }

@@ -6,6 +6,7 @@ import dev.tether.identity.IdentityKind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -65,19 +66,44 @@ final class JdbcBindings implements BindingWrites {
 
     @Override
     public List<HistoryEntry> history(String accountId, IdentityKey key) {
-        return sql.query("SELECT guid, started_at, ended_at, start_reason, end_reason FROM identity_bindings"
-                        + " WHERE account_id = ? AND kind = ? AND value = ? ORDER BY started_at DESC, binding_id DESC",
+        return histories(accountId, List.of(key)).getOrDefault(key, List.of());
+    }
+
+    @Override
+    public Map<IdentityKey, List<HistoryEntry>> histories(String accountId, Collection<IdentityKey> keys) {
+        Map<IdentityKey, List<HistoryEntry>> found = new HashMap<>();
+        Dialect dialect = sql.dialect();
+        valuesByKind(keys).forEach((kind, values) -> sql.query("SELECT " + HISTORY_COLUMNS + " FROM identity_bindings"
+                        + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
+                        + " ORDER BY started_at DESC, binding_id DESC",
                 s -> {
                     s.setString(1, accountId);
-                    s.setString(2, key.kind().storedName());
-                    s.setString(3, key.value());
-                }, row -> {
-                    long ended = row.getLong(3);
-                    Optional<Long> to = row.wasNull() ? Optional.empty() : Optional.of(ended);
-                    return new HistoryEntry(Optional.ofNullable(row.getString(1)), key, row.getLong(2), to,
-                            BindingReason.fromStoredName(row.getString(4)),
-                            Optional.ofNullable(row.getString(5)).map(BindingReason::fromStoredName));
-                });
+                    s.setString(2, kind.storedName());
+                    dialect.bindList(s, 3, values);
+                }, JdbcBindings::historyEntry)
+                .forEach(entry -> found.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(entry)));
+        return found;
+    }
+
+    @Override
+    public List<HistoryEntry> historyOf(String accountId, String guid) {
+        return sql.query("SELECT " + HISTORY_COLUMNS + " FROM identity_bindings WHERE account_id = ? AND guid = ?"
+                        + " ORDER BY started_at DESC, binding_id DESC",
+                s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, guid);
+                }, JdbcBindings::historyEntry);
+    }
+
+    private static final String HISTORY_COLUMNS = "guid, kind, value, started_at, ended_at, start_reason, end_reason";
+
+    private static HistoryEntry historyEntry(ResultSet row) throws SQLException {
+        IdentityKey key = new IdentityKey(IdentityKind.fromStoredName(row.getString(2)), row.getString(3));
+        long ended = row.getLong(5);
+        Optional<Long> to = row.wasNull() ? Optional.empty() : Optional.of(ended);
+        return new HistoryEntry(Optional.ofNullable(row.getString(1)), key, row.getLong(4), to,
+                BindingReason.fromStoredName(row.getString(6)),
+                Optional.ofNullable(row.getString(7)).map(BindingReason::fromStoredName));
     }
 
     @Override

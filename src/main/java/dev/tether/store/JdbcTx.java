@@ -7,6 +7,7 @@ final class JdbcTx implements WriteTx {
     private final JdbcProfiles profiles;
     private final JdbcEvents events;
     private final JdbcSubscriptions subscriptions;
+    private final JdbcIdempotency idempotency;
     private final Sql sql;
 
     JdbcTx(Sql sql) {
@@ -16,6 +17,7 @@ final class JdbcTx implements WriteTx {
         this.profiles = new JdbcProfiles(sql);
         this.events = new JdbcEvents(sql);
         this.subscriptions = new JdbcSubscriptions(sql);
+        this.idempotency = new JdbcIdempotency(sql);
     }
 
     Sql sql() {
@@ -45,5 +47,10 @@ final class JdbcTx implements WriteTx {
     @Override
     public SubscriptionWrites subscriptions() {
         return subscriptions;
+    }
+
+    @Override
+    public IdempotencyWrites idempotency() {
+        return idempotency;
     }
 }

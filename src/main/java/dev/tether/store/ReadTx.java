@@ -11,4 +11,6 @@ public interface ReadTx {
     EventReads events();
 
     SubscriptionReads subscriptions();
+
+    IdempotencyReads idempotency();
 }

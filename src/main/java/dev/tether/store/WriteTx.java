@@ -16,4 +16,7 @@ public interface WriteTx extends ReadTx {
 
     @Override
     SubscriptionWrites subscriptions();
+
+    @Override
+    IdempotencyWrites idempotency();
 }

@@ -4,17 +4,25 @@ import dev.tether.account.Account;
 import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityCore;
 import dev.tether.store.Store;
+import dev.tether.store.StoredReply;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Opens the unit of work of a request: one transaction, in which the operation runs and after which everything it
- * changed is written and committed together. Later, the idempotency record and the outbox rows of the same request
- * commit here too. The work may run more than once (the store runs a transaction again after a conflict), so it
- * must not act outside the unit.
+ * changed is written and committed together, with the answer stored under the request's Idempotency-Key. Later,
+ * the outbox rows of the same request commit here too. The work may run more than once (the store runs a
+ * transaction again after a conflict), so it must not act outside the unit.
  */
 public final class Transactions {
+    /** How long an Idempotency-Key answers with its stored answer; after that a retry with it runs again. */
+    public static final Duration KEY_LIFETIME = Duration.ofHours(24);
+    /** Expired keys deleted per transaction by {@link #purgeExpiredKeys}: short enough never to hold up writes. */
+    private static final int PURGE_BATCH = 1000;
+
     private final Store store;
     private final Clock clock;
 
@@ -45,6 +53,56 @@ public final class Transactions {
             core.flush(tx);
             return new Committed<>(result, core.changes());
         });
+    }
+
+    /**
+     * Runs a write and renders its answer inside the unit of work. With an Idempotency-Key the answer is stored with
+     * the write, in its transaction, so that a retry with the key gets the same answer and writes nothing: a key
+     * stored within {@link #KEY_LIFETIME} with the same request answers what it stored ({@code replayed}), with
+     * another request it is refused ({@link IdempotencyKeyReusedException}). Two requests with one key at once, on
+     * one server or several: the second waits for the first's commit (the key is unique in the database), runs
+     * again and answers the stored answer. A request that fails as a whole stores nothing (its transaction rolls
+     * back), and a dry run neither reads nor stores a key.
+     */
+    public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key,
+                            Function<UnitOfWork, R> work, Function<R, String> render) {
+        if (dryRun || key.isEmpty()) {
+            return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
+        }
+        IdempotencyKey given = key.get();
+        return store.write(tx -> {
+            long now = clock.instant().getEpochSecond();
+            Optional<StoredReply> stored = tx.idempotency().find(account.id(), given.value());
+            if (stored.isPresent() && stored.get().createdAt() > now - KEY_LIFETIME.toSeconds()) {
+                if (!stored.get().requestHash().equals(given.requestHash())) {
+                    throw new IdempotencyKeyReusedException();
+                }
+                return new Reply(stored.get().status(), stored.get().body(), true);
+            }
+            if (stored.isPresent()) {
+                tx.idempotency().forget(account.id(), given.value());
+            }
+            IdentityCore core = new IdentityCore(account, tx, clock);
+            R result = work.apply(new UnitOfWork(account, tx, core));
+            core.flush(tx);
+            String body = render.apply(result);
+            tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,
+                    now));
+            return new Reply(200, body, false);
+        });
+    }
+
+    /**
+     * Deletes the Idempotency-Keys over their lifetime, {@value #PURGE_BATCH} per short transaction, so that the
+     * purge never holds up the writes; returns how many.
+     */
+    public int purgeExpiredKeys() {
+        long before = clock.instant().minus(KEY_LIFETIME).getEpochSecond();
+        int purged = 0;
+        for (int deleted = PURGE_BATCH; deleted == PURGE_BATCH; purged += deleted) {
+            deleted = store.write(tx -> tx.idempotency().purge(before, PURGE_BATCH));
+        }
+        return purged;
     }
 
     /** Runs a read-only operation in one read transaction. */

@@ -30,11 +30,14 @@ class BenchRunTest {
                 .contains("| export events (batch_size 5000) | http | 1 |")
                 .contains("| export events (batch_size 5000) | in-process | 1 |")
                 .contains("| counts: events, profiles (alternately) | http | 1 |")
+                .contains("| upload new profiles, with Idempotency-Key | http | 2 |")
+                .contains("| reassignment check (1000 numbers) | http | 16 |")
+                .containsPattern("\\| 16 \\| \\d+% \\| \\d+% \\|\\n")
                 .containsPattern("Export, events through HTTP against the same pages read in-process: \\d+%")
                 .containsPattern("Server heap after a full collection during the HTTP export: \\d+ MB at the first"
                         + " page, \\d+ MB at the middle page, \\d+ MB at the last page");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(23);
+        assertThat(report.get("results")).hasSize(27);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
             assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();

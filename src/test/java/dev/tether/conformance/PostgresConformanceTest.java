@@ -136,4 +136,28 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class History extends HistoryContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Reassigned extends ReassignedContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Idempotency extends IdempotencyContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

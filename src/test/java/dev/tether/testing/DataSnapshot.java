@@ -18,6 +18,7 @@ public final class DataSnapshot {
         "events ORDER BY account_id, guid, event_id",
         "profile_merges ORDER BY account_id, merge_id",
         "subscriptions ORDER BY account_id, kind, value",
+        "idempotency_keys ORDER BY account_id, idempotency_key",
     };
 
     private DataSnapshot() {

@@ -103,6 +103,28 @@ public final class TestServer implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(json)));
         }
 
+        /** A POST with more headers: name, value, name, value, ... */
+        public ApiResponse post(String path, String json, String... headers) {
+            HttpRequest.Builder request = authorized(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            for (int i = 0; i < headers.length; i += 2) {
+                request.header(headers[i], headers[i + 1]);
+            }
+            return send(request);
+        }
+
+        /** A POST as this account to another base URL (another server on the database, a proxy). */
+        public HttpRequest.Builder postTo(String baseUrl, String path, String json, String... headers) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("X-CleverTap-Account-Id", account.id()).header("X-CleverTap-Passcode", passcode)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            for (int i = 0; i < headers.length; i += 2) {
+                request.header(headers[i], headers[i + 1]);
+            }
+            return request;
+        }
+
         public ApiResponse get(String pathAndQuery) {
             return send(authorized(pathAndQuery).GET());
         }
@@ -126,7 +148,7 @@ public final class TestServer implements AutoCloseable {
             } catch (IOException notJson) {
                 // left null: the assertion on json will say so
             }
-            return new ApiResponse(response.statusCode(), response.body(), json);
+            return new ApiResponse(response.statusCode(), response.body(), json, response.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

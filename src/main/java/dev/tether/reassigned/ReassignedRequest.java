@@ -1,0 +1,50 @@
+package dev.tether.reassigned;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.batch.Checked;
+import dev.tether.batch.RecordRejected;
+import dev.tether.identity.Identities;
+import dev.tether.identity.IdentityKey;
+import dev.tether.identity.IdentityKind;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.List;
+
+/**
+ * A parsed {@code POST /1/identity/reassigned.json}: the records as sent, each validated to a normalised phone
+ * number and a day, {@code {"phone":"+1..","date":"YYYY-MM-DD"}}.
+ */
+public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> questions) {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd")
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    /** Has this number changed hands on or after this day? */
+    public record Question(IdentityKey phone, LocalDate date) {
+    }
+
+    public static ReassignedRequest parse(List<JsonNode> records) {
+        return new ReassignedRequest(records, records.stream()
+                .map(record -> Checked.of(() -> questionOf(record))).toList());
+    }
+
+    /** 516 for a record that is not an object or a phone that is not valid, then 545 for the date. */
+    private static Question questionOf(JsonNode record) {
+        JsonNode phone = record == null || !record.isObject() ? null : record.get("phone");
+        IdentityKey key = Identities.normalize(IdentityKind.PHONE, phone != null && phone.isTextual()
+                        ? phone.asText() : null)
+                .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
+        JsonNode date = record.get("date");
+        String text = date != null && date.isTextual() ? date.asText() : "";
+        try {
+            return new Question(key, LocalDate.parse(text, DAY));
+        } catch (DateTimeParseException e) {
+            throw new RecordRejected(545, "Date is not valid. Expected YYYY-MM-DD");
+        }
+    }
+
+    List<IdentityKey> phones() {
+        return questions.stream().flatMap(q -> q.value().stream()).map(Question::phone).toList();
+    }
+}

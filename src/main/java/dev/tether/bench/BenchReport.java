@@ -43,7 +43,7 @@ final class BenchReport {
                 + " | updates: http / in-process | disassociate: http / in-process |\n|---:|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct().filter(c -> find(results, "GET /health", c).isPresent())
                 .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
-                        ratio(find(results, "GET /1/profile.json", c), find(results, "GET /health", c), false),
+                        ratio(find(results, "GET /1/profile.json by phone", c), find(results, "GET /health", c), false),
                         ratio(find(results, "upload new profiles", "http", c),
                                 find(results, "upload new profiles", "in-process", c), true),
                         ratio(find(results, "upload updates", "http", c),
@@ -76,8 +76,8 @@ final class BenchReport {
 
     private static Optional<BenchResult> find(List<BenchResult> results, String workload, String path,
                                               int clients) {
-        return results.stream().filter(r -> r.workload().startsWith(workload) && r.path().equals(path)
-                && r.clients() == clients).findFirst();
+        return results.stream().filter(r -> (r.workload().equals(workload) || r.workload().startsWith(workload + " ("))
+                && r.path().equals(path) && r.clients() == clients).findFirst();
     }
 
     private static String ratio(Optional<BenchResult> over, Optional<BenchResult> under, boolean byRecords) {

@@ -12,8 +12,9 @@ import java.util.List;
  * without the GUID.
  */
 public final class HistoryService {
-    private static final Comparator<HistoryEntry> NEWEST_FIRST =
-            Comparator.comparingLong(HistoryEntry::from).reversed();
+    /** Newest first; bindings that started in the same second in the resolution order of their kinds. */
+    private static final Comparator<HistoryEntry> NEWEST_FIRST = Comparator.comparingLong(HistoryEntry::from)
+            .reversed().thenComparing(entry -> entry.key().kind());
 
     public List<HistoryEntry> history(UnitOfWork unit, HistoryQuery query) {
         String account = unit.account().id();

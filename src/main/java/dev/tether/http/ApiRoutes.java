@@ -102,10 +102,7 @@ final class ApiRoutes {
         sendReply(ctx, transactions.answer(account, Requests.dryRun(ctx), Requests.idempotencyKey(ctx), work,
                 processed -> {
                     ctx.attribute(RECORDS_ATTRIBUTE, processed);
-                    ObjectNode body = Json.MAPPER.createObjectNode();
-                    body.put("status", "success");
-                    body.put("processed", processed);
-                    return Json.text(body);
+                    return Json.text(success(body -> body.put("processed", processed)));
                 }));
     }
 
@@ -238,10 +235,15 @@ final class ApiRoutes {
 
     /** HTTP 200 with {@code {"status":"success", ...}}, the rest of the body filled in by the caller. */
     private static void sendSuccess(Context ctx, Consumer<ObjectNode> fill) {
+        Json.send(ctx, 200, success(fill));
+    }
+
+    /** {@code {"status":"success", ...}}, the rest filled in by the caller. */
+    private static ObjectNode success(Consumer<ObjectNode> fill) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("status", "success");
         fill.accept(body);
-        Json.send(ctx, 200, body);
+        return body;
     }
 
     void history(Context ctx) {

@@ -7,6 +7,7 @@ import dev.tether.export.CursorCodec;
 import dev.tether.export.Exports;
 import dev.tether.store.StorageUnavailableException;
 import dev.tether.store.Store;
+import dev.tether.work.IdempotencyKeyInFlightException;
 import dev.tether.work.IdempotencyKeyReusedException;
 import dev.tether.work.Transactions;
 import io.javalin.Javalin;
@@ -74,6 +75,10 @@ public final class TetherServer implements AutoCloseable {
             });
             config.routes.exception(IdempotencyKeyReusedException.class, (e, ctx) -> Json.send(ctx, 409,
                     Json.error(409, String.valueOf(e.getMessage()))));
+            config.routes.exception(IdempotencyKeyInFlightException.class, (e, ctx) -> {
+                ctx.header("Retry-After", "1");
+                Json.send(ctx, 409, Json.error(409, String.valueOf(e.getMessage())));
+            });
             config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
                     Json.error(400, String.valueOf(e.getMessage()))));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);

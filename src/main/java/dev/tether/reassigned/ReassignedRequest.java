@@ -17,6 +17,7 @@ import java.util.List;
  * number and a day, {@code {"phone":"+1..","date":"YYYY-MM-DD"}}.
  */
 public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> questions) {
+    private static final String DATE_NOT_VALID = "Date is not valid. Expected YYYY-MM-DD";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd")
             .withResolverStyle(ResolverStyle.STRICT);
 
@@ -37,10 +38,14 @@ public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> 
                 .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
         JsonNode date = record.get("date");
         String text = date != null && date.isTextual() ? date.asText() : "";
+        // four digits of year exactly: the parser alone also takes "+12026-11-01" and the last day of year 999999999
+        if (!text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            throw new RecordRejected(545, DATE_NOT_VALID);
+        }
         try {
             return new Question(key, LocalDate.parse(text, DAY));
         } catch (DateTimeParseException e) {
-            throw new RecordRejected(545, "Date is not valid. Expected YYYY-MM-DD");
+            throw new RecordRejected(545, DATE_NOT_VALID);
         }
     }
 

@@ -31,6 +31,12 @@ interface Dialect {
     record RunAlone(String take, String release) {
     }
 
+    /**
+     * A query that tries to take a lock held until the transaction ends, named by two ints, and answers whether it
+     * got it; empty where writers never run at once (SQLite's one writer holds everything already).
+     */
+    Optional<String> tryTransactionLock();
+
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();
 

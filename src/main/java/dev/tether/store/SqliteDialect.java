@@ -35,6 +35,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public Optional<String> tryTransactionLock() {
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<RunAlone> runAlone() {
         return Optional.empty();
     }

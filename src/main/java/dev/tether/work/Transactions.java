@@ -5,6 +5,7 @@ import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityCore;
 import dev.tether.store.Store;
 import dev.tether.store.StoredReply;
+import dev.tether.store.WriteTx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -47,22 +48,26 @@ public final class Transactions {
                 return new Committed<>(result, core.changes());
             });
         }
-        return store.write(tx -> {
-            IdentityCore core = new IdentityCore(account, tx, clock);
-            R result = work.apply(new UnitOfWork(account, tx, core));
-            core.flush(tx);
-            return new Committed<>(result, core.changes());
-        });
+        return store.write(tx -> unit(account, tx, work));
+    }
+
+    /** The operation in the write transaction, then everything it changed, written. */
+    private <R> Committed<R> unit(Account account, WriteTx tx, Function<UnitOfWork, R> work) {
+        IdentityCore core = new IdentityCore(account, tx, clock);
+        R result = work.apply(new UnitOfWork(account, tx, core));
+        core.flush(tx);
+        return new Committed<>(result, core.changes());
     }
 
     /**
      * Runs a write and renders its answer inside the unit of work. With an Idempotency-Key the answer is stored with
      * the write, in its transaction, so that a retry with the key gets the same answer and writes nothing: a key
      * stored within {@link #KEY_LIFETIME} with the same request answers what it stored ({@code replayed}), with
-     * another request it is refused ({@link IdempotencyKeyReusedException}). Two requests with one key at once, on
-     * one server or several: the second waits for the first's commit (the key is unique in the database), runs
-     * again and answers the stored answer. A request that fails as a whole stores nothing (its transaction rolls
-     * back), and a dry run neither reads nor stores a key.
+     * another request it is refused ({@link IdempotencyKeyReusedException}). The key is claimed first, before
+     * anything is read: a request whose key another one holds in flight, on any server, is refused at once
+     * ({@link IdempotencyKeyInFlightException}) rather than doing the work only to lose to it (and the database keeps
+     * the two from both committing even then: the key is unique). A request that fails as a whole stores nothing
+     * (its transaction rolls back), and a dry run neither reads nor stores a key.
      */
     public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key,
                             Function<UnitOfWork, R> work, Function<R, String> render) {
@@ -71,6 +76,9 @@ public final class Transactions {
         }
         IdempotencyKey given = key.get();
         return store.write(tx -> {
+            if (!tx.idempotency().claim(account.id(), given.value())) {
+                throw new IdempotencyKeyInFlightException();
+            }
             long now = clock.instant().getEpochSecond();
             Optional<StoredReply> stored = tx.idempotency().find(account.id(), given.value());
             if (stored.isPresent() && stored.get().createdAt() > now - KEY_LIFETIME.toSeconds()) {
@@ -82,10 +90,7 @@ public final class Transactions {
             if (stored.isPresent()) {
                 tx.idempotency().forget(account.id(), given.value());
             }
-            IdentityCore core = new IdentityCore(account, tx, clock);
-            R result = work.apply(new UnitOfWork(account, tx, core));
-            core.flush(tx);
-            String body = render.apply(result);
+            String body = render.apply(unit(account, tx, work).result());
             tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,
                     now));
             return new Reply(200, body, false);

@@ -44,12 +44,21 @@ class HttpRulesTest extends ServerContract {
     @Test
     void everyEndpointOfTheProfileApi_asksForCredentials_answersAWrongMethod405_andTakesATrailingSlash() {
         for (String path : List.of("/1/subscribe", "/1/demerge/profiles.json", "/1/events.json", "/1/profiles.json",
-                "/1/counts/events.json", "/1/counts/profiles.json")) {
+                "/1/counts/events.json", "/1/counts/profiles.json", "/1/identity/reassigned.json")) {
             assertError(TestServer.send(server.request(path).POST(HttpRequest.BodyPublishers.ofString("{}"))), 401,
                     "Account ID is not valid");
             assertError(TestServer.send(server.request(path + "/").DELETE()), 405, null);
             assertThat(api.post(path + "/", "{}").status()).as(path).isEqualTo(400);
         }
+    }
+
+    @Test
+    void theHistory_asksForCredentials_answersAWrongMethod405_andTakesATrailingSlash() {
+        assertError(TestServer.send(server.request("/1/identity/history.json?phone=+14155550100").GET()), 401,
+                "Account ID is not valid");
+        assertError(TestServer.send(server.request("/1/identity/history.json/").POST(
+                HttpRequest.BodyPublishers.ofString("{}"))), 405, null);
+        assertThat(api.get("/1/identity/history.json/?phone=+14155550100").status()).isEqualTo(200);
     }
 
     @Test

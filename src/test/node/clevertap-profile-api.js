@@ -42,10 +42,11 @@ async function main() {
 
   await ct.upload([{ type: "profile", identity: "m-a", profileData: { Email: "shared@node.test", Kept: "a" } }]);
   const before = await ct.profile({ identity: "m-a" });
-  await ct.upload([{ type: "profile", identity: "m-b", profileData: { Email: "shared@node.test" } }]);
+  await ct.upload([{ type: "profile", identity: "m-b", profileData: { Email: "shared@node.test", Own: "b" } }]);
   const merged = await ct.profile({ objectId: before.record.objectId });
   const demerge = await ct.demerge({ identities: ["m-b"] });
   const demerged = await ct.profile({ objectId: before.record.objectId });
+  const survivor = await ct.profile({ objectId: merged.record.objectId });
 
   const deletion = await ct.delete({ identity: "node-39" });
   const deleted = await ct.profile({ identity: "node-39" });
@@ -54,7 +55,7 @@ async function main() {
     uploaded, subscribe, profile, eventsCount, profilesCount,
     exported: exported.length, duplicatesOrMissing: missing.length, firstEvent: exported[0],
     profilesExported: profiles.length, distinctProfiles: profileIds.size,
-    mergedInto: merged.record.objectId, annaGuid: before.record.objectId, demerge, demerged,
+    mergedInto: merged.record.objectId, annaGuid: before.record.objectId, demerge, demerged, survivor,
     deletion, deleted,
   }));
 }

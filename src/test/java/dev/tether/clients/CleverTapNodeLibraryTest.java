@@ -75,6 +75,11 @@ class CleverTapNodeLibraryTest {
             assertThat(seen.get("demerge").toString()).isEqualTo("{\"status\":\"success\",\"processed\":1}");
             assertThat(seen.get("demerged").get("record").get("objectId")).isEqualTo(seen.get("annaGuid"));
             assertThat(seen.get("demerged").get("record").get("profileData").get("Kept").asText()).isEqualTo("a");
+            assertThat(seen.get("demerged").get("record").get("profileData").has("Own")).isFalse();
+            JsonNode survivor = seen.get("survivor").get("record");
+            assertThat(survivor.get("objectId")).isEqualTo(seen.get("mergedInto"));
+            assertThat(survivor.get("profileData").get("Own").asText()).isEqualTo("b");
+            assertThat(survivor.get("profileData").has("Kept")).isFalse();
             assertThat(seen.get("deletion").toString()).isEqualTo("{\"status\":\"success\",\"processed\":1}");
             assertThat(seen.get("deleted").get("status").asText()).isEqualTo("fail");
             assertThat(server.violations()).isEmpty();

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +154,23 @@ class TetherCommandTest {
         try (TetherProcess bad = TetherProcess.start(dir, "serve", "--data", "data", "--concurrent-bulk-limit", "0")) {
             assertThat(bad.awaitExit()).isEqualTo(2);
             assertThat(bad.lines()).anyMatch(l -> l.startsWith("tether: ") && l.contains("at least 1"));
+        }
+    }
+
+    @Test
+    void theLimits_areAlsoSetByTheirEnvironmentVariables() throws Exception {
+        try (TetherProcess server = TetherProcess.start(List.of(), Map.of("TETHER_RECORDS_PER_REQUEST", "2",
+                "TETHER_VALUES_PER_REQUEST", "1"), dir, "serve", "--port", "0", "--data", "data")) {
+            int port = server.awaitReady();
+            String account = value(server.lines(), "account id:").orElseThrow();
+            String passcode = value(server.lines(), "passcode:").orElseThrow();
+            String three = "{\"d\":[" + String.join(",", Collections.nCopies(3,
+                    "{\"type\":\"phone\",\"value\":\"+14155550100\",\"status\":\"Unsubscribe\"}")) + "]}";
+            assertThat(post(port, "/1/subscribe", three, account, passcode).json().get("error").asText())
+                    .isEqualTo("Batch of 3 records is over the limit of 2");
+            assertThat(post(port, "/1/delete/profiles.json", "{\"identity\":[\"a\",\"b\"]}", account, passcode)
+                    .json().get("error").asText()).isEqualTo("2 values of \"identity\" are over the limit of 1");
+            server.terminate();
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,14 +49,21 @@ public final class TetherProcess implements AutoCloseable {
     }
 
     public static TetherProcess start(List<String> jvmOptions, Path workDir, String... args) {
+        return start(jvmOptions, Map.of(), workDir, args);
+    }
+
+    /** With these environment variables set for the process, as an operator's service file would. */
+    public static TetherProcess start(List<String> jvmOptions, Map<String, String> environment, Path workDir,
+                                      String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TetherCli.class.getName()));
         command.addAll(List.of(args));
         try {
-            return new TetherProcess(new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).start());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            return new TetherProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,12 +49,14 @@ final class JdbcProfiles implements ProfileWrites {
         if (guids.isEmpty()) {
             return List.of();
         }
+        // ordered only where rows are locked (the one lock order of every writer); on SQLite an ORDER BY guid made
+        // the planner walk the account's primary key to skip a sort, instead of the index of merged profiles
         return sql.query("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("merged_into")
-                        + " ORDER BY guid" + sql.lockRows(),
+                        + sql.lockRowsInOrder("guid"),
                 s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
-                }, row -> row.getString(1));
+                }, row -> row.getString(1)).stream().sorted().toList();
     }
 
     @Override
@@ -141,14 +143,20 @@ final class JdbcProfiles implements ProfileWrites {
 
     @Override
     public void merge(String accountId, MergeRecord merge) {
-        sql.update("UPDATE profiles SET merged_into = ?, updated_at = ? WHERE account_id = ?"
-                + " AND (guid = ? OR merged_into = ?)", s -> {
-                    s.setString(1, merge.into());
-                    s.setLong(2, merge.at());
-                    s.setString(3, accountId);
-                    s.setString(4, merge.from());
-                    s.setString(5, merge.from());
-                });
+        // two statements, each through its own index: SQLite planned "guid = ? OR merged_into = ?" as a walk of
+        // the account's profiles (336 ms a merge at 2,000,000 profiles, against 8 ms for the two)
+        sql.update("UPDATE profiles SET merged_into = ?, updated_at = ? WHERE account_id = ? AND guid = ?", s -> {
+            s.setString(1, merge.into());
+            s.setLong(2, merge.at());
+            s.setString(3, accountId);
+            s.setString(4, merge.from());
+        });
+        sql.update("UPDATE profiles SET merged_into = ?, updated_at = ? WHERE account_id = ? AND merged_into = ?", s -> {
+            s.setString(1, merge.into());
+            s.setLong(2, merge.at());
+            s.setString(3, accountId);
+            s.setString(4, merge.from());
+        });
         sql.update("INSERT INTO profile_merges (account_id, merge_id, from_guid, into_guid, merged_at, copied_keys)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, accountId);

@@ -12,7 +12,7 @@ public interface ProfileReads {
     /** Whether the account has any profile at all. */
     boolean any(String accountId);
 
-    /** Profiles merged into any of the given ones (through the index of merged profiles). */
+    /** Profiles merged into any of the given ones (through the index of merged profiles), in GUID order. */
     List<String> mergedInto(String accountId, Collection<String> guids);
 
     /** The merges into the given profiles, oldest first. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 final class LimitOptions {
     @Option(names = "--records-per-request", paramLabel = "N",
             defaultValue = "${env:TETHER_RECORDS_PER_REQUEST:-1000}",
-            description = "Records per upload, disassociate or subscribe request; more is 400 "
+            description = "Records per upload, disassociate, subscribe or reassignment-check request; more is 400 "
                     + "(env TETHER_RECORDS_PER_REQUEST, default ${DEFAULT-VALUE}).")
     int recordsPerRequest;
 
@@ -21,8 +21,8 @@ final class LimitOptions {
 
     @Option(names = "--concurrent-batch-limit", paramLabel = "N",
             defaultValue = "${env:TETHER_CONCURRENT_BATCH_LIMIT:-15}",
-            description = "Requests of one account in flight at once, counted per API, on upload, disassociate and "
-                    + "subscribe each; more get 429 (env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
+            description = "Requests of one account in flight at once, counted per API, on upload, disassociate, "
+                    + "subscribe and the reassignment check each; more get 429 (env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
     int concurrentBatchLimit;
 
     @Option(names = "--concurrent-bulk-limit", paramLabel = "N",

@@ -201,7 +201,7 @@ public final class IdentityCore {
     /** Ends the active binding of a key; its holder loses the mirrored property (a merged-away holder keeps it). */
     private Optional<String> end(IdentityKey key, BindingReason reason) {
         Optional<String> holder = state.unbind(key, reason);
-        if (reason != BindingReason.MERGED) {
+        if (!reason.keepsTheValueWithThePerson()) {
             holder.ifPresent(guid -> account.mirroredKind(key.kind().propertyKey())
                     .ifPresent(kind -> state.removeProperty(guid, kind.propertyKey())));
         }
@@ -294,9 +294,6 @@ public final class IdentityCore {
             }
             for (String guidBack : restored) {
                 ProfileState back = state.profile(guidBack).orElseThrow();
-                for (BindingState binding : List.copyOf(back.identities.values())) {
-                    end(binding.key, BindingReason.DEMERGED);
-                }
                 for (IdentityKind kind : IdentityKind.values()) {
                     account.mirroredKind(kind.propertyKey()).ifPresent(k -> back.removeProperty(k.propertyKey()));
                 }

@@ -5,7 +5,6 @@ import dev.tether.account.Account;
 import dev.tether.batch.BulkValues;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.identity.Guids;
-import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import java.util.List;
 
@@ -29,7 +28,7 @@ public record DeleteRequest(List<List<IdentityKey>> identities, List<String> gui
         if (identity == null) {
             for (String value : values) {
                 if (!Guids.isWellFormed(value)) {
-                    throw new InvalidRequestException("guid is not valid: 1 to 64 letters, digits, '_' or '-'");
+                    throw new InvalidRequestException("guid is not valid: " + Guids.FORM);
                 }
             }
             return new DeleteRequest(List.of(), values);

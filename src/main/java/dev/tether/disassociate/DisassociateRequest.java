@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
-import dev.tether.identity.Identities;
+import dev.tether.batch.SentAddress;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import java.util.List;
@@ -19,14 +19,8 @@ public record DisassociateRequest(List<JsonNode> records, List<Checked<IdentityK
 
     /** Validates one record in the order of the API's table: 541, then 516, then 542. */
     private static IdentityKey phoneOf(Account account, JsonNode record) {
-        if (record == null || !record.isObject() || !record.path("type").isTextual()
-                || !record.path("type").asText().equalsIgnoreCase("phone")) {
-            throw new RecordRejected(541, "Record type is not valid. Expected type 'phone'");
-        }
-        JsonNode value = record.get("value");
-        String raw = value != null && value.isTextual() ? value.asText() : null;
-        IdentityKey key = Identities.normalize(IdentityKind.PHONE, raw)
-                .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
+        IdentityKey key = SentAddress.of(record, List.of(IdentityKind.PHONE),
+                "Record type is not valid. Expected type 'phone'");
         if (!account.isIdentity(IdentityKind.PHONE)) {
             throw new RecordRejected(542, "Phone is not an identity for this account");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
+import dev.tether.account.Lookup;
 import dev.tether.batch.BatchRequest;
 import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
@@ -33,7 +34,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,15 +148,10 @@ final class ApiRoutes {
     void profile(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         Map<String, String> query = Requests.query(ctx);
-        List<ProfileReader.Lookup> given = Arrays.stream(ProfileReader.Lookup.values())
-                .filter(lookup -> !query.getOrDefault(lookup.parameter(), "").isEmpty())
-                .toList();
-        if (given.size() != 1) {
-            throw ApiError.badRequest("Give exactly one of identity, email, phone or objectId");
-        }
-        ProfileReader.Lookup lookup = given.get(0);
+        Map.Entry<Lookup, String> lookup = Lookup.given(query)
+                .orElseThrow(() -> ApiError.badRequest(Lookup.NOT_ONE));
         Optional<ObjectNode> record = transactions.read(account,
-                unit -> profiles.find(unit, lookup, query.getOrDefault(lookup.parameter(), "")));
+                unit -> profiles.find(unit, lookup.getKey(), lookup.getValue()));
         if (record.isEmpty()) {
             throw new ApiError(404, "Profile not found");
         }

@@ -70,6 +70,9 @@ public final class TetherServer implements AutoCloseable {
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");
+                    // read the body the refusal did not need: answered and closed with it unread, the connection is
+                    // reset while the client still sends, and the client may lose the 429 with it
+                    ctx.bodyAsBytes();
                 }
                 Json.send(ctx, e.status(), Json.error(e.status(), String.valueOf(e.getMessage())));
             });

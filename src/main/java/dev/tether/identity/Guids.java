@@ -49,6 +49,9 @@ public final class Guids {
         }
     }
 
+    /** What a well-formed GUID is, as error messages say it. */
+    public static final String FORM = "1 to 64 letters, digits, '_' or '-'";
+
     /** A GUID sent by a client (SDK device ids included): 1 to 64 letters, digits, '_' and '-'. */
     public static boolean isWellFormed(String guid) {
         return guid != null && WELL_FORMED.matcher(guid).matches();

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
+import dev.tether.account.Lookup;
 import dev.tether.core.Merges;
-import dev.tether.identity.Guids;
 import dev.tether.identity.Holders;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
@@ -34,21 +34,6 @@ public final class ProfileReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("Name", "Email", "Phone", "Identity");
 
-    /** Which query parameter the profile was asked for by. */
-    public enum Lookup {
-        IDENTITY("identity"), EMAIL("email"), PHONE("phone"), OBJECT_ID("objectId");
-
-        private final String parameter;
-
-        Lookup(String parameter) {
-            this.parameter = parameter;
-        }
-
-        public String parameter() {
-            return parameter;
-        }
-    }
-
     /** The record of the profile the lookup names, read in the request's unit of work. */
     public Optional<ObjectNode> find(UnitOfWork unit, Lookup lookup, String value) {
         Account account = unit.account();
@@ -59,19 +44,10 @@ public final class ProfileReader {
     }
 
     private static Optional<String> guidOf(Account account, Lookup lookup, String value, ReadTx tx) {
-        List<IdentityKey> keys;
-        switch (lookup) {
-            case OBJECT_ID:
-                return Guids.isWellFormed(value) ? Optional.of(value) : Optional.empty();
-            case EMAIL:
-                keys = Identities.normalize(IdentityKind.EMAIL, value).stream().toList();
-                break;
-            case PHONE:
-                keys = Identities.normalize(IdentityKind.PHONE, value).stream().toList();
-                break;
-            default:
-                keys = account.lookupKeys(value);
+        if (lookup == Lookup.OBJECT_ID) {
+            return lookup.guid(value);
         }
+        List<IdentityKey> keys = lookup.keys(account, value);
         Map<IdentityKey, ActiveBinding> bound = tx.bindings().active(account.id(), keys);
         return Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid));
     }

@@ -1,6 +1,5 @@
 package dev.tether.reassigned;
 
-import dev.tether.identity.BindingReason;
 import dev.tether.store.HistoryEntry;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,7 +23,7 @@ public enum Verdict {
         long dayStarts = date.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long dayEnds = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         boolean left = history.stream().anyMatch(entry -> entry.to().isPresent() && entry.to().get() >= dayStarts
-                && entry.endReason().filter(reason -> reason != BindingReason.MERGED).isPresent());
+                && entry.endReason().filter(reason -> !reason.keepsTheValueWithThePerson()).isPresent());
         if (left) {
             return YES;
         }

@@ -8,8 +8,4 @@ public record StoredProfile(String guid, String propertiesJson, long createdAt, 
     public static StoredProfile created(String guid, String propertiesJson, long at) {
         return new StoredProfile(guid, propertiesJson, at, at, Optional.empty());
     }
-
-    public StoredProfile withProperties(String json, long at) {
-        return new StoredProfile(guid, json, createdAt, at, mergedInto);
-    }
 }

@@ -3,7 +3,7 @@ package dev.tether.subscribe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
-import dev.tether.identity.Identities;
+import dev.tether.batch.SentAddress;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.identity.SubscriptionStatus;
@@ -26,21 +26,8 @@ public record SubscribeRequest(List<JsonNode> records, List<Checked<Subscription
 
     /** Validates one record in the order of the API's table: 541, then 516 or 515, then 550. */
     private static Subscription subscriptionOf(JsonNode record) {
-        String type = record != null && record.isObject() && record.path("type").isTextual()
-                ? record.path("type").asText() : "";
-        IdentityKind kind;
-        if (type.equalsIgnoreCase("phone")) {
-            kind = IdentityKind.PHONE;
-        } else if (type.equalsIgnoreCase("email")) {
-            kind = IdentityKind.EMAIL;
-        } else {
-            throw new RecordRejected(541, "Record type is not valid. Expected type 'phone' or 'email'");
-        }
-        JsonNode value = record.get("value");
-        IdentityKey address = Identities.normalize(kind, value != null && value.isTextual() ? value.asText() : null)
-                .orElseThrow(() -> kind == IdentityKind.PHONE
-                        ? new RecordRejected(516, "Phone number is not valid")
-                        : new RecordRejected(515, "Email is not valid"));
+        IdentityKey address = SentAddress.of(record, List.of(IdentityKind.PHONE, IdentityKind.EMAIL),
+                "Record type is not valid. Expected type 'phone' or 'email'");
         JsonNode status = record.get("status");
         SubscriptionStatus parsed = SubscriptionStatus.fromWireName(status != null && status.isTextual()
                         ? status.asText() : "")

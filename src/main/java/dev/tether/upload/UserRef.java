@@ -23,7 +23,7 @@ public record UserRef(Optional<String> guid, List<IdentityKey> lookupKeys) {
         JsonNode objectId = record.get("objectId");
         if (objectId != null && !objectId.isNull()) {
             if (!objectId.isTextual() || !Guids.isWellFormed(objectId.asText())) {
-                throw new RecordRejected(526, "objectId is not valid: 1 to 64 letters, digits, '_' or '-'");
+                throw new RecordRejected(526, "objectId is not valid: " + Guids.FORM);
             }
             return new UserRef(Optional.of(objectId.asText()), List.of());
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** API.md section 6: {@code POST /1/demerge/profiles.json}, a merge undone without losing anything. */
+/** docs/API.md section 7: {@code POST /1/demerge/profiles.json}, a merge undone without losing anything. */
 abstract class DemergeContract extends ServerContract {
     private TestServer.Client merging;
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** API.md section 6: exports with cursors ({@code /1/events.json}, {@code /1/profiles.json}) and counts. */
+/** docs/API.md sections 9 and 10: exports with cursors ({@code /1/events.json}, {@code /1/profiles.json}) and counts. */
 abstract class ExportContract extends ServerContract {
     /** 2026-11-01 00:00 UTC; the query's range is 20261101 to 20261102, both days included. */
     private static final long NOV_1 = 1_793_491_200L;

@@ -8,9 +8,10 @@ import dev.tether.testing.ApiResponse;
 import dev.tether.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** API.md section 7: {@code GET /1/identity/history.json}, who held a value, and what a profile held. */
+/** docs/API.md section 11: {@code GET /1/identity/history.json}, who held a value, and what a profile held. */
 abstract class HistoryContract extends ServerContract {
     private static final String P = "+14155550142";
 
@@ -100,9 +101,10 @@ abstract class HistoryContract extends ServerContract {
     void badQueries_are400_andAValueNeverSeen_hasAnEmptyHistory() {
         assertThat(history(api, "phone=+14155550199")).isEmpty();
         assertThat(history(api, "objectId=nobody")).isEmpty();
-        for (String query : List.of("", "phone=" + P + "&email=a@x.co", "phone=123", "email=not-an-email",
-                "objectId=not%20a%20guid", "identity=")) {
-            assertError(api.get("/1/identity/history.json?" + query), 400, null);
-        }
+        String notOne = "Give exactly one of identity, email, phone or objectId";
+        Map<String, String> refused = Map.of("", notOne, "phone=" + P + "&email=a@x.co", notOne, "identity=", notOne,
+                "phone=123", "Phone number is not valid", "email=not-an-email", "Email is not valid",
+                "objectId=not%20a%20guid", "objectId is not valid: 1 to 64 letters, digits, '_' or '-'");
+        refused.forEach((query, error) -> assertError(api.get("/1/identity/history.json?" + query), 400, error));
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** API.md sections 1 and 7: {@code Idempotency-Key} on every write, stored with the write it answers. */
+/** docs/API.md section 1, "Idempotency-Key": {@code Idempotency-Key} on every write, stored with the write it answers. */
 abstract class IdempotencyContract extends ServerContract {
     private static final String KEY = "Idempotency-Key";
     private static final String P = "+14155550155";

@@ -67,6 +67,7 @@ abstract class LimitsContract {
                 assertThat(limited).isNotEmpty();
                 assertThat(limited).allSatisfy(r -> assertThat(r.body())
                         .isEqualTo("{\"status\":\"fail\",\"error\":\"Too many concurrent requests\",\"code\":429}"));
+                assertThat(limited).allSatisfy(r -> assertThat(r.header("Retry-After")).contains("1"));
                 assertThat(answers).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
                 for (CompletableFuture<ApiResponse> answer : bulkAnswers) {
                     assertThat(answer.get().status()).isIn(200, 429);
@@ -99,7 +100,7 @@ abstract class LimitsContract {
                                                           TestServer.Client client, String path, String body) {
         return CompletableFuture.supplyAsync(() -> {
             await(start);
-            return client.post(path, body);
+            return client.postOnItsOwnConnection(path, body);
         }, pool);
     }
 

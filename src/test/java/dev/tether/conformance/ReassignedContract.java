@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
- * API.md sections 7 and 7b: {@code POST /1/identity/reassigned.json}, one named test per case of 7b. The day of each
+ * docs/API.md section 12 (the contract's rule 7b): {@code POST /1/identity/reassigned.json}, one named test per case of 7b. The day of each
  * question is counted from the day the server bound the number (read from the history), so a test that runs across
  * midnight UTC asks the same question.
  */

@@ -8,7 +8,7 @@ import dev.tether.testing.DataSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** API.md section 6: {@code POST /1/subscribe}, address-level subscription status. */
+/** docs/API.md section 8: {@code POST /1/subscribe}, address-level subscription status. */
 abstract class SubscribeContract extends ServerContract {
     private static final String P = "+919213231415";
 

@@ -24,6 +24,7 @@ public final class IdempotencyAnswers {
                     assertThat(other.body()).isEqualTo(applied.get(0).body());
                 } else {
                     assertThat(other.status()).as(other.body()).isEqualTo(409);
+                    assertThat(other.header("Retry-After")).contains("1");
                     assertThat(other.json().get("error").asText()).startsWith("Idempotency-Key is in use");
                 }
             }

@@ -125,6 +125,16 @@ public final class TestServer implements AutoCloseable {
             return request;
         }
 
+        /**
+         * A POST on a connection of its own: a server that refuses a request without reading its body (429) closes
+         * the connection, and a shared client may already have sent the next request on it.
+         */
+        public ApiResponse postOnItsOwnConnection(String path, String json) {
+            return send(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                    authorized(path).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json)));
+        }
+
         public ApiResponse get(String pathAndQuery) {
             return send(authorized(pathAndQuery).GET());
         }
@@ -140,8 +150,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static ApiResponse send(HttpRequest.Builder request) {
+        return send(HTTP, request);
+    }
+
+    private static ApiResponse send(HttpClient http, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             try {
                 json = JSON.readTree(response.body());

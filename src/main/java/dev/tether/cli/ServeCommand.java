@@ -6,6 +6,7 @@ import dev.tether.config.Limits;
 import dev.tether.http.TetherServer;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
+import dev.tether.webhook.WebhookConfig;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,16 +36,20 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limitOptions;
 
+    @Mixin
+    WebhookOptions webhookOptions;
+
     @Override
     public Integer call() throws InterruptedException {
         Limits limits = limitOptions.limits();
+        WebhookConfig webhooks = webhookOptions.config(database);
         Store store = database.open();
         Clock clock = Clock.systemUTC();
         TetherServer server;
         Optional<AccountService.Created> demo;
         try {
             demo = createDemoAccountIfEmpty(store, clock);
-            server = new TetherServer(store, region, limits, clock).start(host, port);
+            server = new TetherServer(store, region, limits, clock, webhooks).start(host, port);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -10,7 +10,11 @@ import dev.tether.store.Store;
 import dev.tether.work.IdempotencyKeyInFlightException;
 import dev.tether.work.IdempotencyKeyReusedException;
 import dev.tether.work.Transactions;
+import dev.tether.webhook.WebhookConfig;
+import dev.tether.webhook.WebhookDispatcher;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
@@ -30,11 +34,15 @@ public final class TetherServer implements AutoCloseable {
 
     private final Javalin app;
     private final ScheduledExecutorService keyPurge;
+    private final WebhookDispatcher webhooks;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public TetherServer(Store store, String region, Limits limits, Clock clock) {
+    public TetherServer(Store store, String region, Limits limits, Clock clock, WebhookConfig webhookConfig) {
         AccountService accounts = new AccountService(store, clock);
         Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CursorCodec.KEY_NAME), clock));
-        Transactions transactions = new Transactions(store, clock);
+        this.webhooks = new WebhookDispatcher(store, webhookConfig.secrets(), webhookConfig.settings(), clock,
+                metrics);
+        Transactions transactions = new Transactions(store, clock, webhooks::wake);
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock);
         this.keyPurge = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tether-idempotency-purge");
@@ -53,6 +61,8 @@ public final class TetherServer implements AutoCloseable {
             });
             config.requestLogger.http(TetherServer::logRequest);
             config.routes.get("/health", ctx -> health(ctx, store));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             config.routes.post("/1/upload", api::upload);
             config.routes.post("/1/disassociate", api::disassociate);
             config.routes.get("/1/profile.json", api::profile);
@@ -146,6 +156,7 @@ public final class TetherServer implements AutoCloseable {
 
     public TetherServer start(String host, int port) {
         app.start(host, port);
+        webhooks.start();
         return this;
     }
 
@@ -157,5 +168,6 @@ public final class TetherServer implements AutoCloseable {
     public void close() {
         keyPurge.shutdownNow();
         app.stop();
+        webhooks.close();
     }
 }

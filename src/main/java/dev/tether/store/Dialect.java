@@ -37,6 +37,18 @@ interface Dialect {
      */
     Optional<String> tryTransactionLock();
 
+    /**
+     * Appended to a SELECT of rows a transaction takes for itself (a work queue): locks them and leaves out the ones
+     * another transaction holds, instead of waiting for them (locking the rows of {@code table}, an alias); nothing where one writer holds everything anyway.
+     */
+    String lockRowsSkippingLocked(String table);
+
+    /**
+     * A statement that lets the transaction wait for the next row lock as long as it takes, for a lock that is
+     * taken last and held only to the commit, which no deadlock can involve; empty where locks are not waited for.
+     */
+    Optional<String> waitForLastLock();
+
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();
 

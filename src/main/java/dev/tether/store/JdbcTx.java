@@ -8,6 +8,7 @@ final class JdbcTx implements WriteTx {
     private final JdbcEvents events;
     private final JdbcSubscriptions subscriptions;
     private final JdbcIdempotency idempotency;
+    private final JdbcWebhooks webhooks;
     private final Sql sql;
 
     JdbcTx(Sql sql) {
@@ -18,6 +19,7 @@ final class JdbcTx implements WriteTx {
         this.events = new JdbcEvents(sql);
         this.subscriptions = new JdbcSubscriptions(sql);
         this.idempotency = new JdbcIdempotency(sql);
+        this.webhooks = new JdbcWebhooks(sql);
     }
 
     Sql sql() {
@@ -52,5 +54,10 @@ final class JdbcTx implements WriteTx {
     @Override
     public IdempotencyWrites idempotency() {
         return idempotency;
+    }
+
+    @Override
+    public WebhookWrites webhooks() {
+        return webhooks;
     }
 }

@@ -53,6 +53,16 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String lockRowsSkippingLocked(String table) {
+        return " FOR UPDATE OF " + table + " SKIP LOCKED";
+    }
+
+    @Override
+    public Optional<String> waitForLastLock() {
+        return Optional.of("SELECT set_config('lock_timeout', '10s', true)");
+    }
+
+    @Override
     public String lockRows() {
         return " FOR UPDATE";
     }

@@ -13,4 +13,6 @@ public interface ReadTx {
     SubscriptionReads subscriptions();
 
     IdempotencyReads idempotency();
+
+    WebhookReads webhooks();
 }

@@ -45,6 +45,16 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String lockRowsSkippingLocked(String table) {
+        return "";
+    }
+
+    @Override
+    public Optional<String> waitForLastLock() {
+        return Optional.empty();
+    }
+
+    @Override
     public String lockRows() {
         return "";
     }

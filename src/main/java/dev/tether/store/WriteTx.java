@@ -19,4 +19,7 @@ public interface WriteTx extends ReadTx {
 
     @Override
     IdempotencyWrites idempotency();
+
+    @Override
+    WebhookWrites webhooks();
 }

@@ -6,6 +6,7 @@ import dev.tether.core.IdentityCore;
 import dev.tether.store.Store;
 import dev.tether.store.StoredReply;
 import dev.tether.store.WriteTx;
+import dev.tether.webhook.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.function.Function;
 
 /**
  * Opens the unit of work of a request: one transaction, in which the operation runs and after which everything it
- * changed is written and committed together, with the answer stored under the request's Idempotency-Key. Later,
- * the outbox rows of the same request commit here too. The work may run more than once (the store runs a
- * transaction again after a conflict), so it must not act outside the unit.
+ * changed is written and committed together, with its webhook messages (the outbox) and the answer stored under the
+ * request's Idempotency-Key. The work may run more than once (the store runs a transaction again after a conflict),
+ * so it must not act outside the unit.
  */
 public final class Transactions {
     /** How long an Idempotency-Key answers with its stored answer; after that a retry with it runs again. */
@@ -26,10 +27,17 @@ public final class Transactions {
 
     private final Store store;
     private final Clock clock;
+    private final Runnable changesCommitted;
 
     public Transactions(Store store, Clock clock) {
+        this(store, clock, () -> { });
+    }
+
+    /** With what to do after a unit that changed identities commits (wake the webhook delivery). */
+    public Transactions(Store store, Clock clock, Runnable changesCommitted) {
         this.store = store;
         this.clock = clock;
+        this.changesCommitted = changesCommitted;
     }
 
     /** The outcome of a unit of work: the operation's result and the identity changes it committed. */
@@ -48,7 +56,14 @@ public final class Transactions {
                 return new Committed<>(result, core.changes());
             });
         }
-        return store.write(tx -> unit(account, tx, work));
+        return committed(store.write(tx -> unit(account, tx, work)));
+    }
+
+    private <R> Committed<R> committed(Committed<R> unit) {
+        if (!unit.changes().isEmpty()) {
+            changesCommitted.run();
+        }
+        return unit;
     }
 
     /** The operation in the write transaction, then everything it changed, written. */
@@ -56,6 +71,7 @@ public final class Transactions {
         IdentityCore core = new IdentityCore(account, tx, clock);
         R result = work.apply(new UnitOfWork(account, tx, core));
         core.flush(tx);
+        Outbox.write(tx.webhooks(), account.id(), core.changes(), clock.instant().getEpochSecond());
         return new Committed<>(result, core.changes());
     }
 
@@ -75,7 +91,7 @@ public final class Transactions {
             return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
         }
         IdempotencyKey given = key.get();
-        return store.write(tx -> {
+        Reply reply = store.write(tx -> {
             if (!tx.idempotency().claim(account.id(), given.value())) {
                 throw new IdempotencyKeyInFlightException();
             }
@@ -95,6 +111,10 @@ public final class Transactions {
                     now));
             return new Reply(200, body, false);
         });
+        if (!reply.replayed()) {
+            changesCommitted.run();
+        }
+        return reply;
     }
 
     /**

@@ -160,4 +160,12 @@ class SqliteConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class Webhooks extends WebhookContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

@@ -10,7 +10,14 @@ import dev.tether.http.TetherServer;
 import dev.tether.check.InvariantViolation;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
+import dev.tether.webhook.SecretBox;
+import dev.tether.webhook.WebhookConfig;
+import dev.tether.webhook.WebhookService;
+import dev.tether.webhook.WebhookSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,16 +35,36 @@ public final class TestServer implements AutoCloseable {
     private final Store store;
     private final TetherServer server;
     private final AccountService accounts;
+    private final WebhookConfig webhooks;
 
     public TestServer(Backend backend) {
         this(backend.newDatabaseUrl(), Limits.defaults());
     }
 
     public TestServer(String databaseUrl, Limits limits) {
+        this(databaseUrl, limits, new WebhookConfig(new SecretBox(newKeyFile()), WebhookSettings.defaults()));
+    }
+
+    public TestServer(String databaseUrl, Limits limits, WebhookConfig webhooks) {
         this.databaseUrl = databaseUrl;
+        this.webhooks = webhooks;
         this.store = Stores.open(databaseUrl, 8);
-        this.server = new TetherServer(store, "local", limits, Clock.systemUTC()).start("127.0.0.1", 0);
+        this.server = new TetherServer(store, "local", limits, Clock.systemUTC(), webhooks).start("127.0.0.1", 0);
         this.accounts = new AccountService(store, Clock.systemUTC());
+    }
+
+    /** Where a server's webhook key file goes: a fresh folder, the file made when the first endpoint is added. */
+    public static Path newKeyFile() {
+        try {
+            return Files.createTempDirectory("tether-webhook-key").resolve("webhook.key");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The account's webhook endpoints, through the key file this server opens their secrets with. */
+    public WebhookService webhooks() {
+        return new WebhookService(store, webhooks.secrets(), Clock.systemUTC());
     }
 
     public String databaseUrl() {

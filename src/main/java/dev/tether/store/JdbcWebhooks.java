@@ -1,0 +1,255 @@
+package dev.tether.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+
+/** The SQL of webhook endpoints, the outbox and delivery attempts. */
+final class JdbcWebhooks implements WebhookWrites {
+    private static final String ENDPOINT_COLUMNS = "endpoint_id, account_id, url, event_types, sealed_secret,"
+            + " created_at, delivered_seq, attempts, next_attempt_at";
+
+    private final Sql sql;
+
+    JdbcWebhooks(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public List<StoredEndpoint> endpoints(String accountId) {
+        return sql.query("SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE account_id = ?"
+                + " ORDER BY created_at, endpoint_id", s -> s.setString(1, accountId), JdbcWebhooks::endpoint);
+    }
+
+    @Override
+    public Optional<StoredEndpoint> endpoint(String endpointId) {
+        return sql.query("SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE endpoint_id = ?",
+                s -> s.setString(1, endpointId), JdbcWebhooks::endpoint).stream().findFirst();
+    }
+
+    private static StoredEndpoint endpoint(ResultSet row) throws SQLException {
+        String types = row.getString(4);
+        return new StoredEndpoint(row.getString(1), row.getString(2), row.getString(3),
+                types.isEmpty() ? List.of() : Arrays.asList(types.split(",")), row.getString(5), row.getLong(6),
+                row.getLong(7), row.getInt(8), row.getLong(9));
+    }
+
+    @Override
+    public List<OutboxMessage> messagesAfter(String accountId, long seq, int limit) {
+        return sql.query("SELECT seq, message_id, type, body, created_at FROM webhook_messages"
+                        + " WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+                    s.setString(1, accountId);
+                    s.setLong(2, seq);
+                    s.setInt(3, limit);
+                }, row -> new OutboxMessage(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getLong(5)));
+    }
+
+    @Override
+    public List<DeliveryAttempt> attempts(String accountId, Optional<String> endpointId, int limit) {
+        return sql.query("SELECT a.endpoint_id, a.seq, a.attempt, a.message_id, a.type, a.attempted_at,"
+                        + " a.duration_ms, a.http_status, a.error, a.outcome FROM webhook_attempts a"
+                        + " JOIN webhook_endpoints e ON e.endpoint_id = a.endpoint_id WHERE e.account_id = ?"
+                        + (endpointId.isPresent() ? " AND e.endpoint_id = ?" : "")
+                        + " ORDER BY a.attempted_at DESC, a.seq DESC, a.attempt DESC LIMIT ?", s -> {
+                    s.setString(1, accountId);
+                    int next = 2;
+                    if (endpointId.isPresent()) {
+                        s.setString(next++, endpointId.get());
+                    }
+                    s.setInt(next, limit);
+                }, row -> {
+                    int status = row.getInt(8);
+                    OptionalInt httpStatus = row.wasNull() ? OptionalInt.empty() : OptionalInt.of(status);
+                    return new DeliveryAttempt(row.getString(1), row.getLong(2), row.getInt(3), row.getString(4),
+                            row.getString(5), row.getLong(6), row.getLong(7), httpStatus,
+                            Optional.ofNullable(row.getString(9)), row.getString(10));
+                });
+    }
+
+    @Override
+    public OptionalLong oldestUndelivered() {
+        List<Long> oldest = sql.query("SELECT MIN(m.created_at) FROM webhook_endpoints e JOIN webhook_messages m"
+                + " ON m.account_id = e.account_id AND m.seq = e.delivered_seq + 1", s -> { },
+                row -> {
+                    long at = row.getLong(1);
+                    return row.wasNull() ? -1L : at;
+                });
+        return oldest.isEmpty() || oldest.get(0) < 0 ? OptionalLong.empty() : OptionalLong.of(oldest.get(0));
+    }
+
+    @Override
+    public StoredEndpoint addEndpoint(StoredEndpoint endpoint) {
+        long last = lockSequence(endpoint.accountId());
+        sql.update("INSERT INTO webhook_endpoints (" + ENDPOINT_COLUMNS + ", lease_owner, lease_until)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, 0)", s -> {
+                    s.setString(1, endpoint.endpointId());
+                    s.setString(2, endpoint.accountId());
+                    s.setString(3, endpoint.url());
+                    s.setString(4, String.join(",", endpoint.types()));
+                    s.setString(5, endpoint.sealedSecret());
+                    s.setLong(6, endpoint.createdAt());
+                    s.setLong(7, last);
+                });
+        return new StoredEndpoint(endpoint.endpointId(), endpoint.accountId(), endpoint.url(), endpoint.types(),
+                endpoint.sealedSecret(), endpoint.createdAt(), last, 0, 0);
+    }
+
+    /** The account's sequence row, made if it is not there yet, locked: its last message number. */
+    private long lockSequence(String accountId) {
+        sql.update("INSERT INTO webhook_sequences (account_id, last_seq) VALUES (?, 0) ON CONFLICT (account_id)"
+                + " DO NOTHING", s -> s.setString(1, accountId));
+        return sql.query("SELECT last_seq FROM webhook_sequences WHERE account_id = ?" + sql.lockRows(),
+                s -> s.setString(1, accountId), row -> row.getLong(1)).get(0);
+    }
+
+    @Override
+    public boolean removeEndpoint(String accountId, String endpointId) {
+        sql.update("DELETE FROM webhook_attempts WHERE endpoint_id IN (SELECT endpoint_id FROM webhook_endpoints"
+                + " WHERE account_id = ? AND endpoint_id = ?)", s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, endpointId);
+                });
+        return sql.update("DELETE FROM webhook_endpoints WHERE account_id = ? AND endpoint_id = ?", s -> {
+            s.setString(1, accountId);
+            s.setString(2, endpointId);
+        }) > 0;
+    }
+
+    @Override
+    public void append(String accountId, List<NewMessage> messages, long createdAt) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        sql.dialect().waitForLastLock().ifPresent(wait -> sql.query(wait, s -> { }, row -> 1));
+        int updated = sql.update("UPDATE webhook_sequences SET last_seq = last_seq + ? WHERE account_id = ?", s -> {
+            s.setInt(1, messages.size());
+            s.setString(2, accountId);
+        });
+        if (updated == 0) {
+            throw new IllegalStateException("account " + accountId + " has webhook messages but no sequence row");
+        }
+        long last = sql.query("SELECT last_seq FROM webhook_sequences WHERE account_id = ?",
+                s -> s.setString(1, accountId), row -> row.getLong(1)).get(0);
+        long first = last - messages.size() + 1;
+        List<Integer> positions = IntStream.range(0, messages.size()).boxed().toList();
+        sql.batch("INSERT INTO webhook_messages (account_id, seq, message_id, type, body, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", positions, (s, i) -> {
+                    NewMessage message = messages.get(i);
+                    s.setString(1, accountId);
+                    s.setLong(2, first + i);
+                    s.setString(3, message.messageId());
+                    s.setString(4, message.type());
+                    s.setString(5, message.body());
+                    s.setLong(6, createdAt);
+                });
+    }
+
+    @Override
+    public List<StoredEndpoint> lease(String owner, long now, long until, int limit) {
+        List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e JOIN webhook_sequences s"
+                        + " ON s.account_id = e.account_id WHERE e.delivered_seq < s.last_seq"
+                        + " AND e.next_attempt_at <= ? AND e.lease_until <= ? ORDER BY e.next_attempt_at LIMIT ?"
+                        + sql.dialect().lockRowsSkippingLocked("e"), s -> {
+                    s.setLong(1, now);
+                    s.setLong(2, now);
+                    s.setInt(3, limit);
+                }, row -> row.getString(1));
+        List<StoredEndpoint> leased = new ArrayList<>();
+        for (String endpointId : due) {
+            sql.update("UPDATE webhook_endpoints SET lease_owner = ?, lease_until = ? WHERE endpoint_id = ?", s -> {
+                s.setString(1, owner);
+                s.setLong(2, until);
+                s.setString(3, endpointId);
+            });
+            endpoint(endpointId).ifPresent(leased::add);
+        }
+        return leased;
+    }
+
+    @Override
+    public boolean recordAttempt(DeliveryAttempt attempt, String owner, long deliveredSeq, int attempts,
+                                 long nextAttemptAt, long leaseUntil) {
+        int moved = sql.update("UPDATE webhook_endpoints SET delivered_seq = ?, attempts = ?, next_attempt_at = ?,"
+                + " lease_until = ? WHERE endpoint_id = ? AND lease_owner = ?", s -> {
+                    s.setLong(1, deliveredSeq);
+                    s.setInt(2, attempts);
+                    s.setLong(3, nextAttemptAt);
+                    s.setLong(4, leaseUntil);
+                    s.setString(5, attempt.endpointId());
+                    s.setString(6, owner);
+                });
+        if (moved == 0) {
+            return false;
+        }
+        sql.update("INSERT INTO webhook_attempts (endpoint_id, seq, attempt, message_id, type, attempted_at,"
+                + " duration_ms, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, attempt.endpointId());
+                    s.setLong(2, attempt.seq());
+                    s.setInt(3, attempt.attempt());
+                    s.setString(4, attempt.messageId());
+                    s.setString(5, attempt.type());
+                    s.setLong(6, attempt.attemptedAt());
+                    s.setLong(7, attempt.durationMs());
+                    if (attempt.httpStatus().isPresent()) {
+                        s.setInt(8, attempt.httpStatus().getAsInt());
+                    } else {
+                        s.setNull(8, Types.INTEGER);
+                    }
+                    s.setString(9, attempt.error().orElse(null));
+                    s.setString(10, attempt.outcome());
+                });
+        return true;
+    }
+
+    @Override
+    public boolean skip(String endpointId, String owner, long deliveredSeq, long leaseUntil) {
+        return sql.update("UPDATE webhook_endpoints SET delivered_seq = ?, lease_until = ? WHERE endpoint_id = ?"
+                + " AND lease_owner = ?", s -> {
+                    s.setLong(1, deliveredSeq);
+                    s.setLong(2, leaseUntil);
+                    s.setString(3, endpointId);
+                    s.setString(4, owner);
+                }) > 0;
+    }
+
+    @Override
+    public void release(String endpointId, String owner) {
+        sql.update("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = 0 WHERE endpoint_id = ?"
+                + " AND lease_owner = ?", s -> {
+                    s.setString(1, endpointId);
+                    s.setString(2, owner);
+                });
+    }
+
+    @Override
+    public void releaseAll(String owner) {
+        sql.update("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?",
+                s -> s.setString(1, owner));
+    }
+
+    @Override
+    public int prune(long before, long attemptsBefore, int limit) {
+        int messages = sql.update("DELETE FROM webhook_messages WHERE (account_id, seq) IN (SELECT m.account_id,"
+                + " m.seq FROM webhook_messages m WHERE m.created_at < ? AND NOT EXISTS (SELECT 1 FROM"
+                + " webhook_endpoints e WHERE e.account_id = m.account_id AND e.delivered_seq < m.seq)"
+                + " ORDER BY m.created_at LIMIT ?)", s -> {
+                    s.setLong(1, before);
+                    s.setInt(2, limit);
+                });
+        int attempts = sql.update("DELETE FROM webhook_attempts WHERE (endpoint_id, seq, attempt, attempted_at) IN"
+                + " (SELECT endpoint_id, seq, attempt, attempted_at FROM webhook_attempts WHERE attempted_at < ?"
+                + " ORDER BY attempted_at LIMIT ?)", s -> {
+                    s.setLong(1, attemptsBefore);
+                    s.setInt(2, limit);
+                });
+        return messages + attempts;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tether.store;
+
+import java.util.List;
+
+/**
+ * Webhook endpoints, the outbox and the delivery state. Delivery state changes only under the endpoint's lease:
+ * each takes the owner that holds it, and changes nothing (answers false) when another owner has it now.
+ */
+public interface WebhookWrites extends WebhookReads {
+    /**
+     * Adds an endpoint that starts after the account's last message; its deliveredSeq is ignored. Takes the
+     * account's sequence row, so no message is numbered before the endpoint while it is added.
+     */
+    StoredEndpoint addEndpoint(StoredEndpoint endpoint);
+
+    boolean removeEndpoint(String accountId, String endpointId);
+
+    /**
+     * Appends messages to the account's outbox, numbered after its last one. The account's sequence row is taken
+     * last in the transaction and held to its commit, so numbers follow the order of the commits.
+     */
+    void append(String accountId, List<NewMessage> messages, long createdAt);
+
+    /**
+     * Leases at most {@code limit} endpoints that have messages to deliver and are due at {@code now} (epoch ms)
+     * and not leased by anyone, to {@code owner} until {@code until}; skips the ones another transaction is
+     * leasing now.
+     */
+    List<StoredEndpoint> lease(String owner, long now, long until, int limit);
+
+    /**
+     * Records an attempt and moves the endpoint on: its cursor, failed attempts at the next message, when to try
+     * next, and its lease renewed to {@code leaseUntil}.
+     */
+    boolean recordAttempt(DeliveryAttempt attempt, String owner, long deliveredSeq, int attempts,
+                          long nextAttemptAt, long leaseUntil);
+
+    /** Moves the cursor past messages the endpoint does not take. */
+    boolean skip(String endpointId, String owner, long deliveredSeq, long leaseUntil);
+
+    /** Gives the lease up. */
+    void release(String endpointId, String owner);
+
+    /** Gives up every lease of this owner (a server that stops). */
+    void releaseAll(String owner);
+
+    /**
+     * Deletes at most {@code limit} messages written before {@code before} (epoch s) that every endpoint of their
+     * account is past, and as many attempts made before {@code attemptsBefore} (epoch ms); returns how many rows.
+     */
+    int prune(long before, long attemptsBefore, int limit);
+}

@@ -1,0 +1,24 @@
+package dev.tether.webhook;
+
+import dev.tether.store.StoredEndpoint;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The message types an endpoint takes: the ones it was added with, or every type when it named none. */
+final class EndpointTypes {
+    private EndpointTypes() {
+    }
+
+    static Set<MessageType> of(StoredEndpoint endpoint) {
+        if (endpoint.types().isEmpty()) {
+            return EnumSet.allOf(MessageType.class);
+        }
+        Set<MessageType> types = EnumSet.noneOf(MessageType.class);
+        endpoint.types().forEach(name -> MessageType.fromWireName(name).ifPresent(types::add));
+        return types;
+    }
+
+    static boolean takes(StoredEndpoint endpoint, String type) {
+        return endpoint.types().isEmpty() || endpoint.types().contains(type);
+    }
+}

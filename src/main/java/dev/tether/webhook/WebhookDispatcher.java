@@ -1,0 +1,301 @@
+package dev.tether.webhook;
+
+import dev.tether.identity.Guids;
+import dev.tether.store.DeliveryAttempt;
+import dev.tether.store.OutboxMessage;
+import dev.tether.store.Store;
+import dev.tether.store.StoredEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox of every account to its endpoints, from this server. It leases endpoints that have messages
+ * due (on PostgreSQL with FOR UPDATE SKIP LOCKED, so several servers share the work and each endpoint is delivered
+ * to by one server at a time), and gives each leased endpoint a sender thread, which sends its messages one at a
+ * time in the account's commit order, moving the endpoint's cursor after each. A message that is not delivered is
+ * tried again after the next pause of the retry schedule (with jitter), holding back the messages after it, so the
+ * order holds; after the last retry it is given up and the endpoint goes on. Nothing here runs on a request's
+ * thread: a slow or dead endpoint holds one sender, never the API or other endpoints.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** Messages read per query while an endpoint is being delivered to. */
+    private static final int PAGE = 100;
+    /** Rows pruned per transaction, so that the prune never holds writers up. */
+    private static final int PRUNE_BATCH = 1000;
+    private static final Duration LAG_EVERY = Duration.ofSeconds(10);
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+
+    private final Store store;
+    private final SecretBox secrets;
+    private final WebhookSettings settings;
+    private final Clock clock;
+    private final WebhookMetrics metrics;
+    private final String owner = "server_" + Guids.newGuid();
+    private final HttpClient http;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService senders;
+    private final Semaphore free;
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    private volatile boolean closed;
+
+    public WebhookDispatcher(Store store, SecretBox secrets, WebhookSettings settings, Clock clock,
+                             MeterRegistry registry) {
+        this.store = store;
+        this.secrets = secrets;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new WebhookMetrics(registry);
+        this.http = Attempt.client(settings.timeout());
+        this.free = new Semaphore(settings.senders());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "tether-webhook-poll"));
+        this.senders = Executors.newFixedThreadPool(settings.senders(), task -> daemon(task, "tether-webhook-send"));
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    public WebhookDispatcher start() {
+        long poll = settings.poll().toMillis();
+        ticker.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::measureLag, 0, LAG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::prune, 1, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Looks for due endpoints now rather than at the next poll: a unit with identity changes just committed. */
+    public void wake() {
+        if (!closed && pollQueued.compareAndSet(false, true)) {
+            try {
+                ticker.execute(this::poll);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                pollQueued.set(false);
+            }
+        }
+    }
+
+    /** Leases as many due endpoints as there are free senders, and hands each to one. Runs on the ticker only. */
+    private void poll() {
+        pollQueued.set(false);
+        int available = free.availablePermits();
+        if (closed || available == 0) {
+            return;
+        }
+        try {
+            long now = clock.millis();
+            List<StoredEndpoint> leased = store.write(tx -> tx.webhooks().lease(owner, now,
+                    now + settings.lease().toMillis(), available));
+            for (StoredEndpoint endpoint : leased) {
+                free.acquireUninterruptibly();
+                metrics.senderStarted();
+                senders.execute(() -> {
+                    try {
+                        deliver(endpoint);
+                    } catch (RuntimeException e) {
+                        LOG.warn("webhook delivery to endpoint {} stopped: {}", endpoint.endpointId(), e.toString());
+                        giveUpLease(endpoint);
+                    } finally {
+                        metrics.senderDone();
+                        free.release();
+                    }
+                    wake();
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("webhook poll failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Sends the endpoint's messages after its cursor, one at a time, until none is left, one is not delivered
+     * (tried again later), the lease is lost, or the server stops.
+     */
+    private void deliver(StoredEndpoint endpoint) {
+        byte[] key;
+        try {
+            key = WebhookSecret.keyOf(secrets.open(endpoint.endpointId(), endpoint.sealedSecret()));
+        } catch (WebhookKeyException e) {
+            cannotSign(endpoint, String.valueOf(e.getMessage()));
+            return;
+        }
+        long cursor = endpoint.deliveredSeq();
+        int attempts = endpoint.attempts();
+        long skippedTo = cursor;
+        while (!closed) {
+            long after = cursor;
+            List<OutboxMessage> page = store.read(tx -> tx.webhooks().messagesAfter(endpoint.accountId(), after,
+                    PAGE));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (OutboxMessage message : page) {
+                if (closed) {
+                    break;
+                }
+                if (!EndpointTypes.takes(endpoint, message.type())) {
+                    cursor = message.seq();
+                    continue;
+                }
+                long timestamp = clock.instant().getEpochSecond();
+                long started = System.nanoTime();
+                Attempt.Outcome outcome;
+                try {
+                    outcome = Attempt.send(http, endpoint.url(), message.messageId(), timestamp,
+                            Signature.sign(key, message.messageId(), timestamp, message.body()), message.body(),
+                            settings.timeout());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                attempts++;
+                String result;
+                long nextAttemptAt = 0;
+                if (outcome.delivered()) {
+                    result = DeliveryOutcome.DELIVERED;
+                } else if (attempts > settings.retries().size()) {
+                    result = DeliveryOutcome.FAILED;
+                    LOG.warn("webhook message {} to endpoint {} given up after {} attempts: {}", message.messageId(),
+                            endpoint.endpointId(), attempts, outcome.error().orElse("?"));
+                } else {
+                    result = DeliveryOutcome.RETRYING;
+                    nextAttemptAt = clock.millis() + pause(attempts).toMillis();
+                    LOG.info("webhook message {} to endpoint {} not delivered (attempt {}): {}", message.messageId(),
+                            endpoint.endpointId(), attempts, outcome.error().orElse("?"));
+                }
+                metrics.attempt(result, took);
+                boolean done = !result.equals(DeliveryOutcome.RETRYING);
+                DeliveryAttempt record = new DeliveryAttempt(endpoint.endpointId(), message.seq(), attempts,
+                        message.messageId(), message.type(), clock.millis(), took.toMillis(), outcome.status(),
+                        outcome.error(), result);
+                long movedTo = done ? message.seq() : cursor;
+                int attemptsLeft = done ? 0 : attempts;
+                long next = nextAttemptAt;
+                if (!store.write(tx -> tx.webhooks().recordAttempt(record, owner, movedTo, attemptsLeft, next,
+                        done ? leaseUntil() : 0))) {
+                    return;
+                }
+                if (!done) {
+                    return;
+                }
+                cursor = message.seq();
+                skippedTo = cursor;
+                attempts = 0;
+            }
+        }
+        long to = cursor;
+        boolean skipped = to > skippedTo;
+        store.write(tx -> {
+            if (skipped) {
+                tx.webhooks().skip(endpoint.endpointId(), owner, to, 0);
+            }
+            tx.webhooks().release(endpoint.endpointId(), owner);
+            return Boolean.TRUE;
+        });
+    }
+
+    /**
+     * The secret cannot be opened here (no key file, or another key): the next message waits a minute, and the
+     * reason is recorded as an attempt, so that {@code webhook deliveries} shows it; another server may hold the key.
+     */
+    private void cannotSign(StoredEndpoint endpoint, String reason) {
+        LOG.error("webhook endpoint {}: {}", endpoint.endpointId(), reason);
+        store.write(tx -> {
+            List<OutboxMessage> next = tx.webhooks().messagesAfter(endpoint.accountId(), endpoint.deliveredSeq(), 1);
+            next.forEach(message -> tx.webhooks().recordAttempt(new DeliveryAttempt(endpoint.endpointId(),
+                    message.seq(), endpoint.attempts(), message.messageId(), message.type(), clock.millis(), 0,
+                    OptionalInt.empty(), Optional.of(reason), DeliveryOutcome.RETRYING), owner,
+                    endpoint.deliveredSeq(), endpoint.attempts(), clock.millis() + 60_000, 0));
+            tx.webhooks().release(endpoint.endpointId(), owner);
+            return Boolean.TRUE;
+        });
+    }
+
+    private void giveUpLease(StoredEndpoint endpoint) {
+        try {
+            store.write(tx -> {
+                tx.webhooks().release(endpoint.endpointId(), owner);
+                return Boolean.TRUE;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not give up the lease of webhook endpoint {} (it expires by itself): {}",
+                    endpoint.endpointId(), e.toString());
+        }
+    }
+
+    /** The pause before retry {@code attempt} (1-based), with up to 20% jitter either way. */
+    Duration pause(int attempt) {
+        Duration base = settings.retries().get(attempt - 1);
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis(Math.round(base.toMillis() * jitter));
+    }
+
+    private long leaseUntil() {
+        return clock.millis() + settings.lease().toMillis();
+    }
+
+    private void measureLag() {
+        try {
+            long now = clock.instant().getEpochSecond();
+            metrics.lag(store.read(tx -> tx.webhooks().oldestUndelivered()).stream().map(at -> now - at)
+                    .findFirst().orElse(0L));
+        } catch (RuntimeException e) {
+            LOG.debug("webhook lag not measured: {}", e.toString());
+        }
+    }
+
+    /** Deletes delivered messages and attempts older than the retention, in short transactions. */
+    void prune() {
+        try {
+            long messagesBefore = clock.instant().minus(settings.retention()).getEpochSecond();
+            long attemptsBefore = clock.millis() - settings.retention().toMillis();
+            int pruned;
+            do {
+                pruned = store.write(tx -> tx.webhooks().prune(messagesBefore, attemptsBefore, PRUNE_BATCH));
+            } while (pruned > 0 && !closed);
+        } catch (RuntimeException e) {
+            LOG.warn("webhook prune failed: {}", e.toString());
+        }
+    }
+
+    /** Stops sending, waits briefly for attempts in flight, and gives up this server's leases. */
+    @Override
+    public void close() {
+        closed = true;
+        ticker.shutdownNow();
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(2, TimeUnit.SECONDS)) {
+                senders.shutdownNow();
+                senders.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.write(tx -> {
+                tx.webhooks().releaseAll(owner);
+                return Boolean.TRUE;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("webhook leases not given up (they expire by themselves): {}", e.toString());
+        }
+    }
+}

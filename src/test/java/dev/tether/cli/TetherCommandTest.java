@@ -9,6 +9,7 @@ import dev.tether.testing.Backend;
 import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
+import dev.tether.testing.WebhookReceiver;
 import dev.tether.config.Limits;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -178,6 +179,84 @@ class TetherCommandTest {
         return TestServer.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
                 .header("X-CleverTap-Account-Id", account).header("X-CleverTap-Passcode", passcode)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void webhookCommands_addPrintsTheSecretOnce_andListDeliveriesAndRemoveShowAndEndTheEndpoint() throws Exception {
+        String id;
+        String passcode;
+        try (TetherProcess create = TetherProcess.start(dir, "account", "create", "--name", "A", "--json",
+                "--data", "data")) {
+            assertThat(create.awaitExit()).isZero();
+            JsonNode created = JSON.readTree(create.lines().get(0));
+            id = created.get("accountId").asText();
+            passcode = created.get("passcode").asText();
+        }
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String endpoint;
+            String secret;
+            try (TetherProcess add = TetherProcess.start(dir, "webhook", "add", "--account", id, "--url",
+                    receiver.url("/hook"), "--events", "identity.bound,identity.unbound", "--data", "data")) {
+                assertThat(add.awaitExit()).as(String.join("\n", add.lines())).isZero();
+                String out = String.join("\n", add.lines());
+                endpoint = out.replaceAll("(?s).*endpoint id: (\\S+).*", "$1");
+                secret = out.replaceAll("(?s).*secret: +(whsec_\\S+).*", "$1");
+                assertThat(out).contains("events:      identity.bound,identity.unbound");
+            }
+            assertThat(endpoint).startsWith("ep_");
+            assertThat(secret).matches("whsec_[A-Za-z0-9+/]{43}=");
+            Path keyFile = dir.resolve("data/webhook.key");
+            assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            receiver.trust("/hook", secret);
+
+            try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--data", "data")) {
+                int port = server.awaitReady();
+                assertThat(post(port, "/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"w\","
+                        + "\"profileData\":{\"Name\":\"W\"}}]}", id, passcode).status()).isEqualTo(200);
+                WebhookReceiver.Delivery delivery = receiver.awaitDeliveries(1, java.time.Duration.ofSeconds(30))
+                        .get(0);
+                assertThat(delivery.verified()).isTrue();
+                assertThat(delivery.type()).isEqualTo("identity.bound");
+                Thread.sleep(300);
+                server.terminate();
+                String message = delivery.id();
+                try (TetherProcess deliveries = TetherProcess.start(dir, "webhook", "deliveries", "--account", id,
+                        "--data", "data")) {
+                    assertThat(deliveries.awaitExit()).isZero();
+                    assertThat(deliveries.lines().get(0)).startsWith("TIME").contains("OUTCOME", "ERROR");
+                    assertThat(deliveries.lines().get(1)).contains(endpoint, message, "identity.bound", "delivered",
+                            "204");
+                }
+            }
+            try (TetherProcess list = TetherProcess.start(dir, "webhook", "list", "--account", id, "--json",
+                    "--data", "data")) {
+                assertThat(list.awaitExit()).isZero();
+                JsonNode endpoints = JSON.readTree(String.join("", list.lines()));
+                assertThat(endpoints).hasSize(1);
+                assertThat(endpoints.get(0).get("endpointId").asText()).isEqualTo(endpoint);
+                assertThat(endpoints.get(0).get("url").asText()).isEqualTo(receiver.url("/hook"));
+                assertThat(endpoints.get(0).get("deliveredSeq").asLong()).isEqualTo(1);
+                assertThat(endpoints.toString()).doesNotContain(secret.substring("whsec_".length(), 20));
+            }
+            try (TetherProcess bad = TetherProcess.start(dir, "webhook", "add", "--account", id, "--url",
+                    "ftp://example.com/x", "--data", "data")) {
+                assertThat(bad.awaitExit()).isEqualTo(1);
+                assertThat(bad.lines()).containsExactly("tether: a webhook URL must be http or https: "
+                        + "ftp://example.com/x");
+            }
+            try (TetherProcess remove = TetherProcess.start(dir, "webhook", "remove", "--account", id, "--endpoint",
+                    endpoint, "--data", "data")) {
+                assertThat(remove.awaitExit()).isZero();
+                assertThat(remove.lines()).containsExactly("removed " + endpoint);
+            }
+            try (TetherProcess again = TetherProcess.start(dir, "webhook", "remove", "--account", id, "--endpoint",
+                    endpoint, "--data", "data")) {
+                assertThat(again.awaitExit()).isEqualTo(1);
+                assertThat(again.lines()).containsExactly("tether: account " + id + " has no endpoint " + endpoint);
+            }
+        }
     }
 
     @Test

@@ -58,15 +58,17 @@ final class BenchReport {
      * reassignment check against disassociate (both 1000 numbers a request, through HTTP).
      */
     static String keysAndChecks(List<BenchResult> results) {
-        StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate |"
-                + "\n|---:|---:|---:|\n");
+        StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate"
+                + " | disassociate with a webhook endpoint / without |\n|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct()
                 .filter(c -> find(results, "upload new profiles, with Idempotency-Key", c).isPresent())
-                .forEach(c -> md.append(String.format("| %d | %s | %s |%n", c,
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s |%n", c,
                         ratio(find(results, "upload new profiles, with Idempotency-Key", c),
                                 find(results, "upload new profiles", "http", c), true),
                         ratio(find(results, "reassignment check", c), find(results, "disassociate", "http", c),
-                                true))));
+                                true),
+                        ratio(find(results, "disassociate, with a webhook endpoint", c),
+                                find(results, "disassociate", "http", c), true))));
         return md.toString();
     }
 

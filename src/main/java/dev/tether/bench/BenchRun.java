@@ -2,6 +2,7 @@ package dev.tether.bench;
 
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
+import dev.tether.webhook.SecretBox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,9 @@ public final class BenchRun {
         String backend;
         try (Store store = Stores.open(url, poolSize)) {
             backend = store.backendName();
-            Benchmark benchmark = new Benchmark(store, plan.profiles(), plan.perRun(), System.err);
+            Path keyFile = out.toAbsolutePath().resolve("webhook.key");
+            Benchmark benchmark = new Benchmark(store, new SecretBox(keyFile), plan.profiles(), plan.perRun(),
+                    System.err);
             results.add(benchmark.load());
             ExportBench exports = benchmark.exports(plan.events());
             if (plan.events() > 0) {
@@ -45,7 +48,7 @@ public final class BenchRun {
             }
             settle(url);
             try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
-                    out.resolve("server.log"))) {
+                    out.resolve("server.log"), keyFile)) {
                 benchmark.warmUp(server, plan.perRun());
                 for (int clients : plan.clients()) {
                     results.addAll(benchmark.runAll(clients, server));

@@ -12,8 +12,11 @@ import dev.tether.store.Store;
 import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
 import dev.tether.work.Transactions;
+import dev.tether.webhook.SecretBox;
+import dev.tether.webhook.WebhookService;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +48,7 @@ final class Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
+    private final SecretBox secrets;
     private final int profiles;
     private final Duration perRun;
     private final PrintStream log;
@@ -61,11 +65,12 @@ final class Benchmark {
     @SuppressWarnings("NullAway.Init")
     private String passcode;
 
-    Benchmark(Store store, int profiles, Duration perRun, PrintStream log) {
+    Benchmark(Store store, SecretBox secrets, int profiles, Duration perRun, PrintStream log) {
         if (profiles < 2 * BATCH || profiles % BATCH != 0) {
             throw new IllegalArgumentException("profiles must be a multiple of " + BATCH + ", at least " + 2 * BATCH);
         }
         this.store = store;
+        this.secrets = secrets;
         this.profiles = profiles;
         this.perRun = perRun;
         this.log = log;
@@ -153,24 +158,62 @@ final class Benchmark {
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
-        // the two disassociate rows share the bound numbers left: half each, so that neither starves the other
-        cutLimit.set(nextToCut.get() + (nextNew.get() - nextToCut.get()) / 2);
+        // the three disassociate rows share the bound numbers left: a third each, so that none starves the others
+        long from = nextToCut.get();
+        long third = (nextNew.get() - from) / 3 / BATCH * BATCH;
+        cutLimit.set(from + third);
         rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE
                     : disassociateInProcess(phoneRecords(first));
         }, null));
-        cutLimit.set(nextNew.get());
+        cutLimit.set(from + 2 * third);
         rows.add(measure("disassociate", "http", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
         }, server));
+        rows.addAll(disassociateWithWebhook(clients, server));
         rows.add(measure("reassignment check (1000 numbers)", "http", clients, perRun,
                 () -> send(post(base, "/1/identity/reassigned.json", reassignedQuestions(randomFirst(BATCH))), BATCH),
                 server));
         rows.add(measure("mixed: 60% reads, 30% updates, 10% new (batches of 100)", "http", clients, perRun,
                 () -> mixed(base), server));
         return rows;
+    }
+
+    /**
+     * Disassociate through HTTP with a webhook endpoint registered (each number cut becomes a message, written in
+     * the same transaction), then the rate at which the server delivered those messages to a local receiver that
+     * answers at once: from the first delivery to the last, during the row and after it until the outbox is empty.
+     * The endpoint is removed afterwards, so that the rows after it run without one.
+     */
+    private List<BenchResult> disassociateWithWebhook(int clients, BenchServer server) {
+        String base = server.baseUrl();
+        WebhookService webhooks = new WebhookService(store, secrets, clock);
+        try (WebhookSink sink = WebhookSink.start()) {
+            WebhookService.Added endpoint = webhooks.add(account.id(), sink.url(), List.of());
+            cutLimit.set(nextNew.get());
+            BenchResult disassociate = measure("disassociate, with a webhook endpoint", "http", clients, perRun, () -> {
+                long first = nextCut();
+                return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
+            }, server);
+            long messages = store.read(tx -> tx.webhooks().messagesAfter(account.id(),
+                    endpoint.endpoint().deliveredSeq(), Integer.MAX_VALUE)).size();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (sink.deliveries() < messages && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            BenchResult delivery = new BenchResult("webhook delivery to a local receiver (1 endpoint)", "http", 1,
+                    sink.deliveries(), sink.deliveries(), Math.max(sink.seconds(), 1e-3), 0, 0, 0,
+                    server.heapUsedMb(), BenchServer.Memory.rssMb(server.pid()));
+            webhooks.remove(account.id(), endpoint.endpoint().endpointId());
+            return List.of(disassociate, delivery);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @FunctionalInterface

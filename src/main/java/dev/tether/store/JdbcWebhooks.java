@@ -175,22 +175,23 @@ final class JdbcWebhooks implements WebhookWrites {
     }
 
     @Override
-    public boolean recordAttempt(DeliveryAttempt attempt, String owner, long deliveredSeq, int attempts,
-                                 long nextAttemptAt, long leaseUntil) {
+    public boolean recordAttempts(String endpointId, List<DeliveryAttempt> attempts, String owner,
+                                  long deliveredSeq, int failedAttempts, long nextAttemptAt, long leaseUntil) {
         int moved = sql.update("UPDATE webhook_endpoints SET delivered_seq = ?, attempts = ?, next_attempt_at = ?,"
                 + " lease_until = ? WHERE endpoint_id = ? AND lease_owner = ?", s -> {
                     s.setLong(1, deliveredSeq);
-                    s.setInt(2, attempts);
+                    s.setInt(2, failedAttempts);
                     s.setLong(3, nextAttemptAt);
                     s.setLong(4, leaseUntil);
-                    s.setString(5, attempt.endpointId());
+                    s.setString(5, endpointId);
                     s.setString(6, owner);
                 });
         if (moved == 0) {
             return false;
         }
-        sql.update("INSERT INTO webhook_attempts (endpoint_id, seq, attempt, message_id, type, attempted_at,"
-                + " duration_ms, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        sql.batch("INSERT INTO webhook_attempts (endpoint_id, seq, attempt, message_id, type, attempted_at,"
+                + " duration_ms, http_status, error, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts,
+                (s, attempt) -> {
                     s.setString(1, attempt.endpointId());
                     s.setLong(2, attempt.seq());
                     s.setInt(3, attempt.attempt());
@@ -207,17 +208,6 @@ final class JdbcWebhooks implements WebhookWrites {
                     s.setString(10, attempt.outcome());
                 });
         return true;
-    }
-
-    @Override
-    public boolean skip(String endpointId, String owner, long deliveredSeq, long leaseUntil) {
-        return sql.update("UPDATE webhook_endpoints SET delivered_seq = ?, lease_until = ? WHERE endpoint_id = ?"
-                + " AND lease_owner = ?", s -> {
-                    s.setLong(1, deliveredSeq);
-                    s.setLong(2, leaseUntil);
-                    s.setString(3, endpointId);
-                    s.setString(4, owner);
-                }) > 0;
     }
 
     @Override

@@ -29,14 +29,11 @@ public interface WebhookWrites extends WebhookReads {
     List<StoredEndpoint> lease(String owner, long now, long until, int limit);
 
     /**
-     * Records an attempt and moves the endpoint on: its cursor, failed attempts at the next message, when to try
-     * next, and its lease renewed to {@code leaseUntil}.
+     * Records attempts at one endpoint and moves it on: its cursor, failed attempts at the next message, when to
+     * try next, and its lease renewed to {@code leaseUntil}.
      */
-    boolean recordAttempt(DeliveryAttempt attempt, String owner, long deliveredSeq, int attempts,
-                          long nextAttemptAt, long leaseUntil);
-
-    /** Moves the cursor past messages the endpoint does not take. */
-    boolean skip(String endpointId, String owner, long deliveredSeq, long leaseUntil);
+    boolean recordAttempts(String endpointId, List<DeliveryAttempt> attempts, String owner, long deliveredSeq,
+                           int failedAttempts, long nextAttemptAt, long leaseUntil);
 
     /** Gives the lease up. */
     void release(String endpointId, String owner);

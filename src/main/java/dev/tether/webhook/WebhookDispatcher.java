@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -35,6 +36,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     /** Messages read per query while an endpoint is being delivered to. */
     private static final int PAGE = 100;
+    /** Deliveries recorded together, at most. */
+    private static final int RECORD_EVERY = 100;
+    /** The longest a delivery goes unrecorded while more follow. */
+    private static final Duration RECORD_AFTER = Duration.ofMillis(200);
     /** Rows pruned per transaction, so that the prune never holds writers up. */
     private static final int PRUNE_BATCH = 1000;
     private static final Duration LAG_EVERY = Duration.ofSeconds(10);
@@ -125,7 +130,10 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /**
      * Sends the endpoint's messages after its cursor, one at a time, until none is left, one is not delivered
-     * (tried again later), the lease is lost, or the server stops.
+     * (tried again later), the lease is lost, or the server stops. Progress is recorded (cursor, attempts, lease
+     * renewed) every {@value #RECORD_EVERY} deliveries or {@link #RECORD_AFTER}, whichever comes first, and at
+     * once when a message is not delivered: a server killed in between sends the unrecorded ones again, which
+     * at-least-once allows, and the writes stay off the API's way.
      */
     private void deliver(StoredEndpoint endpoint) {
         byte[] key;
@@ -135,11 +143,9 @@ public final class WebhookDispatcher implements AutoCloseable {
             cannotSign(endpoint, String.valueOf(e.getMessage()));
             return;
         }
-        long cursor = endpoint.deliveredSeq();
-        int attempts = endpoint.attempts();
-        long skippedTo = cursor;
+        Progress progress = new Progress(endpoint);
         while (!closed) {
-            long after = cursor;
+            long after = progress.cursor;
             List<OutboxMessage> page = store.read(tx -> tx.webhooks().messagesAfter(endpoint.accountId(), after,
                     PAGE));
             if (page.isEmpty()) {
@@ -150,7 +156,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     break;
                 }
                 if (!EndpointTypes.takes(endpoint, message.type())) {
-                    cursor = message.seq();
+                    progress.cursor = message.seq();
                     continue;
                 }
                 long timestamp = clock.instant().getEpochSecond();
@@ -165,50 +171,74 @@ public final class WebhookDispatcher implements AutoCloseable {
                     return;
                 }
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
-                attempts++;
+                int attempt = ++progress.failed;
                 String result;
-                long nextAttemptAt = 0;
                 if (outcome.delivered()) {
                     result = DeliveryOutcome.DELIVERED;
-                } else if (attempts > settings.retries().size()) {
+                } else if (attempt > settings.retries().size()) {
                     result = DeliveryOutcome.FAILED;
                     LOG.warn("webhook message {} to endpoint {} given up after {} attempts: {}", message.messageId(),
-                            endpoint.endpointId(), attempts, outcome.error().orElse("?"));
+                            endpoint.endpointId(), attempt, outcome.error().orElse("?"));
                 } else {
                     result = DeliveryOutcome.RETRYING;
-                    nextAttemptAt = clock.millis() + pause(attempts).toMillis();
                     LOG.info("webhook message {} to endpoint {} not delivered (attempt {}): {}", message.messageId(),
-                            endpoint.endpointId(), attempts, outcome.error().orElse("?"));
+                            endpoint.endpointId(), attempt, outcome.error().orElse("?"));
                 }
                 metrics.attempt(result, took);
-                boolean done = !result.equals(DeliveryOutcome.RETRYING);
-                DeliveryAttempt record = new DeliveryAttempt(endpoint.endpointId(), message.seq(), attempts,
+                progress.pending.add(new DeliveryAttempt(endpoint.endpointId(), message.seq(), attempt,
                         message.messageId(), message.type(), clock.millis(), took.toMillis(), outcome.status(),
-                        outcome.error(), result);
-                long movedTo = done ? message.seq() : cursor;
-                int attemptsLeft = done ? 0 : attempts;
-                long next = nextAttemptAt;
-                if (!store.write(tx -> tx.webhooks().recordAttempt(record, owner, movedTo, attemptsLeft, next,
-                        done ? leaseUntil() : 0))) {
+                        outcome.error(), result));
+                if (result.equals(DeliveryOutcome.RETRYING)) {
+                    record(progress, clock.millis() + pause(attempt).toMillis(), 0);
                     return;
                 }
-                if (!done) {
+                progress.cursor = message.seq();
+                progress.failed = 0;
+                if (progress.due() && !record(progress, 0, leaseUntil())) {
                     return;
                 }
-                cursor = message.seq();
-                skippedTo = cursor;
-                attempts = 0;
             }
         }
-        long to = cursor;
-        boolean skipped = to > skippedTo;
-        store.write(tx -> {
-            if (skipped) {
-                tx.webhooks().skip(endpoint.endpointId(), owner, to, 0);
-            }
-            tx.webhooks().release(endpoint.endpointId(), owner);
-            return Boolean.TRUE;
-        });
+        if (record(progress, 0, 0)) {
+            store.write(tx -> {
+                tx.webhooks().release(endpoint.endpointId(), owner);
+                return Boolean.TRUE;
+            });
+        }
+    }
+
+    /** How far a sender has got with one endpoint, and what it has not recorded yet. */
+    private static final class Progress {
+        final String endpointId;
+        final List<DeliveryAttempt> pending = new ArrayList<>();
+        long cursor;
+        int failed;
+        long recordedAt = System.nanoTime();
+
+        Progress(StoredEndpoint endpoint) {
+            this.endpointId = endpoint.endpointId();
+            this.cursor = endpoint.deliveredSeq();
+            this.failed = endpoint.attempts();
+        }
+
+        boolean due() {
+            return pending.size() >= RECORD_EVERY || System.nanoTime() - recordedAt >= RECORD_AFTER.toNanos();
+        }
+    }
+
+    /** Records the progress; false when the lease went to another server meanwhile (this one stops). */
+    private boolean record(Progress progress, long nextAttemptAt, long leaseUntil) {
+        List<DeliveryAttempt> attempts = List.copyOf(progress.pending);
+        long cursor = progress.cursor;
+        int failed = progress.failed;
+        boolean kept = store.write(tx -> tx.webhooks().recordAttempts(progress.endpointId, attempts, owner, cursor,
+                failed, nextAttemptAt, leaseUntil));
+        progress.pending.clear();
+        progress.recordedAt = System.nanoTime();
+        if (!kept) {
+            LOG.info("webhook endpoint {}: another server took it over", progress.endpointId);
+        }
+        return kept;
     }
 
     /**
@@ -219,10 +249,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         LOG.error("webhook endpoint {}: {}", endpoint.endpointId(), reason);
         store.write(tx -> {
             List<OutboxMessage> next = tx.webhooks().messagesAfter(endpoint.accountId(), endpoint.deliveredSeq(), 1);
-            next.forEach(message -> tx.webhooks().recordAttempt(new DeliveryAttempt(endpoint.endpointId(),
-                    message.seq(), endpoint.attempts(), message.messageId(), message.type(), clock.millis(), 0,
-                    OptionalInt.empty(), Optional.of(reason), DeliveryOutcome.RETRYING), owner,
-                    endpoint.deliveredSeq(), endpoint.attempts(), clock.millis() + 60_000, 0));
+            next.forEach(message -> tx.webhooks().recordAttempts(endpoint.endpointId(), List.of(
+                    new DeliveryAttempt(endpoint.endpointId(), message.seq(), endpoint.attempts(),
+                            message.messageId(), message.type(), clock.millis(), 0, OptionalInt.empty(),
+                            Optional.of(reason), DeliveryOutcome.RETRYING)), owner, endpoint.deliveredSeq(),
+                    endpoint.attempts(), clock.millis() + 60_000, 0));
             tx.webhooks().release(endpoint.endpointId(), owner);
             return Boolean.TRUE;
         });

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.stream.IntStream;
 
 /** The SQL of webhook endpoints, the outbox and delivery attempts. */
 final class JdbcWebhooks implements WebhookWrites {
@@ -43,13 +42,69 @@ final class JdbcWebhooks implements WebhookWrites {
 
     @Override
     public List<OutboxMessage> messagesAfter(String accountId, long seq, int limit) {
-        return sql.query("SELECT seq, message_id, type, body, created_at FROM webhook_messages"
-                        + " WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
-                    s.setString(1, accountId);
-                    s.setLong(2, seq);
-                    s.setInt(3, limit);
-                }, row -> new OutboxMessage(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                        row.getLong(5)));
+        List<OutboxMessage> messages = new ArrayList<>();
+        long after = seq;
+        while (messages.size() < limit) {
+            long from = after;
+            // from the row that holds the message after the cursor (the last that starts at or before it) on
+            List<List<OutboxMessage>> rows = sql.query("SELECT first_seq, messages, created_at FROM webhook_outbox"
+                            + " WHERE account_id = ? AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM"
+                            + " webhook_outbox WHERE account_id = ? AND first_seq <= ?), 0)"
+                            + " ORDER BY first_seq LIMIT ?", s -> {
+                        s.setString(1, accountId);
+                        s.setString(2, accountId);
+                        s.setLong(3, from + 1);
+                        s.setInt(4, ROWS_PER_READ);
+                    }, row -> decode(row.getLong(1), row.getString(2), row.getLong(3)));
+            boolean more = false;
+            for (List<OutboxMessage> written : rows) {
+                for (OutboxMessage message : written) {
+                    if (message.seq() > after) {
+                        messages.add(message);
+                        after = message.seq();
+                        more = true;
+                    }
+                }
+            }
+            if (!more) {
+                break;
+            }
+        }
+        return messages;
+    }
+
+    /** Outbox rows read at a time (each holds one transaction's messages). */
+    private static final int ROWS_PER_READ = 8;
+
+    /** The messages of one outbox row: one a line, id TAB type TAB body. */
+    private static List<OutboxMessage> decode(long firstSeq, String text, long createdAt) {
+        List<OutboxMessage> messages = new ArrayList<>();
+        int start = 0;
+        long seq = firstSeq;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            int tab = text.indexOf('\t', start);
+            int tab2 = text.indexOf('\t', tab + 1);
+            messages.add(new OutboxMessage(seq++, text.substring(start, tab), text.substring(tab + 1, tab2),
+                    text.substring(tab2 + 1, end), createdAt));
+            start = end + 1;
+        }
+        return messages;
+    }
+
+    private static String encode(List<NewMessage> messages) {
+        StringBuilder text = new StringBuilder(messages.size() * 300);
+        for (NewMessage message : messages) {
+            if (message.body().indexOf('\n') >= 0 || message.body().indexOf('\t') >= 0) {
+                throw new IllegalArgumentException("a webhook body is compact JSON, without raw tabs or newlines");
+            }
+            text.append(message.messageId()).append('\t').append(message.type()).append('\t').append(message.body())
+                    .append('\n');
+        }
+        return text.toString();
     }
 
     @Override
@@ -76,8 +131,10 @@ final class JdbcWebhooks implements WebhookWrites {
 
     @Override
     public OptionalLong oldestUndelivered() {
-        List<Long> oldest = sql.query("SELECT MIN(m.created_at) FROM webhook_endpoints e JOIN webhook_messages m"
-                + " ON m.account_id = e.account_id AND m.seq = e.delivered_seq + 1", s -> { },
+        List<Long> oldest = sql.query("SELECT MIN(o.created_at) FROM webhook_endpoints e JOIN webhook_outbox o"
+                + " ON o.account_id = e.account_id AND o.last_seq > e.delivered_seq AND o.first_seq = (SELECT"
+                + " MAX(x.first_seq) FROM webhook_outbox x WHERE x.account_id = e.account_id"
+                + " AND x.first_seq <= e.delivered_seq + 1)", s -> { },
                 row -> {
                     long at = row.getLong(1);
                     return row.wasNull() ? -1L : at;
@@ -139,16 +196,13 @@ final class JdbcWebhooks implements WebhookWrites {
         long last = sql.query("SELECT last_seq FROM webhook_sequences WHERE account_id = ?",
                 s -> s.setString(1, accountId), row -> row.getLong(1)).get(0);
         long first = last - messages.size() + 1;
-        List<Integer> positions = IntStream.range(0, messages.size()).boxed().toList();
-        sql.batch("INSERT INTO webhook_messages (account_id, seq, message_id, type, body, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", positions, (s, i) -> {
-                    NewMessage message = messages.get(i);
+        sql.update("INSERT INTO webhook_outbox (account_id, first_seq, last_seq, messages, created_at)"
+                + " VALUES (?, ?, ?, ?, ?)", s -> {
                     s.setString(1, accountId);
-                    s.setLong(2, first + i);
-                    s.setString(3, message.messageId());
-                    s.setString(4, message.type());
-                    s.setString(5, message.body());
-                    s.setLong(6, createdAt);
+                    s.setLong(2, first);
+                    s.setLong(3, last);
+                    s.setString(4, encode(messages));
+                    s.setLong(5, createdAt);
                 });
     }
 
@@ -220,17 +274,17 @@ final class JdbcWebhooks implements WebhookWrites {
     }
 
     @Override
-    public void releaseAll(String owner) {
-        sql.update("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?",
-                s -> s.setString(1, owner));
+    public void releaseAll(String server) {
+        sql.update("UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = 0 WHERE lease_owner LIKE ?",
+                s -> s.setString(1, server + "/%"));
     }
 
     @Override
     public int prune(long before, long attemptsBefore, int limit) {
-        int messages = sql.update("DELETE FROM webhook_messages WHERE (account_id, seq) IN (SELECT m.account_id,"
-                + " m.seq FROM webhook_messages m WHERE m.created_at < ? AND NOT EXISTS (SELECT 1 FROM"
-                + " webhook_endpoints e WHERE e.account_id = m.account_id AND e.delivered_seq < m.seq)"
-                + " ORDER BY m.created_at LIMIT ?)", s -> {
+        int messages = sql.update("DELETE FROM webhook_outbox WHERE (account_id, first_seq) IN (SELECT"
+                + " o.account_id, o.first_seq FROM webhook_outbox o WHERE o.created_at < ? AND NOT EXISTS (SELECT 1"
+                + " FROM webhook_endpoints e WHERE e.account_id = o.account_id AND e.delivered_seq < o.last_seq)"
+                + " ORDER BY o.created_at LIMIT ?)", s -> {
                     s.setLong(1, before);
                     s.setInt(2, limit);
                 });

@@ -38,8 +38,8 @@ public interface WebhookWrites extends WebhookReads {
     /** Gives the lease up. */
     void release(String endpointId, String owner);
 
-    /** Gives up every lease of this owner (a server that stops). */
-    void releaseAll(String owner);
+    /** Gives up every lease of this server: every owner named {@code <server>/<lease number>}. */
+    void releaseAll(String server);
 
     /**
      * Deletes at most {@code limit} messages written before {@code before} (epoch s) that every endpoint of their

@@ -1,11 +1,14 @@
 package dev.tether.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tether.core.IdentityChange;
 import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.store.NewMessage;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -14,7 +17,7 @@ import java.time.Instant;
  * the change commits, so that every attempt sends (and signs) the same bytes.
  */
 final class Messages {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Messages() {
     }
@@ -38,42 +41,49 @@ final class Messages {
 
     static NewMessage of(String accountId, IdentityChange change) {
         MessageType type = typeOf(change);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("type", type.wireName());
-        body.put("timestamp", Instant.ofEpochSecond(change.at()).toString());
-        ObjectNode data = body.putObject("data");
-        data.put("accountId", accountId);
-        if (change instanceof IdentityChange.BindingStarted started) {
-            identity(data, started.guid(), started.key());
-            data.put("reason", started.reason().storedName());
-        } else if (change instanceof IdentityChange.BindingEnded ended) {
-            identity(data, ended.guid(), ended.key());
-            data.put("reason", ended.reason().storedName());
-        } else if (change instanceof IdentityChange.ProfileMerged merged) {
-            data.put("objectId", merged.into());
-            data.put("mergedObjectId", merged.from());
-            data.put("reason", "merged");
-        } else if (change instanceof IdentityChange.ProfileDemerged demerged) {
-            data.put("objectId", demerged.guid());
-            data.put("demergedFrom", demerged.from());
-            data.put("reason", "demerged");
-        } else if (change instanceof IdentityChange.ProfileDeleted deleted) {
-            data.put("objectId", deleted.guid());
-            data.put("reason", "deleted");
-        } else if (change instanceof IdentityChange.SubscriptionChanged subscribed) {
-            data.putNull("objectId");
-            data.put("kind", subscribed.address().kind().storedName());
-            data.put("value", subscribed.address().value());
-            data.put("status", subscribed.status().wireName());
-            data.put("reason", "subscribed");
+        StringWriter body = new StringWriter(256);
+        try (JsonGenerator json = FACTORY.createGenerator(body)) {
+            json.writeStartObject();
+            json.writeStringField("type", type.wireName());
+            json.writeStringField("timestamp", Instant.ofEpochSecond(change.at()).toString());
+            json.writeObjectFieldStart("data");
+            json.writeStringField("accountId", accountId);
+            if (change instanceof IdentityChange.BindingStarted started) {
+                identity(json, started.guid(), started.key());
+                json.writeStringField("reason", started.reason().storedName());
+            } else if (change instanceof IdentityChange.BindingEnded ended) {
+                identity(json, ended.guid(), ended.key());
+                json.writeStringField("reason", ended.reason().storedName());
+            } else if (change instanceof IdentityChange.ProfileMerged merged) {
+                json.writeStringField("objectId", merged.into());
+                json.writeStringField("mergedObjectId", merged.from());
+                json.writeStringField("reason", "merged");
+            } else if (change instanceof IdentityChange.ProfileDemerged demerged) {
+                json.writeStringField("objectId", demerged.guid());
+                json.writeStringField("demergedFrom", demerged.from());
+                json.writeStringField("reason", "demerged");
+            } else if (change instanceof IdentityChange.ProfileDeleted deleted) {
+                json.writeStringField("objectId", deleted.guid());
+                json.writeStringField("reason", "deleted");
+            } else if (change instanceof IdentityChange.SubscriptionChanged subscribed) {
+                json.writeNullField("objectId");
+                json.writeStringField("kind", subscribed.address().kind().storedName());
+                json.writeStringField("value", subscribed.address().value());
+                json.writeStringField("status", subscribed.status().wireName());
+                json.writeStringField("reason", "subscribed");
+            }
+            json.writeNumberField("at", change.at());
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
         }
-        data.put("at", change.at());
         return new NewMessage("msg_" + Guids.newGuid(), type.wireName(), body.toString());
     }
 
-    private static void identity(ObjectNode data, String guid, IdentityKey key) {
-        data.put("objectId", guid);
-        data.put("kind", key.kind().storedName());
-        data.put("value", key.value());
+    private static void identity(JsonGenerator json, String guid, IdentityKey key) throws IOException {
+        json.writeStringField("objectId", guid);
+        json.writeStringField("kind", key.kind().storedName());
+        json.writeStringField("value", key.value());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final WebhookSettings settings;
     private final Clock clock;
     private final WebhookMetrics metrics;
-    private final String owner = "server_" + Guids.newGuid();
+    /** This server, as leases name it; each lease adds its own number, so a lease ended is never taken for another. */
+    private final String server = "server-" + Guids.newGuid();
+    private final AtomicLong leases = new AtomicLong();
     private final HttpClient http;
     private final ScheduledExecutorService ticker;
     private final ExecutorService senders;
@@ -105,6 +108,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         try {
             long now = clock.millis();
+            String owner = server + "/" + leases.incrementAndGet();
             List<StoredEndpoint> leased = store.write(tx -> tx.webhooks().lease(owner, now,
                     now + settings.lease().toMillis(), available));
             for (StoredEndpoint endpoint : leased) {
@@ -112,10 +116,10 @@ public final class WebhookDispatcher implements AutoCloseable {
                 metrics.senderStarted();
                 senders.execute(() -> {
                     try {
-                        deliver(endpoint);
+                        deliver(endpoint, owner);
                     } catch (RuntimeException e) {
                         LOG.warn("webhook delivery to endpoint {} stopped: {}", endpoint.endpointId(), e.toString());
-                        giveUpLease(endpoint);
+                        giveUpLease(endpoint, owner);
                     } finally {
                         metrics.senderDone();
                         free.release();
@@ -135,15 +139,15 @@ public final class WebhookDispatcher implements AutoCloseable {
      * once when a message is not delivered: a server killed in between sends the unrecorded ones again, which
      * at-least-once allows, and the writes stay off the API's way.
      */
-    private void deliver(StoredEndpoint endpoint) {
+    private void deliver(StoredEndpoint endpoint, String owner) {
         byte[] key;
         try {
             key = WebhookSecret.keyOf(secrets.open(endpoint.endpointId(), endpoint.sealedSecret()));
         } catch (WebhookKeyException e) {
-            cannotSign(endpoint, String.valueOf(e.getMessage()));
+            cannotSign(endpoint, owner, String.valueOf(e.getMessage()));
             return;
         }
-        Progress progress = new Progress(endpoint);
+        Progress progress = new Progress(endpoint, owner);
         while (!closed) {
             long after = progress.cursor;
             List<OutboxMessage> page = store.read(tx -> tx.webhooks().messagesAfter(endpoint.accountId(), after,
@@ -189,34 +193,31 @@ public final class WebhookDispatcher implements AutoCloseable {
                         message.messageId(), message.type(), clock.millis(), took.toMillis(), outcome.status(),
                         outcome.error(), result));
                 if (result.equals(DeliveryOutcome.RETRYING)) {
-                    record(progress, clock.millis() + pause(attempt).toMillis(), 0);
+                    record(progress, clock.millis() + pause(attempt).toMillis(), 0, true);
                     return;
                 }
                 progress.cursor = message.seq();
                 progress.failed = 0;
-                if (progress.due() && !record(progress, 0, leaseUntil())) {
+                if (progress.due() && !record(progress, 0, leaseUntil(), false)) {
                     return;
                 }
             }
         }
-        if (record(progress, 0, 0)) {
-            store.write(tx -> {
-                tx.webhooks().release(endpoint.endpointId(), owner);
-                return Boolean.TRUE;
-            });
-        }
+        record(progress, 0, 0, true);
     }
 
     /** How far a sender has got with one endpoint, and what it has not recorded yet. */
     private static final class Progress {
         final String endpointId;
+        final String owner;
         final List<DeliveryAttempt> pending = new ArrayList<>();
         long cursor;
         int failed;
         long recordedAt = System.nanoTime();
 
-        Progress(StoredEndpoint endpoint) {
+        Progress(StoredEndpoint endpoint, String owner) {
             this.endpointId = endpoint.endpointId();
+            this.owner = owner;
             this.cursor = endpoint.deliveredSeq();
             this.failed = endpoint.attempts();
         }
@@ -226,13 +227,22 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** Records the progress; false when the lease went to another server meanwhile (this one stops). */
-    private boolean record(Progress progress, long nextAttemptAt, long leaseUntil) {
+    /**
+     * Records the progress, and gives the lease up with it when {@code release}; false when the lease went to
+     * another sender meanwhile (this one stops).
+     */
+    private boolean record(Progress progress, long nextAttemptAt, long leaseUntil, boolean release) {
         List<DeliveryAttempt> attempts = List.copyOf(progress.pending);
         long cursor = progress.cursor;
         int failed = progress.failed;
-        boolean kept = store.write(tx -> tx.webhooks().recordAttempts(progress.endpointId, attempts, owner, cursor,
-                failed, nextAttemptAt, leaseUntil));
+        boolean kept = store.write(tx -> {
+            boolean ours = tx.webhooks().recordAttempts(progress.endpointId, attempts, progress.owner, cursor,
+                    failed, nextAttemptAt, leaseUntil);
+            if (ours && release) {
+                tx.webhooks().release(progress.endpointId, progress.owner);
+            }
+            return ours;
+        });
         progress.pending.clear();
         progress.recordedAt = System.nanoTime();
         if (!kept) {
@@ -245,7 +255,7 @@ public final class WebhookDispatcher implements AutoCloseable {
      * The secret cannot be opened here (no key file, or another key): the next message waits a minute, and the
      * reason is recorded as an attempt, so that {@code webhook deliveries} shows it; another server may hold the key.
      */
-    private void cannotSign(StoredEndpoint endpoint, String reason) {
+    private void cannotSign(StoredEndpoint endpoint, String owner, String reason) {
         LOG.error("webhook endpoint {}: {}", endpoint.endpointId(), reason);
         store.write(tx -> {
             List<OutboxMessage> next = tx.webhooks().messagesAfter(endpoint.accountId(), endpoint.deliveredSeq(), 1);
@@ -259,7 +269,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         });
     }
 
-    private void giveUpLease(StoredEndpoint endpoint) {
+    private void giveUpLease(StoredEndpoint endpoint, String owner) {
         try {
             store.write(tx -> {
                 tx.webhooks().release(endpoint.endpointId(), owner);
@@ -322,7 +332,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         try {
             store.write(tx -> {
-                tx.webhooks().releaseAll(owner);
+                tx.webhooks().releaseAll(server);
                 return Boolean.TRUE;
             });
         } catch (RuntimeException e) {

@@ -26,18 +26,20 @@ CREATE TABLE webhook_sequences (
     last_seq   BIGINT NOT NULL
 );
 
--- The outbox: one row per message of an account, written in the transaction of the change it tells of, and read
--- by every endpoint of the account in seq order. Pruned once every endpoint is past it and the retention is over.
-CREATE TABLE webhook_messages (
+-- The outbox: one row per transaction that wrote messages, holding its messages numbered first_seq to last_seq
+-- in the account's commit order, one a line ("<message id> TAB <type> TAB <body>"; a body is compact JSON, so it
+-- holds no raw tab or newline). One row, not one per message: a disassociation of 1000 numbers writes one row
+-- and one index entry, not a thousand of each. Every endpoint of the account reads it in seq order; a row is
+-- pruned once every endpoint is past it and the retention is over.
+CREATE TABLE webhook_outbox (
     account_id TEXT   NOT NULL,
-    seq        BIGINT NOT NULL,
-    message_id TEXT   NOT NULL,
-    type       TEXT   NOT NULL,
-    body       TEXT   NOT NULL,
+    first_seq  BIGINT NOT NULL,
+    last_seq   BIGINT NOT NULL,
+    messages   TEXT   NOT NULL,
     created_at BIGINT NOT NULL,
-    PRIMARY KEY (account_id, seq)
+    PRIMARY KEY (account_id, first_seq)
 );
-CREATE INDEX webhook_messages_by_age ON webhook_messages (created_at);
+CREATE INDEX webhook_outbox_by_age ON webhook_outbox (created_at);
 
 -- Every delivery attempt (webhook deliveries), pruned with the messages' retention.
 CREATE TABLE webhook_attempts (

@@ -76,7 +76,7 @@ final class JdbcWebhooks implements WebhookWrites {
     /** Outbox rows read at a time (each holds one transaction's messages). */
     private static final int ROWS_PER_READ = 8;
 
-    /** The messages of one outbox row: one a line, id TAB type TAB body. */
+    /** The messages of one outbox row: one a line, id TAB type TAB payload. */
     private static List<OutboxMessage> decode(long firstSeq, String text, long createdAt) {
         List<OutboxMessage> messages = new ArrayList<>();
         int start = 0;
@@ -98,11 +98,11 @@ final class JdbcWebhooks implements WebhookWrites {
     private static String encode(List<NewMessage> messages) {
         StringBuilder text = new StringBuilder(messages.size() * 300);
         for (NewMessage message : messages) {
-            if (message.body().indexOf('\n') >= 0 || message.body().indexOf('\t') >= 0) {
-                throw new IllegalArgumentException("a webhook body is compact JSON, without raw tabs or newlines");
+            if (message.payload().indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("an outbox payload is one line");
             }
-            text.append(message.messageId()).append('\t').append(message.type()).append('\t').append(message.body())
-                    .append('\n');
+            text.append(message.messageId()).append('\t').append(message.type()).append('\t')
+                    .append(message.payload()).append('\n');
         }
         return text.toString();
     }

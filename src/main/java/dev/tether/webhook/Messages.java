@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tether.core.IdentityChange;
 import dev.tether.identity.Guids;
-import dev.tether.identity.IdentityKey;
 import dev.tether.store.NewMessage;
+import dev.tether.store.OutboxMessage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The webhook message of each identity change: {@code {"type", "timestamp", "data"}}, where data names the account,
- * the profile ({@code objectId}), the identity and the reason the change happened for. The body is made once, when
- * the change commits, so that every attempt sends (and signs) the same bytes.
+ * the profile ({@code objectId}), the identity and the reason the change happened for. The outbox keeps the change's
+ * fields only (writing them is on the request's path); the body is made from them when the message is sent, the
+ * same bytes on every attempt.
  */
 final class Messages {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -39,51 +41,83 @@ final class Messages {
         throw new IllegalArgumentException("no message type for " + change);
     }
 
-    static NewMessage of(String accountId, IdentityChange change) {
+    /** The message of a change as the outbox keeps it: its id, type and the change's fields. */
+    static NewMessage of(IdentityChange change) {
         MessageType type = typeOf(change);
+        String at = Long.toString(change.at());
+        String payload;
+        if (change instanceof IdentityChange.BindingStarted started) {
+            payload = Payload.join(at, started.guid(), started.key().kind().storedName(), started.key().value(),
+                    started.reason().storedName());
+        } else if (change instanceof IdentityChange.BindingEnded ended) {
+            payload = Payload.join(at, ended.guid(), ended.key().kind().storedName(), ended.key().value(),
+                    ended.reason().storedName());
+        } else if (change instanceof IdentityChange.ProfileMerged merged) {
+            payload = Payload.join(at, merged.into(), merged.from());
+        } else if (change instanceof IdentityChange.ProfileDemerged demerged) {
+            payload = Payload.join(at, demerged.guid(), demerged.from());
+        } else if (change instanceof IdentityChange.ProfileDeleted deleted) {
+            payload = Payload.join(at, deleted.guid());
+        } else if (change instanceof IdentityChange.SubscriptionChanged subscribed) {
+            payload = Payload.join(at, subscribed.address().kind().storedName(), subscribed.address().value(),
+                    subscribed.status().wireName());
+        } else {
+            throw new IllegalArgumentException("no message for " + change);
+        }
+        return new NewMessage("msg_" + Guids.newGuid(), type.wireName(), payload);
+    }
+
+    /**
+     * The body of a message, made from what the outbox kept, the same on every attempt:
+     * {@code {"type", "timestamp", "data": {"accountId", "objectId", ..., "reason", "at"}}}.
+     */
+    static String body(String accountId, OutboxMessage message) {
+        MessageType type = MessageType.fromWireName(message.type()).orElseThrow(() ->
+                new IllegalStateException("unknown message type in the outbox: " + message.type()));
+        List<String> fields = Payload.split(message.payload());
+        long at = Long.parseLong(fields.get(0));
         StringWriter body = new StringWriter(256);
         try (JsonGenerator json = FACTORY.createGenerator(body)) {
             json.writeStartObject();
             json.writeStringField("type", type.wireName());
-            json.writeStringField("timestamp", Instant.ofEpochSecond(change.at()).toString());
+            json.writeStringField("timestamp", Instant.ofEpochSecond(at).toString());
             json.writeObjectFieldStart("data");
             json.writeStringField("accountId", accountId);
-            if (change instanceof IdentityChange.BindingStarted started) {
-                identity(json, started.guid(), started.key());
-                json.writeStringField("reason", started.reason().storedName());
-            } else if (change instanceof IdentityChange.BindingEnded ended) {
-                identity(json, ended.guid(), ended.key());
-                json.writeStringField("reason", ended.reason().storedName());
-            } else if (change instanceof IdentityChange.ProfileMerged merged) {
-                json.writeStringField("objectId", merged.into());
-                json.writeStringField("mergedObjectId", merged.from());
-                json.writeStringField("reason", "merged");
-            } else if (change instanceof IdentityChange.ProfileDemerged demerged) {
-                json.writeStringField("objectId", demerged.guid());
-                json.writeStringField("demergedFrom", demerged.from());
-                json.writeStringField("reason", "demerged");
-            } else if (change instanceof IdentityChange.ProfileDeleted deleted) {
-                json.writeStringField("objectId", deleted.guid());
-                json.writeStringField("reason", "deleted");
-            } else if (change instanceof IdentityChange.SubscriptionChanged subscribed) {
-                json.writeNullField("objectId");
-                json.writeStringField("kind", subscribed.address().kind().storedName());
-                json.writeStringField("value", subscribed.address().value());
-                json.writeStringField("status", subscribed.status().wireName());
-                json.writeStringField("reason", "subscribed");
+            switch (type) {
+                case IDENTITY_BOUND, IDENTITY_UNBOUND -> {
+                    json.writeStringField("objectId", fields.get(1));
+                    json.writeStringField("kind", fields.get(2));
+                    json.writeStringField("value", fields.get(3));
+                    json.writeStringField("reason", fields.get(4));
+                }
+                case PROFILE_MERGED -> {
+                    json.writeStringField("objectId", fields.get(1));
+                    json.writeStringField("mergedObjectId", fields.get(2));
+                    json.writeStringField("reason", "merged");
+                }
+                case PROFILE_DEMERGED -> {
+                    json.writeStringField("objectId", fields.get(1));
+                    json.writeStringField("demergedFrom", fields.get(2));
+                    json.writeStringField("reason", "demerged");
+                }
+                case PROFILE_DELETED -> {
+                    json.writeStringField("objectId", fields.get(1));
+                    json.writeStringField("reason", "deleted");
+                }
+                case SUBSCRIPTION_CHANGED -> {
+                    json.writeNullField("objectId");
+                    json.writeStringField("kind", fields.get(1));
+                    json.writeStringField("value", fields.get(2));
+                    json.writeStringField("status", fields.get(3));
+                    json.writeStringField("reason", "subscribed");
+                }
             }
-            json.writeNumberField("at", change.at());
+            json.writeNumberField("at", at);
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);
         }
-        return new NewMessage("msg_" + Guids.newGuid(), type.wireName(), body.toString());
-    }
-
-    private static void identity(JsonGenerator json, String guid, IdentityKey key) throws IOException {
-        json.writeStringField("objectId", guid);
-        json.writeStringField("kind", key.kind().storedName());
-        json.writeStringField("value", key.value());
+        return body.toString();
     }
 }

@@ -28,7 +28,7 @@ public final class Outbox {
         }
         Set<MessageType> wanted = wanted(endpoints);
         List<NewMessage> messages = changes.stream().filter(change -> wanted.contains(Messages.typeOf(change)))
-                .map(change -> Messages.of(accountId, change)).toList();
+                .map(Messages::of).toList();
         outbox.append(accountId, messages, now);
         return !messages.isEmpty();
     }

@@ -163,13 +163,13 @@ public final class WebhookDispatcher implements AutoCloseable {
                     progress.cursor = message.seq();
                     continue;
                 }
+                String body = Messages.body(endpoint.accountId(), message);
                 long timestamp = clock.instant().getEpochSecond();
                 long started = System.nanoTime();
                 Attempt.Outcome outcome;
                 try {
                     outcome = Attempt.send(http, endpoint.url(), message.messageId(), timestamp,
-                            Signature.sign(key, message.messageId(), timestamp, message.body()), message.body(),
-                            settings.timeout());
+                            Signature.sign(key, message.messageId(), timestamp, body), body, settings.timeout());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

@@ -27,9 +27,9 @@ CREATE TABLE webhook_sequences (
 );
 
 -- The outbox: one row per transaction that wrote messages, holding its messages numbered first_seq to last_seq
--- in the account's commit order, one a line ("<message id> TAB <type> TAB <body>"; a body is compact JSON, so it
--- holds no raw tab or newline). One row, not one per message: a disassociation of 1000 numbers writes one row
--- and one index entry, not a thousand of each. Every endpoint of the account reads it in seq order; a row is
+-- in the account's commit order, one a line: "<message id> TAB <type> TAB <payload>", the payload being the
+-- change's fields, tab-separated and escaped, from which the body is made when it is sent. One row, not one per
+-- message, and no JSON: a disassociation of 1000 numbers writes one row of about 100 KB and one index entry. Every endpoint of the account reads it in seq order; a row is
 -- pruned once every endpoint is past it and the retention is over.
 CREATE TABLE webhook_outbox (
     account_id TEXT   NOT NULL,

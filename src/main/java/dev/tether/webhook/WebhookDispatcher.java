@@ -6,7 +6,6 @@ import dev.tether.store.OutboxMessage;
 import dev.tether.store.Store;
 import dev.tether.store.StoredEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,6 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** This server, as leases name it; each lease adds its own number, so a lease ended is never taken for another. */
     private final String server = "server-" + Guids.newGuid();
     private final AtomicLong leases = new AtomicLong();
-    private final HttpClient http;
     private final ScheduledExecutorService ticker;
     private final ExecutorService senders;
     private final Semaphore free;
@@ -68,7 +66,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.metrics = new WebhookMetrics(registry);
-        this.http = Attempt.client(settings.timeout());
         this.free = new Semaphore(settings.senders());
         this.ticker = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "tether-webhook-poll"));
         this.senders = Executors.newFixedThreadPool(settings.senders(), task -> daemon(task, "tether-webhook-send"));
@@ -166,14 +163,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                 String body = Messages.body(endpoint.accountId(), message);
                 long timestamp = clock.instant().getEpochSecond();
                 long started = System.nanoTime();
-                Attempt.Outcome outcome;
-                try {
-                    outcome = Attempt.send(http, endpoint.url(), message.messageId(), timestamp,
-                            Signature.sign(key, message.messageId(), timestamp, body), body, settings.timeout());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                Attempt.Outcome outcome = Attempt.send(endpoint.url(), message.messageId(), timestamp,
+                        Signature.sign(key, message.messageId(), timestamp, body), body, settings.timeout());
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 int attempt = ++progress.failed;
                 String result;

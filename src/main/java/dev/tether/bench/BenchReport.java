@@ -59,15 +59,18 @@ final class BenchReport {
      */
     static String keysAndChecks(List<BenchResult> results) {
         StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate"
-                + " | disassociate with a webhook endpoint / without |\n|---:|---:|---:|---:|\n");
+                + " | disassociate with a webhook endpoint paused / without | delivering / without |"
+                + "\n|---:|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct()
                 .filter(c -> find(results, "upload new profiles, with Idempotency-Key", c).isPresent())
-                .forEach(c -> md.append(String.format("| %d | %s | %s | %s |%n", c,
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
                         ratio(find(results, "upload new profiles, with Idempotency-Key", c),
                                 find(results, "upload new profiles", "http", c), true),
                         ratio(find(results, "reassignment check", c), find(results, "disassociate", "http", c),
                                 true),
-                        ratio(find(results, "disassociate, with a webhook endpoint", c),
+                        ratio(find(results, "disassociate, with a webhook endpoint (paused)", c),
+                                find(results, "disassociate", "http", c), true),
+                        ratio(find(results, "disassociate, with a webhook endpoint (delivering)", c),
                                 find(results, "disassociate", "http", c), true))));
         return md.toString();
     }

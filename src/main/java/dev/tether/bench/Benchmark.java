@@ -158,21 +158,21 @@ final class Benchmark {
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
-        // the three disassociate rows share the bound numbers left: a third each, so that none starves the others
+        // the four disassociate rows share the bound numbers left: a quarter each, so that none starves the others
         long from = nextToCut.get();
-        long third = (nextNew.get() - from) / 3 / BATCH * BATCH;
-        cutLimit.set(from + third);
+        long quarter = (nextNew.get() - from) / 4 / BATCH * BATCH;
+        cutLimit.set(from + quarter);
         rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE
                     : disassociateInProcess(phoneRecords(first));
         }, null));
-        cutLimit.set(from + 2 * third);
+        cutLimit.set(from + 2 * quarter);
         rows.add(measure("disassociate", "http", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
         }, server));
-        rows.addAll(disassociateWithWebhook(clients, server));
+        rows.addAll(disassociateWithWebhook(clients, server, from + 3 * quarter));
         rows.add(measure("reassignment check (1000 numbers)", "http", clients, perRun,
                 () -> send(post(base, "/1/identity/reassigned.json", reassignedQuestions(randomFirst(BATCH))), BATCH),
                 server));
@@ -183,36 +183,55 @@ final class Benchmark {
 
     /**
      * Disassociate through HTTP with a webhook endpoint registered (each number cut becomes a message, written in
-     * the same transaction), then the rate at which the server delivered those messages to a local receiver that
-     * answers at once: from the first delivery to the last, during the row and after it until the outbox is empty.
-     * The endpoint is removed afterwards, so that the rows after it run without one.
+     * the same transaction), twice: with the endpoint paused, so that the row measures what the messages cost the
+     * write; then with it delivering as the row runs, so that the sender (and the receiver, on the same cores here)
+     * take their share of the CPU. Between the two, the rate at which the server delivers the first row's messages
+     * to a local receiver that answers at once, with nothing else running: from the first delivery to the last.
+     * The endpoint is removed afterwards, so that the rows after these run without one.
      */
-    private List<BenchResult> disassociateWithWebhook(int clients, BenchServer server) {
+    private List<BenchResult> disassociateWithWebhook(int clients, BenchServer server, long firstLimit) {
         String base = server.baseUrl();
         WebhookService webhooks = new WebhookService(store, secrets, clock);
+        Call disassociate = () -> {
+            long first = nextCut();
+            return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
+        };
+        List<BenchResult> rows = new ArrayList<>();
         try (WebhookSink sink = WebhookSink.start()) {
             WebhookService.Added endpoint = webhooks.add(account.id(), sink.url(), List.of());
-            cutLimit.set(nextNew.get());
-            BenchResult disassociate = measure("disassociate, with a webhook endpoint", "http", clients, perRun, () -> {
-                long first = nextCut();
-                return first == NO_MORE ? NO_MORE : send(post(base, "/1/disassociate", phoneRecords(first)), BATCH);
-            }, server);
+            String endpointId = endpoint.endpoint().endpointId();
+            webhooks.pause(account.id(), endpointId);
+            cutLimit.set(firstLimit);
+            rows.add(measure("disassociate, with a webhook endpoint (paused)", "http", clients, perRun,
+                    disassociate, server));
             long messages = store.read(tx -> tx.webhooks().messagesAfter(account.id(),
                     endpoint.endpoint().deliveredSeq(), Integer.MAX_VALUE)).size();
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (sink.deliveries() < messages && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            BenchResult delivery = new BenchResult("webhook delivery to a local receiver (1 endpoint)", "http", 1,
-                    sink.deliveries(), sink.deliveries(), Math.max(sink.seconds(), 1e-3), 0, 0, 0,
-                    server.heapUsedMb(), BenchServer.Memory.rssMb(server.pid()));
-            webhooks.remove(account.id(), endpoint.endpoint().endpointId());
-            return List.of(disassociate, delivery);
+            webhooks.resume(account.id(), endpointId);
+            awaitDeliveries(sink, messages);
+            rows.add(new BenchResult("webhook delivery to a local receiver (1 endpoint, nothing else running)", "http",
+                    1, sink.deliveries(), sink.deliveries(), Math.max(sink.seconds(), 1e-3), 0, 0, 0,
+                    server.heapUsedMb(), BenchServer.Memory.rssMb(server.pid())));
+            cutLimit.set(nextNew.get());
+            rows.add(measure("disassociate, with a webhook endpoint (delivering)", "http", clients, perRun,
+                    disassociate, server));
+            awaitDeliveries(sink, messages + store.read(tx -> tx.webhooks().messagesAfter(account.id(),
+                    endpoint.endpoint().deliveredSeq() + messages, Integer.MAX_VALUE)).size());
+            webhooks.remove(account.id(), endpointId);
+            return rows;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void awaitDeliveries(WebhookSink sink, long count) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (sink.deliveries() < count && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
         }
     }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "webhook", mixinStandardHelpOptions = true,
         description = "Adds, lists and removes an account's webhook endpoints, and shows their delivery attempts.",
         subcommands = {WebhookCommand.Add.class, WebhookCommand.ListEndpoints.class, WebhookCommand.Remove.class,
-                WebhookCommand.Deliveries.class})
+                WebhookCommand.Pause.class, WebhookCommand.Resume.class, WebhookCommand.Deliveries.class})
 final class WebhookCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,10 +90,12 @@ final class WebhookCommand {
                             .toList()));
                     return 0;
                 }
-                System.out.printf("%-38s %-9s %-8s %-40s %s%n", "ENDPOINT", "DELIVERED", "FAILING", "EVENTS", "URL");
+                System.out.printf("%-38s %-9s %-8s %-7s %-40s %s%n", "ENDPOINT", "DELIVERED", "FAILING", "PAUSED",
+                        "EVENTS", "URL");
                 for (StoredEndpoint e : endpoints) {
-                    System.out.printf("%-38s %-9d %-8s %-40s %s%n", e.endpointId(), e.deliveredSeq(),
-                            e.attempts() == 0 ? "-" : e.attempts() + "x", types(e), e.url());
+                    System.out.printf("%-38s %-9d %-8s %-7s %-40s %s%n", e.endpointId(), e.deliveredSeq(),
+                            e.attempts() == 0 ? "-" : e.attempts() + "x", e.pausedAt().isPresent() ? "yes" : "-",
+                            types(e), e.url());
                 }
             }
             return 0;
@@ -117,6 +119,50 @@ final class WebhookCommand {
                     return 1;
                 }
                 System.out.println("removed " + endpoint);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pauses an endpoint: its messages wait, in order, until it is resumed.")
+    static final class Pause implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--endpoint", required = true, paramLabel = "ID", description = "The endpoint's id.")
+        String endpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Store store = target.database.open()) {
+                if (!target.service(store).pause(target.account.id, endpoint)) {
+                    System.err.println("tether: account " + target.account.id + " has no endpoint " + endpoint);
+                    return 1;
+                }
+                System.out.println("paused " + endpoint);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Resumes an endpoint and sends its next message now, also one waiting for a retry.")
+    static final class Resume implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--endpoint", required = true, paramLabel = "ID", description = "The endpoint's id.")
+        String endpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Store store = target.database.open()) {
+                if (!target.service(store).resume(target.account.id, endpoint)) {
+                    System.err.println("tether: account " + target.account.id + " has no endpoint " + endpoint);
+                    return 1;
+                }
+                System.out.println("resumed " + endpoint);
             }
             return 0;
         }
@@ -170,6 +216,11 @@ final class WebhookCommand {
         out.put("createdAt", endpoint.createdAt());
         out.put("deliveredSeq", endpoint.deliveredSeq());
         out.put("failedAttempts", endpoint.attempts());
+        if (endpoint.pausedAt().isPresent()) {
+            out.put("pausedAt", Instant.ofEpochSecond(endpoint.pausedAt().getAsLong()).toString());
+        } else {
+            out.putNull("pausedAt");
+        }
         return out;
     }
 

@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 /** The SQL of webhook endpoints, the outbox and delivery attempts. */
 final class JdbcWebhooks implements WebhookWrites {
     private static final String ENDPOINT_COLUMNS = "endpoint_id, account_id, url, event_types, sealed_secret,"
-            + " created_at, delivered_seq, attempts, next_attempt_at";
+            + " created_at, delivered_seq, attempts, next_attempt_at, paused_at";
 
     private final Sql sql;
 
@@ -37,7 +37,12 @@ final class JdbcWebhooks implements WebhookWrites {
         String types = row.getString(4);
         return new StoredEndpoint(row.getString(1), row.getString(2), row.getString(3),
                 types.isEmpty() ? List.of() : Arrays.asList(types.split(",")), row.getString(5), row.getLong(6),
-                row.getLong(7), row.getInt(8), row.getLong(9));
+                row.getLong(7), row.getInt(8), row.getLong(9), pausedAt(row));
+    }
+
+    private static OptionalLong pausedAt(ResultSet row) throws SQLException {
+        long at = row.getLong(10);
+        return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     @Override
@@ -146,7 +151,7 @@ final class JdbcWebhooks implements WebhookWrites {
     public StoredEndpoint addEndpoint(StoredEndpoint endpoint) {
         long last = lockSequence(endpoint.accountId());
         sql.update("INSERT INTO webhook_endpoints (" + ENDPOINT_COLUMNS + ", lease_owner, lease_until)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, 0)", s -> {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, NULL, 0)", s -> {
                     s.setString(1, endpoint.endpointId());
                     s.setString(2, endpoint.accountId());
                     s.setString(3, endpoint.url());
@@ -156,7 +161,7 @@ final class JdbcWebhooks implements WebhookWrites {
                     s.setLong(7, last);
                 });
         return new StoredEndpoint(endpoint.endpointId(), endpoint.accountId(), endpoint.url(), endpoint.types(),
-                endpoint.sealedSecret(), endpoint.createdAt(), last, 0, 0);
+                endpoint.sealedSecret(), endpoint.createdAt(), last, 0, 0, OptionalLong.empty());
     }
 
     /** The account's sequence row, made if it is not there yet, locked: its last message number. */
@@ -210,7 +215,8 @@ final class JdbcWebhooks implements WebhookWrites {
     public List<StoredEndpoint> lease(String owner, long now, long until, int limit) {
         List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e JOIN webhook_sequences s"
                         + " ON s.account_id = e.account_id WHERE e.delivered_seq < s.last_seq"
-                        + " AND e.next_attempt_at <= ? AND e.lease_until <= ? ORDER BY e.next_attempt_at LIMIT ?"
+                        + " AND e.next_attempt_at <= ? AND e.lease_until <= ? AND e.paused_at IS NULL"
+                        + " ORDER BY e.next_attempt_at LIMIT ?"
                         + sql.dialect().lockRowsSkippingLocked("e"), s -> {
                     s.setLong(1, now);
                     s.setLong(2, now);
@@ -262,6 +268,25 @@ final class JdbcWebhooks implements WebhookWrites {
                     s.setString(10, attempt.outcome());
                 });
         return true;
+    }
+
+    @Override
+    public boolean pause(String accountId, String endpointId, long at) {
+        return sql.update("UPDATE webhook_endpoints SET paused_at = COALESCE(paused_at, ?) WHERE account_id = ?"
+                + " AND endpoint_id = ?", s -> {
+                    s.setLong(1, at);
+                    s.setString(2, accountId);
+                    s.setString(3, endpointId);
+                }) > 0;
+    }
+
+    @Override
+    public boolean resume(String accountId, String endpointId) {
+        return sql.update("UPDATE webhook_endpoints SET paused_at = NULL, next_attempt_at = 0 WHERE account_id = ?"
+                + " AND endpoint_id = ?", s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, endpointId);
+                }) > 0;
     }
 
     @Override

@@ -35,6 +35,12 @@ public interface WebhookWrites extends WebhookReads {
     boolean recordAttempts(String endpointId, List<DeliveryAttempt> attempts, String owner, long deliveredSeq,
                            int failedAttempts, long nextAttemptAt, long leaseUntil);
 
+    /** Pauses an endpoint: nothing is sent to it until it is resumed (a paused one stays paused since then). */
+    boolean pause(String accountId, String endpointId, long at);
+
+    /** Resumes an endpoint, and makes its next message due now (a message waiting for its next retry too). */
+    boolean resume(String accountId, String endpointId);
+
     /** Gives the lease up. */
     void release(String endpointId, String owner);
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** An account's webhook endpoints: added with a secret shown once, listed, removed, and their delivery attempts. */
 public final class WebhookService {
@@ -43,7 +44,7 @@ public final class WebhookService {
         StoredEndpoint endpoint = store.write(tx -> {
             requireAccount(tx, accountId);
             return tx.webhooks().addEndpoint(new StoredEndpoint(endpointId, accountId, checkedUrl, checkedTypes,
-                    sealed, clock.instant().getEpochSecond(), 0, 0, 0));
+                    sealed, clock.instant().getEpochSecond(), 0, 0, 0, OptionalLong.empty()));
         });
         return new Added(endpoint, secret);
     }
@@ -60,6 +61,28 @@ public final class WebhookService {
         return store.write(tx -> {
             requireAccount(tx, accountId);
             return tx.webhooks().removeEndpoint(accountId, endpointId);
+        });
+    }
+
+    /**
+     * Pauses an endpoint (a receiver under maintenance): its messages wait in the outbox, in order, until it is
+     * resumed. False when the account has no such endpoint.
+     */
+    public boolean pause(String accountId, String endpointId) {
+        return store.write(tx -> {
+            requireAccount(tx, accountId);
+            return tx.webhooks().pause(accountId, endpointId, clock.instant().getEpochSecond());
+        });
+    }
+
+    /**
+     * Resumes an endpoint, and sends its next message now: also one waiting for its next retry (a receiver that
+     * was fixed need not wait hours for the retry schedule). False when the account has no such endpoint.
+     */
+    public boolean resume(String accountId, String endpointId) {
+        return store.write(tx -> {
+            requireAccount(tx, accountId);
+            return tx.webhooks().resume(accountId, endpointId);
         });
     }
 

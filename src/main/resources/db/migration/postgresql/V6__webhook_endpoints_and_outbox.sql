@@ -3,7 +3,8 @@
 -- the account's outbox through its own cursor: every message up to delivered_seq was delivered or given up;
 -- attempts counts the failed attempts at the next one, retried from next_attempt_at (epoch ms). A server delivers
 -- for an endpoint only while it holds its lease (lease_owner until lease_until, epoch ms), taken with
--- FOR UPDATE SKIP LOCKED on PostgreSQL, so each message is in flight from one server at a time.
+-- FOR UPDATE SKIP LOCKED on PostgreSQL, so each message is in flight from one server at a time. A paused endpoint
+-- (paused_at set) gets nothing until it is resumed; its messages wait in the outbox.
 CREATE TABLE webhook_endpoints (
     endpoint_id     TEXT    NOT NULL PRIMARY KEY,
     account_id      TEXT    NOT NULL,
@@ -15,7 +16,8 @@ CREATE TABLE webhook_endpoints (
     attempts        INTEGER NOT NULL,
     next_attempt_at BIGINT  NOT NULL,
     lease_owner     TEXT,
-    lease_until     BIGINT  NOT NULL
+    lease_until     BIGINT  NOT NULL,
+    paused_at       BIGINT
 );
 CREATE INDEX webhook_endpoints_by_account ON webhook_endpoints (account_id);
 

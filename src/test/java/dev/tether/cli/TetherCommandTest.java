@@ -240,6 +240,21 @@ class TetherCommandTest {
                 assertThat(endpoints.get(0).get("deliveredSeq").asLong()).isEqualTo(1);
                 assertThat(endpoints.toString()).doesNotContain(secret.substring("whsec_".length(), 20));
             }
+            try (TetherProcess pause = TetherProcess.start(dir, "webhook", "pause", "--account", id, "--endpoint",
+                    endpoint, "--data", "data")) {
+                assertThat(pause.awaitExit()).isZero();
+                assertThat(pause.lines()).containsExactly("paused " + endpoint);
+            }
+            try (TetherProcess list = TetherProcess.start(dir, "webhook", "list", "--account", id, "--data", "data")) {
+                assertThat(list.awaitExit()).isZero();
+                assertThat(list.lines().get(0)).contains("PAUSED");
+                assertThat(list.lines().get(1)).startsWith(endpoint).contains(" yes ");
+            }
+            try (TetherProcess resume = TetherProcess.start(dir, "webhook", "resume", "--account", id, "--endpoint",
+                    endpoint, "--data", "data")) {
+                assertThat(resume.awaitExit()).isZero();
+                assertThat(resume.lines()).containsExactly("resumed " + endpoint);
+            }
             try (TetherProcess bad = TetherProcess.start(dir, "webhook", "add", "--account", id, "--url",
                     "ftp://example.com/x", "--data", "data")) {
                 assertThat(bad.awaitExit()).isEqualTo(1);

@@ -345,6 +345,79 @@ abstract class WebhookContract extends ServerContract {
     }
 
     @Test
+    void aPausedEndpoint_getsNothing_untilItIsResumed_thenEverythingInOrder() {
+        StoredEndpoint endpoint = endpoint(api, "/paused");
+        assertThat(server.webhooks().pause(api.accountId(), endpoint.endpointId())).isTrue();
+        assertThat(server.webhooks().list(api.accountId()).get(0).pausedAt()).isPresent();
+        for (int i = 0; i < 3; i++) {
+            ok(api.post("/1/upload", batch(profile("identity", "paused-" + i, "{\"Name\":\"P\"}"))));
+        }
+        sleep(500);
+        assertThat(receiver.received()).isEmpty();
+
+        assertThat(server.webhooks().resume(api.accountId(), endpoint.endpointId())).isTrue();
+        assertThat(server.webhooks().list(api.accountId()).get(0).pausedAt()).isEmpty();
+        List<WebhookReceiver.Delivery> received = receiver.awaitDeliveries(3, WAIT);
+        assertThat(ids(received)).isEqualTo(outbox(api).stream().map(OutboxMessage::messageId).toList());
+        assertThat(server.webhooks().pause(api.accountId(), "ep_none")).isFalse();
+        assertThat(server.webhooks().resume(api.accountId(), "ep_none")).isFalse();
+    }
+
+    @Test
+    void leases_areTakenByOneOwnerAtATime_aLateReleaseEndsNoOtherLease_andResumeMakesARetryDueNow() {
+        String id = server.webhooks().add(api.accountId(), "http://127.0.0.1:9/never", List.of()).endpoint()
+                .endpointId();
+        server.webhooks().pause(api.accountId(), id);
+        ok(api.post("/1/upload", batch(profile("identity", "leased", "{\"Name\":\"L\"}"))));
+        server.webhooks().resume(api.accountId(), id);
+        // the server's own dispatcher competes for the lease too; the test takes it when it is free
+        List<StoredEndpoint> first = List.of();
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (first.isEmpty() && System.nanoTime() < end) {
+            first = lease("test/1", id);
+            sleep(20);
+        }
+        assertThat(first).hasSize(1);
+        long cursor = first.get(0).deliveredSeq();
+        assertThat(lease("test/2", id)).as("leased already").isEmpty();
+        assertThat(record(id, "test/2", cursor, 0, 0)).as("not test/2's lease").isFalse();
+        // test/1 fails, waits an hour for the retry, and gives the lease up
+        assertThat(record(id, "test/1", cursor, 1, LATER + 3_600_000)).isTrue();
+        release(id, "test/1");
+        assertThat(lease("test/2", id)).as("waiting for its retry").isEmpty();
+        server.webhooks().pause(api.accountId(), id);
+        server.webhooks().resume(api.accountId(), id);
+        List<StoredEndpoint> second = lease("test/2", id);
+        assertThat(second).as("resumed: due now").hasSize(1);
+        assertThat(second.get(0).attempts()).isEqualTo(1);
+        // a release by the lease before comes late: it must not end this one
+        release(id, "test/1");
+        assertThat(record(id, "test/2", cursor, 1, LATER + 3_600_000)).isTrue();
+    }
+
+    /** A time after every lease the server's own dispatcher takes in a test. */
+    private static final long LATER = System.currentTimeMillis() + 3_600_000;
+
+    private List<StoredEndpoint> lease(String owner, String endpointId) {
+        List<StoredEndpoint> leased = server.store().write(tx -> tx.webhooks().lease(owner, LATER,
+                LATER + 60_000, 100));
+        return leased.stream().filter(e -> e.endpointId().equals(endpointId)).toList();
+    }
+
+    private void release(String endpointId, String owner) {
+        server.store().write(tx -> {
+            tx.webhooks().release(endpointId, owner);
+            return true;
+        });
+    }
+
+    private boolean record(String endpointId, String owner, long deliveredSeq, int failed, long nextAttemptAt) {
+        Boolean kept = server.store().write(tx -> tx.webhooks().recordAttempts(endpointId, List.of(), owner,
+                deliveredSeq, failed, nextAttemptAt, 0));
+        return kept;
+    }
+
+    @Test
     void badEndpointsAreRefused_withTheReason() {
         WebhookService webhooks = server.webhooks();
         assertThatThrownBy(() -> webhooks.add(api.accountId(), "ftp://example.com/hook", List.of()))

@@ -225,7 +225,11 @@ final class Benchmark {
 
     private static void awaitDeliveries(WebhookSink sink, long count) {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (sink.deliveries() < count && System.nanoTime() < deadline) {
+        while (sink.deliveries() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the server delivered " + sink.deliveries() + " of " + count
+                        + " webhook messages in 10 minutes");
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -90,10 +90,10 @@ final class WebhookCommand {
                             .toList()));
                     return 0;
                 }
-                System.out.printf("%-38s %-9s %-8s %-7s %-40s %s%n", "ENDPOINT", "DELIVERED", "FAILING", "PAUSED",
+                System.out.printf("%-38s %-18s %-8s %-7s %-40s %s%n", "ENDPOINT", "POSITION", "FAILING", "PAUSED",
                         "EVENTS", "URL");
                 for (StoredEndpoint e : endpoints) {
-                    System.out.printf("%-38s %-9d %-8s %-7s %-40s %s%n", e.endpointId(), e.deliveredSeq(),
+                    System.out.printf("%-38s %-18d %-8s %-7s %-40s %s%n", e.endpointId(), e.deliveredSeq(),
                             e.attempts() == 0 ? "-" : e.attempts() + "x", e.pausedAt().isPresent() ? "yes" : "-",
                             types(e), e.url());
                 }

@@ -49,6 +49,15 @@ interface Dialect {
      */
     Optional<String> waitForLastLock();
 
+    /**
+     * A query that waits for a lock held until the transaction ends, named by two ints; empty where one writer
+     * holds everything already.
+     */
+    Optional<String> transactionLock();
+
+    /** A query of the next number of a database sequence; empty where the backend has none. */
+    Optional<String> nextval(String sequence);
+
     /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
     String lockRows();
 

@@ -64,7 +64,7 @@ final class JdbcWebhooks implements WebhookWrites {
             boolean more = false;
             for (List<OutboxMessage> written : rows) {
                 for (OutboxMessage message : written) {
-                    if (message.seq() > after) {
+                    if (message.seq() > after && messages.size() < limit) {
                         messages.add(message);
                         after = message.seq();
                         more = true;
@@ -149,7 +149,9 @@ final class JdbcWebhooks implements WebhookWrites {
 
     @Override
     public StoredEndpoint addEndpoint(StoredEndpoint endpoint) {
-        long last = lockSequence(endpoint.accountId());
+        // after every message numbered so far: a number no transaction will take (PostgreSQL), or the last taken
+        long start = firstSeqOf(sql.dialect().nextval(UNITS).isPresent() ? nextUnit(endpoint.accountId())
+                : lastUnit(endpoint.accountId())) + UNIT_SIZE - 1;
         sql.update("INSERT INTO webhook_endpoints (" + ENDPOINT_COLUMNS + ", lease_owner, lease_until)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, NULL, 0)", s -> {
                     s.setString(1, endpoint.endpointId());
@@ -158,17 +160,52 @@ final class JdbcWebhooks implements WebhookWrites {
                     s.setString(4, String.join(",", endpoint.types()));
                     s.setString(5, endpoint.sealedSecret());
                     s.setLong(6, endpoint.createdAt());
-                    s.setLong(7, last);
+                    s.setLong(7, start);
                 });
         return new StoredEndpoint(endpoint.endpointId(), endpoint.accountId(), endpoint.url(), endpoint.types(),
-                endpoint.sealedSecret(), endpoint.createdAt(), last, 0, 0, OptionalLong.empty());
+                endpoint.sealedSecret(), endpoint.createdAt(), start, 0, 0, OptionalLong.empty());
     }
 
-    /** The account's sequence row, made if it is not there yet, locked: its last message number. */
-    private long lockSequence(String accountId) {
-        sql.update("INSERT INTO webhook_sequences (account_id, last_seq) VALUES (?, 0) ON CONFLICT (account_id)"
+    /** The messages of one transaction are numbered from its number times this: 2^24 messages at most. */
+    private static final long UNIT_SIZE = 1L << 24;
+    private static final String UNITS = "webhook_units";
+    /** The space of the accounts' outbox locks (PostgreSQL advisory locks, by a hash of the account id). */
+    private static final int OUTBOX_LOCKS = 0x1D5;
+
+    private static long firstSeqOf(long unit) {
+        return unit * UNIT_SIZE;
+    }
+
+    /**
+     * The next number of the account's outbox, taken last in the transaction and held to its commit, so that the
+     * numbers of an account follow the order of its commits: on PostgreSQL the account's advisory lock, then the
+     * sequence (read outside every snapshot, so a writer that waited for the lock reads a number after the one
+     * it waited for); on SQLite the account's row, under its one writer.
+     */
+    private long nextUnit(String accountId) {
+        Dialect dialect = sql.dialect();
+        Optional<String> nextval = dialect.nextval(UNITS);
+        if (nextval.isPresent()) {
+            dialect.waitForLastLock().ifPresent(wait -> sql.query(wait, s -> { }, row -> 1));
+            dialect.transactionLock().ifPresent(lock -> sql.query(lock, s -> {
+                s.setInt(1, OUTBOX_LOCKS);
+                s.setInt(2, accountId.hashCode());
+            }, row -> 1));
+            return sql.query(nextval.get(), s -> { }, row -> row.getLong(1)).get(0);
+        }
+        long unit = lastUnit(accountId) + 1;
+        sql.update("UPDATE webhook_units SET last_unit = ? WHERE account_id = ?", s -> {
+            s.setLong(1, unit);
+            s.setString(2, accountId);
+        });
+        return unit;
+    }
+
+    /** SQLite: the last number the account's outbox took (its row made at 0 if there is none yet). */
+    private long lastUnit(String accountId) {
+        sql.update("INSERT INTO webhook_units (account_id, last_unit) VALUES (?, 0) ON CONFLICT (account_id)"
                 + " DO NOTHING", s -> s.setString(1, accountId));
-        return sql.query("SELECT last_seq FROM webhook_sequences WHERE account_id = ?" + sql.lockRows(),
+        return sql.query("SELECT last_unit FROM webhook_units WHERE account_id = ?",
                 s -> s.setString(1, accountId), row -> row.getLong(1)).get(0);
     }
 
@@ -190,22 +227,15 @@ final class JdbcWebhooks implements WebhookWrites {
         if (messages.isEmpty()) {
             return;
         }
-        sql.dialect().waitForLastLock().ifPresent(wait -> sql.query(wait, s -> { }, row -> 1));
-        int updated = sql.update("UPDATE webhook_sequences SET last_seq = last_seq + ? WHERE account_id = ?", s -> {
-            s.setInt(1, messages.size());
-            s.setString(2, accountId);
-        });
-        if (updated == 0) {
-            throw new IllegalStateException("account " + accountId + " has webhook messages but no sequence row");
+        if (messages.size() > UNIT_SIZE) {
+            throw new IllegalArgumentException("one transaction wrote more than " + UNIT_SIZE + " messages");
         }
-        long last = sql.query("SELECT last_seq FROM webhook_sequences WHERE account_id = ?",
-                s -> s.setString(1, accountId), row -> row.getLong(1)).get(0);
-        long first = last - messages.size() + 1;
+        long first = firstSeqOf(nextUnit(accountId));
         sql.update("INSERT INTO webhook_outbox (account_id, first_seq, last_seq, messages, created_at)"
                 + " VALUES (?, ?, ?, ?, ?)", s -> {
                     s.setString(1, accountId);
                     s.setLong(2, first);
-                    s.setLong(3, last);
+                    s.setLong(3, first + messages.size() - 1);
                     s.setString(4, encode(messages));
                     s.setLong(5, createdAt);
                 });
@@ -213,9 +243,10 @@ final class JdbcWebhooks implements WebhookWrites {
 
     @Override
     public List<StoredEndpoint> lease(String owner, long now, long until, int limit) {
-        List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e JOIN webhook_sequences s"
-                        + " ON s.account_id = e.account_id WHERE e.delivered_seq < s.last_seq"
-                        + " AND e.next_attempt_at <= ? AND e.lease_until <= ? AND e.paused_at IS NULL"
+        // the account's newest outbox row has the highest number: an endpoint short of it has messages to get
+        List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e WHERE e.delivered_seq < (SELECT"
+                        + " o.last_seq FROM webhook_outbox o WHERE o.account_id = e.account_id ORDER BY o.first_seq"
+                        + " DESC LIMIT 1) AND e.next_attempt_at <= ? AND e.lease_until <= ? AND e.paused_at IS NULL"
                         + " ORDER BY e.next_attempt_at LIMIT ?"
                         + sql.dialect().lockRowsSkippingLocked("e"), s -> {
                     s.setLong(1, now);

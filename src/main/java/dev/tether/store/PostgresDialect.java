@@ -53,6 +53,16 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Optional<String> transactionLock() {
+        return Optional.of("SELECT pg_advisory_xact_lock(?, ?)");
+    }
+
+    @Override
+    public Optional<String> nextval(String sequence) {
+        return Optional.of("SELECT nextval('" + sequence + "')");
+    }
+
+    @Override
     public String lockRowsSkippingLocked(String table) {
         return " FOR UPDATE OF " + table + " SKIP LOCKED";
     }

@@ -45,6 +45,16 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public Optional<String> transactionLock() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> nextval(String sequence) {
+        return Optional.empty();
+    }
+
+    @Override
     public String lockRowsSkippingLocked(String table) {
         return "";
     }

@@ -12,10 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP attempt to deliver a message: a POST with the Standard Webhooks headers, delivered when the endpoint
- * answers 2xx within the timeout (to connect, and to answer). Redirects are not followed (a 3xx is a failed
+ * answers 2xx within the timeout. Redirects are not followed (a 3xx is a failed
  * attempt), and at most the first {@value #ERROR_BYTES} bytes of a failed answer are kept, for the attempt's record.
  * The JDK's blocking client, which keeps connections alive between attempts: on a sender's own thread it costs a
  * fraction of the CPU of java.net.http's asynchronous one per message, and that CPU is the API's.
@@ -30,8 +34,13 @@ final class Attempt {
     record Outcome(boolean delivered, OptionalInt status, Optional<String> error) {
     }
 
+    /**
+     * Sends one attempt. The timeout holds for connecting and for each read, and the whole attempt ends at
+     * {@code timeout} after it starts in any case (an answer that drips in slowly is cut off by {@code deadlines}),
+     * so that an attempt never outlasts the lease it runs under.
+     */
     static Outcome send(String url, String messageId, long timestamp, String signature, String body,
-                        Duration timeout) {
+                        Duration timeout, ScheduledExecutorService deadlines) {
         HttpURLConnection connection;
         try {
             URL target = URI.create(url).toURL();
@@ -39,6 +48,12 @@ final class Attempt {
         } catch (IllegalArgumentException | IOException | ClassCastException e) {
             return failed("bad URL: " + e.getMessage());
         }
+        AtomicBoolean late = new AtomicBoolean();
+        HttpURLConnection attempt = connection;
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            late.set(true);
+            attempt.disconnect();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             connection.setInstanceFollowRedirects(false);
@@ -56,7 +71,12 @@ final class Attempt {
             }
             int status = connection.getResponseCode();
             if (status >= 200 && status < 300) {
-                drain(connection, false);
+                try {
+                    drain(connection, false);
+                } catch (IOException bodyCutOff) {
+                    // the answer was 2xx: delivered, whatever became of the body after it
+                    connection.disconnect();
+                }
                 return new Outcome(true, OptionalInt.of(status), Optional.empty());
             }
             String start = drain(connection, true);
@@ -73,7 +93,10 @@ final class Attempt {
             return failed("connection refused");
         } catch (IOException e) {
             connection.disconnect();
-            return failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return failed(late.get() ? "no answer within " + timeout.toSeconds() + " s"
+                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } finally {
+            deadline.cancel(false);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tether.webhook;
 import dev.tether.store.StoredEndpoint;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The message types an endpoint takes: the ones it was added with, or every type when it named none. */
 final class EndpointTypes {
@@ -18,7 +19,8 @@ final class EndpointTypes {
         return types;
     }
 
-    static boolean takes(StoredEndpoint endpoint, String type) {
-        return endpoint.types().isEmpty() || endpoint.types().contains(type);
+    /** The names of the types an endpoint takes, as the outbox stores them. */
+    static Set<String> names(StoredEndpoint endpoint) {
+        return of(endpoint).stream().map(MessageType::wireName).collect(Collectors.toUnmodifiableSet());
     }
 }

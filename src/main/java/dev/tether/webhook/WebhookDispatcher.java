@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +55,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final String server = "server-" + Guids.newGuid();
     private final AtomicLong leases = new AtomicLong();
     private final ScheduledExecutorService ticker;
+    /** Pruning and the lag, apart from the polls, so that a long prune never holds delivery up. */
+    private final ScheduledExecutorService upkeep;
+    /** Ends an attempt that is still going at its deadline. */
+    private final ScheduledExecutorService deadlines;
     private final ExecutorService senders;
     private final Semaphore free;
     private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -68,6 +73,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.metrics = new WebhookMetrics(registry);
         this.free = new Semaphore(settings.senders());
         this.ticker = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "tether-webhook-poll"));
+        this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "tether-webhook-upkeep"));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "tether-webhook-deadline"));
         this.senders = Executors.newFixedThreadPool(settings.senders(), task -> daemon(task, "tether-webhook-send"));
     }
 
@@ -80,8 +87,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     public WebhookDispatcher start() {
         long poll = settings.poll().toMillis();
         ticker.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
-        ticker.scheduleWithFixedDelay(this::measureLag, 0, LAG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        ticker.scheduleWithFixedDelay(this::prune, 1, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(this::measureLag, 0, LAG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(this::prune, 1, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -105,15 +112,15 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         try {
             long now = clock.millis();
+            long until = now + settings.lease().toMillis();
             String owner = server + "/" + leases.incrementAndGet();
-            List<StoredEndpoint> leased = store.write(tx -> tx.webhooks().lease(owner, now,
-                    now + settings.lease().toMillis(), available));
+            List<StoredEndpoint> leased = store.write(tx -> tx.webhooks().lease(owner, now, until, available));
             for (StoredEndpoint endpoint : leased) {
                 free.acquireUninterruptibly();
                 metrics.senderStarted();
                 senders.execute(() -> {
                     try {
-                        deliver(endpoint, owner);
+                        deliver(endpoint, owner, until);
                     } catch (RuntimeException e) {
                         LOG.warn("webhook delivery to endpoint {} stopped: {}", endpoint.endpointId(), e.toString());
                         giveUpLease(endpoint, owner);
@@ -131,20 +138,22 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /**
      * Sends the endpoint's messages after its cursor, one at a time, until none is left, one is not delivered
-     * (tried again later), the lease is lost, or the server stops. Progress is recorded (cursor, attempts, lease
-     * renewed) every {@value #RECORD_EVERY} deliveries or {@link #RECORD_AFTER}, whichever comes first, and at
-     * once when a message is not delivered: a server killed in between sends the unrecorded ones again, which
-     * at-least-once allows, and the writes stay off the API's way.
+     * (tried again later), the endpoint is paused, the lease is lost, or the server stops. Progress is recorded
+     * (cursor, attempts, lease renewed) every {@value #RECORD_EVERY} deliveries or {@link #RECORD_AFTER},
+     * whichever comes first, at once when a message is not delivered, and before an attempt that the lease might
+     * not outlast: a server killed in between sends the unrecorded ones again, which at-least-once allows, and the
+     * writes stay off the API's way.
      */
-    private void deliver(StoredEndpoint endpoint, String owner) {
+    private void deliver(StoredEndpoint endpoint, String owner, long leasedUntil) {
         byte[] key;
         try {
             key = WebhookSecret.keyOf(secrets.open(endpoint.endpointId(), endpoint.sealedSecret()));
-        } catch (WebhookKeyException e) {
+        } catch (IllegalArgumentException e) {
             cannotSign(endpoint, owner, String.valueOf(e.getMessage()));
             return;
         }
-        Progress progress = new Progress(endpoint, owner);
+        Progress progress = new Progress(endpoint, owner, leasedUntil);
+        Set<String> takes = EndpointTypes.names(endpoint);
         while (!closed) {
             long after = progress.cursor;
             List<OutboxMessage> page = store.read(tx -> tx.webhooks().messagesAfter(endpoint.accountId(), after,
@@ -156,17 +165,30 @@ public final class WebhookDispatcher implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                if (!EndpointTypes.takes(endpoint, message.type())) {
+                if (!takes.contains(message.type())) {
                     progress.cursor = message.seq();
                     continue;
                 }
-                String body = Messages.body(endpoint.accountId(), message);
-                long timestamp = clock.instant().getEpochSecond();
-                long started = System.nanoTime();
-                Attempt.Outcome outcome = Attempt.send(endpoint.url(), message.messageId(), timestamp,
-                        Signature.sign(key, message.messageId(), timestamp, body), body, settings.timeout());
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                if (clock.millis() + settings.timeout().toMillis() + LEASE_MARGIN.toMillis() > progress.leaseUntil
+                        && !record(progress, 0, leaseUntil(), false)) {
+                    return;
+                }
                 int attempt = ++progress.failed;
+                Attempt.Outcome outcome;
+                long started = System.nanoTime();
+                try {
+                    String body = Messages.body(endpoint.accountId(), message);
+                    long timestamp = clock.instant().getEpochSecond();
+                    outcome = Attempt.send(endpoint.url(), message.messageId(), timestamp,
+                            Signature.sign(key, message.messageId(), timestamp, body), body, settings.timeout(),
+                            deadlines);
+                } catch (RuntimeException e) {
+                    // a message that cannot be made (an outbox row of another version): given up, not retried
+                    attempt = settings.retries().size() + 1;
+                    outcome = new Attempt.Outcome(false, OptionalInt.empty(),
+                            Optional.of("the message cannot be made: " + e.getMessage()));
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
                 String result;
                 if (outcome.delivered()) {
                     result = DeliveryOutcome.DELIVERED;
@@ -189,13 +211,17 @@ public final class WebhookDispatcher implements AutoCloseable {
                 }
                 progress.cursor = message.seq();
                 progress.failed = 0;
-                if (progress.due() && !record(progress, 0, leaseUntil(), false)) {
+                boolean now = result.equals(DeliveryOutcome.FAILED) || progress.due();
+                if (now && !record(progress, 0, leaseUntil(), false)) {
                     return;
                 }
             }
         }
         record(progress, 0, 0, true);
     }
+
+    /** How much longer than an attempt a lease must still run for the attempt to start without renewing it. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     /** How far a sender has got with one endpoint, and what it has not recorded yet. */
     private static final class Progress {
@@ -204,13 +230,15 @@ public final class WebhookDispatcher implements AutoCloseable {
         final List<DeliveryAttempt> pending = new ArrayList<>();
         long cursor;
         int failed;
+        long leaseUntil;
         long recordedAt = System.nanoTime();
 
-        Progress(StoredEndpoint endpoint, String owner) {
+        Progress(StoredEndpoint endpoint, String owner, long leaseUntil) {
             this.endpointId = endpoint.endpointId();
             this.owner = owner;
             this.cursor = endpoint.deliveredSeq();
             this.failed = endpoint.attempts();
+            this.leaseUntil = leaseUntil;
         }
 
         boolean due() {
@@ -219,27 +247,33 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * Records the progress, and gives the lease up with it when {@code release}; false when the lease went to
-     * another sender meanwhile (this one stops).
+     * Records the progress and renews the lease to {@code leaseUntil}, or gives it up when {@code release}; false
+     * when this sender must stop: the lease went to another sender meanwhile, or the endpoint was paused (then the
+     * lease is given up too, after the progress is recorded).
      */
     private boolean record(Progress progress, long nextAttemptAt, long leaseUntil, boolean release) {
         List<DeliveryAttempt> attempts = List.copyOf(progress.pending);
         long cursor = progress.cursor;
         int failed = progress.failed;
-        boolean kept = store.write(tx -> {
-            boolean ours = tx.webhooks().recordAttempts(progress.endpointId, attempts, progress.owner, cursor,
-                    failed, nextAttemptAt, leaseUntil);
-            if (ours && release) {
+        String result = store.write(tx -> {
+            if (!tx.webhooks().recordAttempts(progress.endpointId, attempts, progress.owner, cursor, failed,
+                    nextAttemptAt, leaseUntil)) {
+                return "lost";
+            }
+            boolean paused = tx.webhooks().endpoint(progress.endpointId)
+                    .map(e -> e.pausedAt().isPresent()).orElse(true);
+            if (release || paused) {
                 tx.webhooks().release(progress.endpointId, progress.owner);
             }
-            return ours;
+            return paused ? "paused" : "kept";
         });
         progress.pending.clear();
         progress.recordedAt = System.nanoTime();
-        if (!kept) {
+        progress.leaseUntil = leaseUntil;
+        if (result.equals("lost")) {
             LOG.info("webhook endpoint {}: another server took it over", progress.endpointId);
         }
-        return kept;
+        return result.equals("kept");
     }
 
     /**
@@ -251,7 +285,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         store.write(tx -> {
             List<OutboxMessage> next = tx.webhooks().messagesAfter(endpoint.accountId(), endpoint.deliveredSeq(), 1);
             next.forEach(message -> tx.webhooks().recordAttempts(endpoint.endpointId(), List.of(
-                    new DeliveryAttempt(endpoint.endpointId(), message.seq(), endpoint.attempts(),
+                    new DeliveryAttempt(endpoint.endpointId(), message.seq(), endpoint.attempts() + 1,
                             message.messageId(), message.type(), clock.millis(), 0, OptionalInt.empty(),
                             Optional.of(reason), DeliveryOutcome.RETRYING)), owner, endpoint.deliveredSeq(),
                     endpoint.attempts(), clock.millis() + 60_000, 0));
@@ -307,19 +341,27 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** Stops sending, waits briefly for attempts in flight, and gives up this server's leases. */
+    /**
+     * Stops sending: each sender ends after its attempt in flight (at most the answer time), then this server's
+     * leases are given up. A sender still going after that keeps its lease, which then runs out by itself, so
+     * that no other server starts on the endpoint while this one's attempt may still be in flight.
+     */
     @Override
     public void close() {
         closed = true;
         ticker.shutdownNow();
+        upkeep.shutdownNow();
         senders.shutdown();
+        boolean stopped = false;
         try {
-            if (!senders.awaitTermination(2, TimeUnit.SECONDS)) {
-                senders.shutdownNow();
-                senders.awaitTermination(2, TimeUnit.SECONDS);
-            }
+            stopped = senders.awaitTermination(settings.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        deadlines.shutdownNow();
+        if (!stopped) {
+            LOG.warn("webhook senders still busy at stop; their leases run out by themselves");
+            return;
         }
         try {
             store.write(tx -> {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -27,21 +28,24 @@ public final class Transactions {
 
     private final Store store;
     private final Clock clock;
-    private final Runnable changesCommitted;
+    private final Runnable messagesCommitted;
 
     public Transactions(Store store, Clock clock) {
         this(store, clock, () -> { });
     }
 
-    /** With what to do after a unit that changed identities commits (wake the webhook delivery). */
-    public Transactions(Store store, Clock clock, Runnable changesCommitted) {
+    /** With what to do after a unit that wrote webhook messages commits (wake the webhook delivery). */
+    public Transactions(Store store, Clock clock, Runnable messagesCommitted) {
         this.store = store;
         this.clock = clock;
-        this.changesCommitted = changesCommitted;
+        this.messagesCommitted = messagesCommitted;
     }
 
-    /** The outcome of a unit of work: the operation's result and the identity changes it committed. */
-    public record Committed<R>(R result, List<IdentityChange> changes) {
+    /**
+     * The outcome of a unit of work: the operation's result, the identity changes it committed, and whether they
+     * became webhook messages.
+     */
+    public record Committed<R>(R result, List<IdentityChange> changes, boolean wroteMessages) {
     }
 
     /**
@@ -53,15 +57,15 @@ public final class Transactions {
             return store.read(tx -> {
                 IdentityCore core = new IdentityCore(account, tx, clock);
                 R result = work.apply(new UnitOfWork(account, tx, core));
-                return new Committed<>(result, core.changes());
+                return new Committed<>(result, core.changes(), false);
             });
         }
         return committed(store.write(tx -> unit(account, tx, work)));
     }
 
     private <R> Committed<R> committed(Committed<R> unit) {
-        if (!unit.changes().isEmpty()) {
-            changesCommitted.run();
+        if (unit.wroteMessages()) {
+            messagesCommitted.run();
         }
         return unit;
     }
@@ -71,8 +75,9 @@ public final class Transactions {
         IdentityCore core = new IdentityCore(account, tx, clock);
         R result = work.apply(new UnitOfWork(account, tx, core));
         core.flush(tx);
-        Outbox.write(tx.webhooks(), account.id(), core.changes(), clock.instant().getEpochSecond());
-        return new Committed<>(result, core.changes());
+        boolean wroteMessages = Outbox.write(tx.webhooks(), account.id(), core.changes(),
+                clock.instant().getEpochSecond());
+        return new Committed<>(result, core.changes(), wroteMessages);
     }
 
     /**
@@ -91,7 +96,9 @@ public final class Transactions {
             return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
         }
         IdempotencyKey given = key.get();
+        AtomicBoolean wroteMessages = new AtomicBoolean();
         Reply reply = store.write(tx -> {
+            wroteMessages.set(false);
             if (!tx.idempotency().claim(account.id(), given.value())) {
                 throw new IdempotencyKeyInFlightException();
             }
@@ -106,13 +113,15 @@ public final class Transactions {
             if (stored.isPresent()) {
                 tx.idempotency().forget(account.id(), given.value());
             }
-            String body = render.apply(unit(account, tx, work).result());
+            Committed<R> unit = unit(account, tx, work);
+            wroteMessages.set(unit.wroteMessages());
+            String body = render.apply(unit.result());
             tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,
                     now));
             return new Reply(200, body, false);
         });
-        if (!reply.replayed()) {
-            changesCommitted.run();
+        if (wroteMessages.get()) {
+            messagesCommitted.run();
         }
         return reply;
     }

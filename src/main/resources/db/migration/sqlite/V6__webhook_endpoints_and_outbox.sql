@@ -21,15 +21,16 @@ CREATE TABLE webhook_endpoints (
 );
 CREATE INDEX webhook_endpoints_by_account ON webhook_endpoints (account_id);
 
--- The outbox's commit order per account: a write that has messages takes the account's row last, just before it
--- commits, and numbers its messages from it, so that message numbers follow the order of the commits.
-CREATE TABLE webhook_sequences (
-    account_id TEXT   NOT NULL PRIMARY KEY,
-    last_seq   INTEGER NOT NULL
+-- The outbox's commit order per account: a write that has messages takes the next number of its account here for
+-- its outbox row, last, just before it commits (SQLite's one writer makes the order of the numbers the order of
+-- the commits).
+CREATE TABLE webhook_units (
+    account_id TEXT    NOT NULL PRIMARY KEY,
+    last_unit  INTEGER NOT NULL
 );
 
 -- The outbox: one row per transaction that wrote messages, holding its messages numbered first_seq to last_seq
--- in the account's commit order, one a line: "<message id> TAB <type> TAB <payload>", the payload being the
+-- (the transaction's number times 2^24, plus the message's place in it), one a line: "<message id> TAB <type> TAB <payload>", the payload being the
 -- change's fields, tab-separated and escaped, from which the body is made when it is sent. One row, not one per
 -- message, and no JSON: a disassociation of 1000 numbers writes one row of about 100 KB and one index entry. Every endpoint of the account reads it in seq order; a row is
 -- pruned once every endpoint is past it and the retention is over.

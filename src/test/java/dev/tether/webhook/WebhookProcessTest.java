@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -171,6 +173,7 @@ class WebhookProcessTest {
         Account account = account(url);
         int batches = 100;
         int perBatch = 50;
+        int cutBatches = 10;
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             addEndpoint(url, keyFile, account, receiver);
             try (TetherProcess one = serve(url, keyFile); TetherProcess two = serve(url, keyFile);
@@ -195,10 +198,26 @@ class WebhookProcessTest {
                         ApiResponse response = answer.get();
                         assertThat(response.json().get("processed").asInt()).as(response.body()).isEqualTo(perBatch);
                     }
+                    // each upload acknowledged, its numbers are cut through another server: cause, then effect
+                    List<Future<ApiResponse>> cuts = new ArrayList<>();
+                    for (int b = 0; b < cutBatches; b++) {
+                        StringBuilder body = new StringBuilder("{\"d\":[");
+                        for (int i = 0; i < perBatch; i++) {
+                            body.append(i == 0 ? "" : ",").append("{\"type\":\"phone\",\"value\":\"+1415")
+                                    .append(String.format("%07d", b * perBatch + i)).append("\"}");
+                        }
+                        String json = body.append("]}").toString();
+                        int port = ports.get((b + 1) % 3);
+                        cuts.add(clients.submit(() -> post(port, account, "/1/disassociate", json)));
+                    }
+                    for (Future<ApiResponse> cut : cuts) {
+                        ApiResponse response = cut.get();
+                        assertThat(response.json().get("processed").asInt()).as(response.body()).isEqualTo(perBatch);
+                    }
                 } finally {
                     clients.shutdownNow();
                 }
-                int expected = batches * perBatch * 2;
+                int expected = batches * perBatch * 2 + cutBatches * perBatch;
                 List<WebhookReceiver.Delivery> received = receiver.awaitDeliveries(expected, Duration.ofMinutes(4));
                 Thread.sleep(500);
                 List<OutboxMessage> outbox = outbox(url, account);
@@ -209,6 +228,17 @@ class WebhookProcessTest {
                         .isEqualTo(outbox.stream().map(OutboxMessage::messageId).toList());
                 assertThat(receiver.maxInFlight()).as("one delivery at a time, from any server").isEqualTo(1);
                 assertThat(received).allSatisfy(d -> assertThat(d.verified()).isTrue());
+                Map<String, List<String>> byNumber = new HashMap<>();
+                for (WebhookReceiver.Delivery d : received) {
+                    if (d.json().get("data").get("kind").asText().equals("Phone")) {
+                        byNumber.computeIfAbsent(d.json().get("data").get("value").asText(), k -> new ArrayList<>())
+                                .add(d.type());
+                    }
+                }
+                for (int n = 0; n < cutBatches * perBatch; n++) {
+                    assertThat(byNumber.get("+1415" + String.format("%07d", n))).as("number %d", n)
+                            .containsExactly("identity.bound", "identity.unbound");
+                }
             }
         }
     }

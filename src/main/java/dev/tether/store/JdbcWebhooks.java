@@ -51,14 +51,12 @@ final class JdbcWebhooks implements WebhookWrites {
         long after = seq;
         while (messages.size() < limit) {
             long from = after;
-            // from the row that holds the message after the cursor (the last that starts at or before it) on
             List<List<OutboxMessage>> rows = sql.query("SELECT first_seq, messages, created_at FROM webhook_outbox"
-                            + " WHERE account_id = ? AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM"
-                            + " webhook_outbox WHERE account_id = ? AND first_seq <= ?), 0)"
+                            + " WHERE account_id = ? AND first_seq >= " + firstRowAfter("?", "?")
                             + " ORDER BY first_seq LIMIT ?", s -> {
                         s.setString(1, accountId);
                         s.setString(2, accountId);
-                        s.setLong(3, from + 1);
+                        s.setLong(3, from);
                         s.setInt(4, ROWS_PER_READ);
                     }, row -> decode(row.getLong(1), row.getString(2), row.getLong(3)));
             boolean more = false;
@@ -76,6 +74,15 @@ final class JdbcWebhooks implements WebhookWrites {
             }
         }
         return messages;
+    }
+
+    /**
+     * Where an account's outbox rows after a cursor start, by the primary key alone: the row the cursor is in
+     * (the last that starts at or before it; its messages after the cursor are still to come), or the first.
+     */
+    private static String firstRowAfter(String account, String cursor) {
+        return "COALESCE((SELECT MAX(r.first_seq) FROM webhook_outbox r WHERE r.account_id = " + account
+                + " AND r.first_seq <= " + cursor + "), 0)";
     }
 
     /** Outbox rows read at a time (each holds one transaction's messages). */
@@ -137,9 +144,9 @@ final class JdbcWebhooks implements WebhookWrites {
     @Override
     public OptionalLong oldestUndelivered() {
         List<Long> oldest = sql.query("SELECT MIN(o.created_at) FROM webhook_endpoints e JOIN webhook_outbox o"
-                + " ON o.account_id = e.account_id AND o.last_seq > e.delivered_seq AND o.first_seq = (SELECT"
-                + " MAX(x.first_seq) FROM webhook_outbox x WHERE x.account_id = e.account_id"
-                + " AND x.first_seq <= e.delivered_seq + 1)", s -> { },
+                + " ON o.account_id = e.account_id AND o.first_seq >= "
+                + firstRowAfter("e.account_id", "e.delivered_seq") + " AND o.last_seq > e.delivered_seq",
+                s -> { },
                 row -> {
                     long at = row.getLong(1);
                     return row.wasNull() ? -1L : at;

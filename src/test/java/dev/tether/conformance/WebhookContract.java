@@ -590,6 +590,35 @@ abstract class WebhookContract extends ServerContract {
     }
 
     @Test
+    void theLagMeasured_isTheAgeOfTheOldestMessageAnEndpointStillNeeds() {
+        try (TestServer own = new TestServer(backend().newDatabaseUrl(), Limits.defaults(),
+                new WebhookConfig(new SecretBox(TestServer.newKeyFile()), QUICK))) {
+            TestServer.Client client = own.newAccount();
+            WebhookService.Added added = own.webhooks().add(client.accountId(), receiver.url("/lag"), List.of());
+            receiver.trust("/lag", added.secret());
+            assertThat(oldest(own)).isEmpty();
+            own.webhooks().pause(client.accountId(), added.endpoint().endpointId());
+            long before = Instant.now().getEpochSecond();
+            for (int i = 0; i < 3; i++) {
+                ok(client.post("/1/upload", batch(profile("identity", "lag-" + i, "{\"Name\":\"L\"}"))));
+            }
+            assertThat(oldest(own).orElseThrow()).isBetween(before, Instant.now().getEpochSecond());
+            own.webhooks().resume(client.accountId(), added.endpoint().endpointId());
+            receiver.awaitDeliveries(3, WAIT);
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (oldest(own).isPresent() && System.nanoTime() < end) {
+                sleep(50);
+            }
+            assertThat(oldest(own)).as("all delivered").isEmpty();
+        }
+    }
+
+    private static java.util.OptionalLong oldest(TestServer server) {
+        java.util.OptionalLong oldest = server.store().read(tx -> tx.webhooks().oldestUndelivered());
+        return oldest;
+    }
+
+    @Test
     void metricsCountTheAttempts() {
         endpoint(api, "/counted");
         ok(api.post("/1/upload", batch(profile("identity", "counted", "{\"Name\":\"C\"}"))));

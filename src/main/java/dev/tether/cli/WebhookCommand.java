@@ -102,69 +102,72 @@ final class WebhookCommand {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Removes an endpoint; messages only it still had to get are dropped.")
-    static final class Remove implements Callable<Integer> {
+    /** A change to one endpoint of the account: it prints what it did, or that the account has no such endpoint. */
+    abstract static class EndpointChange implements Callable<Integer> {
         @Mixin
         Target target;
 
         @Option(names = "--endpoint", required = true, paramLabel = "ID", description = "The endpoint's id.")
         String endpoint;
 
+        /** Makes the change; false when the account has no such endpoint. */
+        abstract boolean change(WebhookService webhooks, String accountId, String endpointId);
+
+        /** What was done, as printed: "removed", "paused"... */
+        abstract String done();
+
         @Override
         public Integer call() throws Exception {
             try (Store store = target.database.open()) {
-                if (!target.service(store).remove(target.account.id, endpoint)) {
+                if (!change(target.service(store), target.account.id, endpoint)) {
                     System.err.println("tether: account " + target.account.id + " has no endpoint " + endpoint);
                     return 1;
                 }
-                System.out.println("removed " + endpoint);
+                System.out.println(done() + " " + endpoint);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Removes an endpoint; messages only it still had to get are dropped.")
+    static final class Remove extends EndpointChange {
+        @Override
+        boolean change(WebhookService webhooks, String accountId, String endpointId) {
+            return webhooks.remove(accountId, endpointId);
+        }
+
+        @Override
+        String done() {
+            return "removed";
         }
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Pauses an endpoint: its messages wait, in order, until it is resumed.")
-    static final class Pause implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Option(names = "--endpoint", required = true, paramLabel = "ID", description = "The endpoint's id.")
-        String endpoint;
+    static final class Pause extends EndpointChange {
+        @Override
+        boolean change(WebhookService webhooks, String accountId, String endpointId) {
+            return webhooks.pause(accountId, endpointId);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            try (Store store = target.database.open()) {
-                if (!target.service(store).pause(target.account.id, endpoint)) {
-                    System.err.println("tether: account " + target.account.id + " has no endpoint " + endpoint);
-                    return 1;
-                }
-                System.out.println("paused " + endpoint);
-            }
-            return 0;
+        String done() {
+            return "paused";
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Resumes an endpoint and sends its next message now, also one waiting for a retry.")
-    static final class Resume implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Option(names = "--endpoint", required = true, paramLabel = "ID", description = "The endpoint's id.")
-        String endpoint;
+    static final class Resume extends EndpointChange {
+        @Override
+        boolean change(WebhookService webhooks, String accountId, String endpointId) {
+            return webhooks.resume(accountId, endpointId);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            try (Store store = target.database.open()) {
-                if (!target.service(store).resume(target.account.id, endpoint)) {
-                    System.err.println("tether: account " + target.account.id + " has no endpoint " + endpoint);
-                    return 1;
-                }
-                System.out.println("resumed " + endpoint);
-            }
-            return 0;
+        String done() {
+            return "resumed";
         }
     }
 

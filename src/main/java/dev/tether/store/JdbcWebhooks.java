@@ -248,14 +248,26 @@ final class JdbcWebhooks implements WebhookWrites {
                 });
     }
 
+    /**
+     * An endpoint {@code e} that has messages to get (the account's newest outbox row has the highest number) and
+     * is due at the time bound twice, not leased and not paused.
+     */
+    private static final String DUE = "e.delivered_seq < (SELECT o.last_seq FROM webhook_outbox o WHERE"
+            + " o.account_id = e.account_id ORDER BY o.first_seq DESC LIMIT 1) AND e.next_attempt_at <= ?"
+            + " AND e.lease_until <= ? AND e.paused_at IS NULL";
+
+    @Override
+    public boolean anyDue(long now) {
+        return !sql.query("SELECT 1 FROM webhook_endpoints e WHERE " + DUE + " LIMIT 1", s -> {
+            s.setLong(1, now);
+            s.setLong(2, now);
+        }, row -> 1).isEmpty();
+    }
+
     @Override
     public List<StoredEndpoint> lease(String owner, long now, long until, int limit) {
-        // the account's newest outbox row has the highest number: an endpoint short of it has messages to get
-        List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e WHERE e.delivered_seq < (SELECT"
-                        + " o.last_seq FROM webhook_outbox o WHERE o.account_id = e.account_id ORDER BY o.first_seq"
-                        + " DESC LIMIT 1) AND e.next_attempt_at <= ? AND e.lease_until <= ? AND e.paused_at IS NULL"
-                        + " ORDER BY e.next_attempt_at LIMIT ?"
-                        + sql.dialect().lockRowsSkippingLocked("e"), s -> {
+        List<String> due = sql.query("SELECT e.endpoint_id FROM webhook_endpoints e WHERE " + DUE
+                        + " ORDER BY e.next_attempt_at LIMIT ?" + sql.dialect().lockRowsSkippingLocked("e"), s -> {
                     s.setLong(1, now);
                     s.setLong(2, now);
                     s.setInt(3, limit);

@@ -17,6 +17,12 @@ public interface WebhookReads {
     /** The newest attempts at the account's endpoints (or one of them), newest first. */
     List<DeliveryAttempt> attempts(String accountId, Optional<String> endpointId, int limit);
 
+    /**
+     * Whether some endpoint is due at {@code now} (epoch ms), with messages to get, not leased and not paused: what
+     * a server reads before it takes a write transaction to lease one.
+     */
+    boolean anyDue(long now);
+
     /** When (epoch s) the oldest message that some endpoint still has to deliver was written, if any. */
     OptionalLong oldestUndelivered();
 }

@@ -112,6 +112,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         try {
             long now = clock.millis();
+            // a read first: most polls find nothing, and a write transaction would take SQLite's one writer
+            if (!store.read(tx -> tx.webhooks().anyDue(now))) {
+                return;
+            }
             long until = now + settings.lease().toMillis();
             String owner = server + "/" + leases.incrementAndGet();
             List<StoredEndpoint> leased = store.write(tx -> tx.webhooks().lease(owner, now, until, available));

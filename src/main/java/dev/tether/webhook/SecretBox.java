@@ -16,6 +16,8 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seals webhook secrets for the database with AES-256-GCM under a key kept in a file outside it (the webhook key
@@ -24,6 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * is not there yet (readable by its owner only); every server that delivers needs the same file.
  */
 public final class SecretBox {
+    private static final Logger LOG = LoggerFactory.getLogger(SecretBox.class);
     private static final String FORMAT = "v1:";
     private static final int KEY_BYTES = 32;
     private static final int IV_BYTES = 12;
@@ -115,15 +118,13 @@ public final class SecretBox {
             }
             Path temporary = Files.createTempFile(folder, ".webhook-key", ".tmp");
             try {
-                try {
+                if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                     Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // a file system without POSIX permissions keeps its own defaults
                 }
                 Files.writeString(temporary, Base64.getEncoder().encodeToString(bytes) + "\n");
                 Files.move(temporary, keyFile);
             } catch (FileAlreadyExistsException madeByAnother) {
-                // the other process's key is the key
+                LOG.info("another process made the webhook key file {} first; its key is used", keyFile);
             } finally {
                 Files.deleteIfExists(temporary);
             }

@@ -3,6 +3,7 @@ package dev.tether.cli;
 import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
+import dev.tether.http.Telemetry;
 import dev.tether.http.TetherServer;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
@@ -39,8 +40,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     WebhookOptions webhookOptions;
 
+    @Mixin
+    TelemetryOptions telemetryOptions;
+
     @Override
     public Integer call() throws InterruptedException {
+        Telemetry telemetry = telemetryOptions.apply();
         Limits limits = limitOptions.limits();
         WebhookConfig webhooks = webhookOptions.config(database);
         Store store = database.open();
@@ -49,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         Optional<AccountService.Created> demo;
         try {
             demo = createDemoAccountIfEmpty(store, clock);
-            server = new TetherServer(store, region, limits, clock, webhooks).start(host, port);
+            server = new TetherServer(store, region, limits, clock, webhooks, telemetry).start(host, port);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The /1/ endpoints: each authenticates, parses its request, runs its operation in one unit of work and renders
@@ -61,8 +62,11 @@ final class ApiRoutes {
     private final Limits limits;
     private final Clock clock;
     private final ConcurrencyLimits concurrency;
+    private final ServerMetrics metrics;
 
-    ApiRoutes(Authenticator authenticator, Transactions transactions, Exports exports, Limits limits, Clock clock) {
+    ApiRoutes(Authenticator authenticator, Transactions transactions, Exports exports, Limits limits, Clock clock,
+              ServerMetrics metrics) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.exports = exports;
         this.transactions = transactions;
@@ -93,17 +97,31 @@ final class ApiRoutes {
     private void sendBatch(Context ctx, List<JsonNode> records, Account account,
                            Function<UnitOfWork, BatchResult> work) {
         ctx.attribute(RECORDS_ATTRIBUTE, records.size());
-        sendReply(ctx, transactions.answer(account, Requests.dryRun(ctx), Requests.idempotencyKey(ctx), work,
-                result -> Json.text(Json.envelope(result))));
+        boolean dryRun = Requests.dryRun(ctx);
+        AtomicReference<BatchResult> committed = new AtomicReference<>();
+        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, result -> {
+            committed.set(result);
+            return Json.text(Json.envelope(result));
+        });
+        BatchResult result = committed.get();
+        if (!dryRun && !reply.replayed() && result != null) {
+            metrics.records(ctx, result);
+        }
+        sendReply(ctx, reply);
     }
 
     /** Runs a bulk write as one unit of work and answers {@code {"status":"success","processed":n}}. */
     private void sendProcessed(Context ctx, Account account, Function<UnitOfWork, Integer> work) {
-        sendReply(ctx, transactions.answer(account, Requests.dryRun(ctx), Requests.idempotencyKey(ctx), work,
-                processed -> {
-                    ctx.attribute(RECORDS_ATTRIBUTE, processed);
-                    return Json.text(success(body -> body.put("processed", processed)));
-                }));
+        boolean dryRun = Requests.dryRun(ctx);
+        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, processed -> {
+            ctx.attribute(RECORDS_ATTRIBUTE, processed);
+            return Json.text(success(body -> body.put("processed", processed)));
+        });
+        Object processed = ctx.attribute(RECORDS_ATTRIBUTE);
+        if (!dryRun && !reply.replayed() && processed instanceof Integer count) {
+            metrics.records(ctx, count);
+        }
+        sendReply(ctx, reply);
     }
 
     /** A write's answer; one given again for a retry with its Idempotency-Key says so in a header. */
@@ -156,6 +174,18 @@ final class ApiRoutes {
             throw new ApiError(404, "Profile not found");
         }
         sendSuccess(ctx, body -> body.set("record", record.get()));
+    }
+
+    /**
+     * Tether's own {@code GET /1/account.json}: the account the credentials name, so that a client (the console's
+     * sign-in) can check them without touching any profile.
+     */
+    void account(Context ctx) {
+        Account account = authenticator.authenticate(ctx);
+        sendSuccess(ctx, body -> body.putObject("account").put("id", account.id()).put("name", account.name())
+                .put("region", account.region()).put("emailIsIdentity", account.emailIsIdentity())
+                .put("phoneIsIdentity", account.phoneIsIdentity())
+                .put("conflictPolicy", account.conflictPolicy().storedName()));
     }
 
     void exportEvents(Context ctx) {
@@ -260,6 +290,7 @@ final class ApiRoutes {
             ReassignedRequest request = ReassignedRequest.parse(parseBatch(ctx));
             ReassignedService.Result result = transactions.read(account, unit -> reassignments.check(unit, request));
             ctx.attribute(RECORDS_ATTRIBUTE, request.records().size());
+            metrics.records(ctx, result.batch());
             ObjectNode body = Json.envelope(result.batch());
             ArrayNode results = body.putArray("results");
             for (ReassignedService.Answer answer : result.answers()) {

@@ -13,8 +13,6 @@ import dev.tether.work.Transactions;
 import dev.tether.webhook.WebhookConfig;
 import dev.tether.webhook.WebhookDispatcher;
 import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
@@ -23,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +34,23 @@ public final class TetherServer implements AutoCloseable {
     private final Javalin app;
     private final ScheduledExecutorService keyPurge;
     private final WebhookDispatcher webhooks;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ServerMetrics metrics;
+    private final RequestLog requestLog;
+    /** Requests finished that were neither errors nor slow: what a sampled request log counts. */
+    private final AtomicLong ordinaryRequests = new AtomicLong();
 
-    public TetherServer(Store store, String region, Limits limits, Clock clock, WebhookConfig webhookConfig) {
+    public TetherServer(Store store, String region, Limits limits, Clock clock, WebhookConfig webhookConfig,
+                        Telemetry telemetry) {
         AccountService accounts = new AccountService(store, clock);
         Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CursorCodec.KEY_NAME), clock));
+        this.metrics = new ServerMetrics(telemetry.metrics(), store);
+        this.requestLog = telemetry.requestLog();
         this.webhooks = new WebhookDispatcher(store, webhookConfig.secrets(), webhookConfig.settings(), clock,
-                metrics);
+                metrics.registry());
         Transactions transactions = new Transactions(store, clock, webhooks::wake);
-        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock);
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock,
+                metrics);
+        Console console = new Console();
         this.keyPurge = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tether-idempotency-purge");
             thread.setDaemon(true);
@@ -59,10 +66,16 @@ public final class TetherServer implements AutoCloseable {
                 server.setStopTimeout(STOP_TIMEOUT_MS);
                 server.setErrorHandler(new JsonErrorHandler());
             });
-            config.requestLogger.http(TetherServer::logRequest);
+            config.requestLogger.http(this::finished);
             config.routes.get("/health", ctx -> health(ctx, store));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
+            if (metrics.enabled()) {
+                config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()));
+            }
+            config.routes.get(Console.PATH, console::page);
+            config.routes.get(Console.PATH + "/console.js", console::script);
+            config.routes.get(Console.PATH + "/console.css", console::style);
+            config.routes.get("/1/account.json", api::account);
             config.routes.post("/1/upload", api::upload);
             config.routes.post("/1/disassociate", api::disassociate);
             config.routes.get("/1/profile.json", api::profile);
@@ -144,10 +157,29 @@ public final class TetherServer implements AutoCloseable {
         Json.send(ctx, 500, body);
     }
 
-    private static void logRequest(Context ctx, Float millis) {
-        REQUESTS.info("{} {} account={} status={} records={} ms={}", ctx.method(), ctx.path(),
-                orDash(ctx.attribute(Authenticator.ACCOUNT_ATTRIBUTE)), ctx.status().getCode(),
-                orDash(ctx.attribute(ApiRoutes.RECORDS_ATTRIBUTE)), String.format("%.1f", millis));
+    /** A finished request: measured, and logged as {@code --request-log} says. */
+    private void finished(Context ctx, Float millis) {
+        metrics.request(ctx, millis);
+        int status = ctx.statusCode();
+        if (requestLog.logs(status, millis, ordinaryRequests)) {
+            logRequest(ctx, status, millis);
+        }
+    }
+
+    /** One line: method, path, account, status, records, duration; in a JSON log the same as fields. Never a passcode. */
+    private static void logRequest(Context ctx, int status, float millis) {
+        Object account = orDash(ctx.attribute(Authenticator.ACCOUNT_ATTRIBUTE));
+        Object records = orDash(ctx.attribute(ApiRoutes.RECORDS_ATTRIBUTE));
+        String ms = String.format("%.1f", millis);
+        REQUESTS.atInfo()
+                .addKeyValue("method", ctx.method().name())
+                .addKeyValue("path", ctx.path())
+                .addKeyValue("account", account)
+                .addKeyValue("status", status)
+                .addKeyValue("records", records)
+                .addKeyValue("ms", Math.round(millis * 10) / 10.0)
+                .log("{} {} account={} status={} records={} ms={}", ctx.method(), ctx.path(), account, status,
+                        records, ms);
     }
 
     private static Object orDash(Object value) {
@@ -169,5 +201,6 @@ public final class TetherServer implements AutoCloseable {
         keyPurge.shutdownNow();
         app.stop();
         webhooks.close();
+        metrics.close();
     }
 }

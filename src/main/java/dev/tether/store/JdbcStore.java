@@ -1,6 +1,10 @@
 package dev.tether.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +31,43 @@ public final class JdbcStore implements Store {
     private final List<HikariDataSource> pools;
     private final AtomicLong statements = new AtomicLong();
     private final OutageGate gate = new OutageGate();
+    private final AtomicLong conflictRetries = new AtomicLong();
+    private final AtomicLong brokenConnectionRetries = new AtomicLong();
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
         this.pools = writer == reader ? List.of(writer) : List.of(writer, reader);
+    }
+
+    @Override
+    public void instrument(MeterRegistry registry) {
+        FunctionCounter.builder("tether.storage.retries", conflictRetries, AtomicLong::get)
+                .tag("reason", "conflict").description("Transactions run again after losing to a concurrent one")
+                .register(registry);
+        FunctionCounter.builder("tether.storage.retries", brokenConnectionRetries, AtomicLong::get)
+                .tag("reason", "broken_connection")
+                .description("Transactions run again after their connection broke before the commit")
+                .register(registry);
+        for (HikariDataSource pool : pools) {
+            String name = String.valueOf(pool.getPoolName());
+            connections(registry, pool, name, "active", HikariPoolMXBean::getActiveConnections);
+            connections(registry, pool, name, "idle", HikariPoolMXBean::getIdleConnections);
+            connections(registry, pool, name, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);
+            Gauge.builder("tether.db.connections.max", pool, HikariDataSource::getMaximumPoolSize).tag("pool", name)
+                    .description("Most connections the pool opens").register(registry);
+        }
+    }
+
+    private static void connections(MeterRegistry registry, HikariDataSource pool, String name, String state,
+                                    ToIntFunction<HikariPoolMXBean> read) {
+        Gauge.builder("tether.db.connections", pool, source -> {
+            HikariPoolMXBean bean = source.getHikariPoolMXBean();
+            return bean == null ? 0 : read.applyAsInt(bean);
+        }).tag("pool", name).tag("state", state)
+                .description("Connections of the pool by state; pending counts requests waiting for one")
+                .register(registry);
     }
 
     /** Brings the schema to the newest migration of this backend. */
@@ -92,6 +128,7 @@ public final class JdbcStore implements Store {
                 if (!(dialect.isConflict(e) || broken) || attempt == MAX_ATTEMPTS) {
                     throw translate(e);
                 }
+                (broken ? brokenConnectionRetries : conflictRetries).incrementAndGet();
                 LOG.info("transaction runs again after {} (SQLState {}, attempt {})",
                         broken ? "a broken connection" : "a conflict", e.getSQLState(), attempt + 1);
                 backOff(attempt);

@@ -1,5 +1,6 @@
 package dev.tether.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +37,12 @@ public interface Store extends AutoCloseable {
      * request's path.
      */
     Inspection inspection();
+
+    /**
+     * Shows this store's connection pools (connections active, idle, pending, the maximum) and its transaction
+     * retries in the registry, read when it is scraped.
+     */
+    void instrument(MeterRegistry registry);
 
     /** Whether the database answers now. */
     boolean isAvailable();

@@ -3,11 +3,13 @@ package dev.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.config.Limits;
+import dev.tether.testing.MetricsText;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +71,9 @@ abstract class LimitsContract {
                         .isEqualTo("{\"status\":\"fail\",\"error\":\"Too many concurrent requests\",\"code\":429}"));
                 assertThat(limited).allSatisfy(r -> assertThat(r.header("Retry-After")).contains("1"));
                 assertThat(answers).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
+                String metrics = TestServer.send(server.request("/metrics").GET()).body();
+                assertThat(MetricsText.value(metrics, "tether_requests_throttled_total", Map.of("uri", "/1/upload")))
+                        .as("429s counted on /metrics").isEqualTo(limited.size());
                 for (CompletableFuture<ApiResponse> answer : bulkAnswers) {
                     assertThat(answer.get().status()).isIn(200, 429);
                 }

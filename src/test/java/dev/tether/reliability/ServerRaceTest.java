@@ -61,7 +61,7 @@ class ServerRaceTest {
         try {
             List<String> bases = new ArrayList<>();
             for (int i = 0; i < SERVERS; i++) {
-                servers.add(TetherProcess.start(List.of("-Dorg.slf4j.simpleLogger.log.dev.tether.store=info"), dir,
+                servers.add(TetherProcess.start(List.of("-Dtether.log.store=info"), dir,
                         "serve", "--port", "0", "--db", url, "--pool-size", "8",
                         "--concurrent-batch-limit", "64", "--concurrent-bulk-limit", "64"));
             }

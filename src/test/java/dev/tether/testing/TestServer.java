@@ -6,6 +6,7 @@ import dev.tether.account.Account;
 import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
+import dev.tether.http.Telemetry;
 import dev.tether.http.TetherServer;
 import dev.tether.check.InvariantViolation;
 import dev.tether.store.Store;
@@ -46,10 +47,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(String databaseUrl, Limits limits, WebhookConfig webhooks) {
+        this(databaseUrl, limits, webhooks, Telemetry.defaults());
+    }
+
+    /** With metrics and the request log as given. */
+    public TestServer(Backend backend, Telemetry telemetry) {
+        this(backend.newDatabaseUrl(), Limits.defaults(), new WebhookConfig(new SecretBox(newKeyFile()),
+                WebhookSettings.defaults()), telemetry);
+    }
+
+    private TestServer(String databaseUrl, Limits limits, WebhookConfig webhooks, Telemetry telemetry) {
         this.databaseUrl = databaseUrl;
         this.webhooks = webhooks;
         this.store = Stores.open(databaseUrl, 8);
-        this.server = new TetherServer(store, "local", limits, Clock.systemUTC(), webhooks).start("127.0.0.1", 0);
+        this.server = new TetherServer(store, "local", limits, Clock.systemUTC(), webhooks, telemetry)
+                .start("127.0.0.1", 0);
         this.accounts = new AccountService(store, Clock.systemUTC());
     }
 

@@ -45,7 +45,7 @@ public final class TetherProcess implements AutoCloseable {
 
     /** With the log at the level a deployment has (the tests' own logging configuration keeps only warnings). */
     public static TetherProcess startLogging(Path workDir, String... args) {
-        return start(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), workDir, args);
+        return start(List.of("-Dtether.log.level=info"), workDir, args);
     }
 
     public static TetherProcess start(List<String> jvmOptions, Path workDir, String... args) {

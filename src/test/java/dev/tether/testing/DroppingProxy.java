@@ -11,12 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
- * A proxy in front of a server that loses every answer: it forwards each request, waits until the server has
- * answered in full, and then closes the client's connection without a byte. What a client behind a flaky network
- * sees: it cannot know whether its write was applied.
+ * A proxy in front of a server that loses answers: it forwards each request, waits until the server has answered
+ * in full, and then closes the client's connection without a byte (every answer, or only those of the requests it
+ * is told to drop). What a client behind a flaky network sees: it cannot know whether its write was applied.
  */
 public final class DroppingProxy implements AutoCloseable {
     private static final List<String> FORWARDED = List.of("X-CleverTap-Account-Id", "X-CleverTap-Passcode",
@@ -26,9 +28,19 @@ public final class DroppingProxy implements AutoCloseable {
     private final HttpServer proxy;
     private final String target;
     private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final IntPredicate drops;
+    private final List<String> keys = new CopyOnWriteArrayList<>();
 
+    /** Loses every answer. */
     public DroppingProxy(String target) {
+        this(target, request -> true);
+    }
+
+    /** Loses the answers of the requests {@code drops} picks by their number, from 1; relays the rest. */
+    public DroppingProxy(String target, IntPredicate drops) {
         this.target = target;
+        this.drops = drops;
         try {
             proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -48,8 +60,16 @@ public final class DroppingProxy implements AutoCloseable {
         return answered.get();
     }
 
+    /** The Idempotency-Key of every request, in the order they came (empty for a request without one). */
+    public List<String> idempotencyKeys() {
+        return List.copyOf(keys);
+    }
+
     private void forwardAndDrop(HttpExchange exchange) throws IOException {
         try (exchange) {
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            keys.add(key == null ? "" : key);
+            int number = requests.incrementAndGet();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(),
                             HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
@@ -59,8 +79,15 @@ public final class DroppingProxy implements AutoCloseable {
                     request.header(header, value);
                 }
             }
-            HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             answered.incrementAndGet();
+            if (!drops.test(number)) {
+                response.headers().firstValue("Content-Type").ifPresent(type ->
+                        exchange.getResponseHeaders().set("Content-Type", type));
+                exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1
+                        : response.body().length);
+                exchange.getResponseBody().write(response.body());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

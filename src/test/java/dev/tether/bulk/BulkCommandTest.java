@@ -1,0 +1,259 @@
+package dev.tether.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.cli.TetherCli;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Backend;
+import dev.tether.testing.DroppingProxy;
+import dev.tether.testing.MetricsText;
+import dev.tether.testing.Programs;
+import dev.tether.testing.TestServer;
+import dev.tether.testing.TetherProcess;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tether disassociate --file} and {@code tether reassigned --file} as an operator runs them: a separate
+ * process against a real server over HTTP, killed and run again, behind a network that loses an answer.
+ */
+class BulkCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HELD = 3000;
+    private static final int UNKNOWN = 30;
+    private static final int INVALID = 20;
+
+    @TempDir
+    Path dir;
+
+    private TestServer server;
+    private TestServer.Client client;
+    private Path file;
+    /** Per line of the file that is not to be processed: the code the report must give it. */
+    private final Map<Long, Integer> expectedReport = new HashMap<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new TestServer(Backend.SQLITE);
+        client = server.newAccount();
+        for (int batch = 0; batch < HELD / 1000; batch++) {
+            StringBuilder body = new StringBuilder("{\"d\":[");
+            for (int i = batch * 1000; i < (batch + 1) * 1000; i++) {
+                body.append(i % 1000 == 0 ? "" : ",").append("{\"type\":\"profile\",\"identity\":\"user-").append(i)
+                        .append("\",\"profileData\":{\"Phone\":\"").append(held(i)).append("\"}}");
+            }
+            ApiResponse upload = client.post("/1/upload", body.append("]}").toString());
+            assertThat(upload.json().path("processed").asInt()).isEqualTo(1000);
+        }
+        file = dir.resolve("disconnected.csv");
+        List<String> lines = new ArrayList<>(List.of("name,phone,since"));
+        int unknown = 0;
+        int invalid = 0;
+        for (int i = 0; i < HELD; i++) {
+            lines.add("person " + i + "," + held(i) + ",2026-01-01");
+            if (i % 100 == 7 && unknown < UNKNOWN) {
+                lines.add("stranger " + unknown + ",+1628555" + String.format("%04d", unknown) + ",2026-01-01");
+                expectedReport.put((long) lines.size(), 543);
+                unknown++;
+            }
+            if (i % 150 == 11 && invalid < INVALID) {
+                lines.add("typo " + invalid + ",12-" + invalid + ",2026-01-01");
+                expectedReport.put((long) lines.size(), 516);
+                invalid++;
+            }
+        }
+        assertThat(unknown).isEqualTo(UNKNOWN);
+        assertThat(invalid).isEqualTo(INVALID);
+        Files.write(file, lines);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static String held(int i) {
+        return "+1415" + String.format("%07d", 5_000_000 + i);
+    }
+
+    private String[] disassociate(String url, String... more) {
+        List<String> args = new ArrayList<>(List.of("disassociate", "--file", file.toString(), "--column", "2",
+                "--url", url, "--account", client.accountId(), "--passcode", client.passcode()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private double metric(String name, Map<String, String> labels) {
+        return MetricsText.value(TestServer.send(server.request("/metrics").GET()).body(), name, labels);
+    }
+
+    private List<CSVRecord> csv(Path path) throws IOException {
+        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+        }
+    }
+
+    @Test
+    void killedHalfwayAndRunAgain_itFinishes_theServerAppliedNoBatchTwice_andTheReportIsExact() throws Exception {
+        Path state = dir.resolve("disconnected.csv.disassociate-state.json");
+        try (TetherProcess first = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            long batches = 0;
+            for (int i = 0; i < 600 && batches < 15; i++) {
+                Thread.sleep(20);
+                if (Files.exists(state)) {
+                    batches = JSON.readTree(Files.readString(state)).path("batchesDone").asLong();
+                }
+            }
+            assertThat(batches).as("batches answered before the kill").isGreaterThanOrEqualTo(15);
+            first.kill();
+        }
+        JsonNode stopped = JSON.readTree(Files.readString(state));
+        assertThat(stopped.path("finished").asBoolean()).isFalse();
+        assertThat(stopped.path("linesDone").asLong()).isLessThan(HELD);
+
+        try (TetherProcess second = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            assertThat(second.awaitExit()).as(String.join("\n", second.lines())).isZero();
+            String output = String.join("\n", second.lines());
+            assertThat(output).contains("went on after line " + stopped.path("linesDone").asLong())
+                    .contains((HELD + UNKNOWN + INVALID + 1) + " lines, " + HELD + " processed, "
+                            + (UNKNOWN + INVALID) + " not processed");
+        }
+
+        // every held number left its profile once; a batch applied twice would have made 543s of its numbers
+        assertThat(metric("tether_records_processed_total", Map.of("uri", "/1/disassociate")))
+                .isEqualTo(HELD);
+        assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))
+                .isEqualTo(UNKNOWN);
+        for (int i = 0; i < HELD; i += 97) {
+            JsonNode history = client.get("/1/identity/history.json?phone=" + held(i)).json().path("history");
+            assertThat(history).hasSize(1);
+            assertThat(history.get(0).path("endReason").asText()).isEqualTo("disassociated");
+        }
+        Map<Long, Integer> reported = new HashMap<>();
+        for (CSVRecord row : csv(dir.resolve("disconnected.csv.disassociate-report.csv"))) {
+            assertThat(reported.put(Long.parseLong(row.get("line")), Integer.parseInt(row.get("code"))))
+                    .as("line %s reported twice", row.get("line")).isNull();
+            assertThat(row.get("error")).isNotBlank().doesNotContain("Skipped record number");
+        }
+        assertThat(reported).isEqualTo(expectedReport);
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void anAnswerLostOnTheNetwork_theBatchIsSentAgainWithItsKey_andAnsweredWithoutBeingAppliedTwice()
+            throws Exception {
+        try (DroppingProxy proxy = new DroppingProxy(server.baseUrl(), request -> request == 3)) {
+            int exit = TetherCli.run(disassociate(proxy.baseUrl(), "--batch-size", "500", "--progress", "off"));
+            assertThat(exit).isZero();
+            List<String> keys = proxy.idempotencyKeys();
+            assertThat(keys.get(3)).as("the batch whose answer was lost, sent again").isEqualTo(keys.get(2));
+            assertThat(new HashSet<>(keys)).hasSize(keys.size() - 1);
+            assertThat(keys).allMatch(key -> key.startsWith("tether-bulk-"));
+        }
+        assertThat(metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"))).isEqualTo(HELD);
+        assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))
+                .isEqualTo(UNKNOWN);
+        Set<Long> reported = new HashSet<>();
+        csv(dir.resolve("disconnected.csv.disassociate-report.csv")).forEach(row ->
+                reported.add(Long.parseLong(row.get("line"))));
+        assertThat(reported).isEqualTo(expectedReport.keySet());
+    }
+
+    @Test
+    void dryRun_changesNothing_reportsWhatWouldFail_andKeepsItsOwnState() throws Exception {
+        assertThat(TetherCli.run(disassociate(server.baseUrl(), "--dry-run", "--progress", "off"))).isZero();
+        assertThat(client.get("/1/profile.json?phone=" + held(0)).status()).isEqualTo(200);
+        assertThat(Files.exists(dir.resolve("disconnected.csv.disassociate-dry-run-state.json"))).isTrue();
+        assertThat(csv(dir.resolve("disconnected.csv.disassociate-dry-run-report.csv"))).hasSize(UNKNOWN + INVALID);
+        // the real run afterwards is a run of its own, from the first line
+        assertThat(TetherCli.run(disassociate(server.baseUrl(), "--progress", "off"))).isZero();
+        assertThat(client.get("/1/profile.json?phone=" + held(0)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFinishedRun_isNotSentAgain_aChangedFileIsRefused_andRestartRunsItAgain() throws Exception {
+        assertThat(TetherCli.run(disassociate(server.baseUrl(), "--progress", "off"))).isZero();
+        double processed = metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"));
+        assertThat(TetherCli.run(disassociate(server.baseUrl(), "--progress", "off"))).isZero();
+        assertThat(metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"))).isEqualTo(processed);
+
+        Files.writeString(file, "late,+16285559999\n", java.nio.file.StandardOpenOption.APPEND);
+        try (TetherProcess changed = TetherProcess.start(dir, disassociate(server.baseUrl()))) {
+            assertThat(changed.awaitExit()).isEqualTo(1);
+            assertThat(String.join("\n", changed.lines())).contains("the file changed since").contains("--restart");
+        }
+        assertThat(TetherCli.run(disassociate(server.baseUrl(), "--restart", "--progress", "off"))).isZero();
+        assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))
+                .isEqualTo(UNKNOWN + HELD + UNKNOWN + 1);
+    }
+
+    @Test
+    void wrongPasscode_stopsAtOnceWithTheServersError_andMissingCredentialsAreAUsageError() throws Exception {
+        List<String> args = new ArrayList<>(List.of(disassociate(server.baseUrl())));
+        args.set(args.indexOf(client.passcode()), "WRONG-PASSCODE");
+        try (TetherProcess wrong = TetherProcess.start(dir, args.toArray(String[]::new))) {
+            assertThat(wrong.awaitExit()).isEqualTo(1);
+            assertThat(String.join("\n", wrong.lines())).contains("refused the credentials: Invalid Credentials");
+        }
+        try (TetherProcess missing = TetherProcess.start(dir, "disassociate", "--file", file.toString(),
+                "--url", server.baseUrl())) {
+            assertThat(missing.awaitExit()).isEqualTo(2);
+            assertThat(String.join("\n", missing.lines())).contains("give --url, --account and --passcode");
+        }
+    }
+
+    @Test
+    void reassigned_writesPhoneDateReassignedRows_inTheFilesOrder_withEachLinesOwnDate() throws Exception {
+        client.post("/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"" + held(1) + "\"}]}");
+        Path numbers = dir.resolve("check.csv");
+        Files.write(numbers, List.of("phone,asked", held(0) + ",2020-01-01", held(1) + ",2020-01-01",
+                "(628) 555-0000,2020-01-01", "not a number,2020-01-01", held(2) + ",2020-13-45"));
+        int exit = TetherCli.run("reassigned", "--file", numbers.toString(), "--date-column", "2",
+                "--default-country", "US", "--url", server.baseUrl(), "--account", client.accountId(),
+                "--passcode", client.passcode(), "--progress", "off");
+        assertThat(exit).isZero();
+        List<String> rows = Files.readAllLines(dir.resolve("check.csv.reassigned.csv"));
+        assertThat(rows).containsExactly("phone,date,reassigned", held(0) + ",2020-01-01,no_data",
+                held(1) + ",2020-01-01,yes", "+16285550000,2020-01-01,no_data");
+        List<CSVRecord> report = csv(dir.resolve("check.csv.reassigned-report.csv"));
+        assertThat(report).extracting(row -> row.get("line") + ":" + row.get("code"))
+                .containsExactly("5:516", "6:545");
+    }
+
+    @Test
+    void onATerminal_theProgressIsABarRedrawnInPlace_elsewherePlainLines() throws Exception {
+        assumeTrue(Programs.available("script", "--version"), "util-linux's script (a terminal for the test) is "
+                + "missing: the terminal bar is not tested");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = String.join(" ", List.of(java, "-cp", System.getProperty("java.class.path"),
+                TetherCli.class.getName())) + " " + String.join(" ", disassociate(server.baseUrl(), "--dry-run"));
+        Programs.Result onTerminal = Programs.run(dir, List.of("script", "-qec", command, "/dev/null"));
+        assertThat(onTerminal.exitCode()).as(onTerminal.output()).isZero();
+        assertThat(onTerminal.output()).contains("\r").contains("100%").contains("lines/s").contains("█");
+
+        try (TetherProcess piped = TetherProcess.start(dir, disassociate(server.baseUrl(), "--dry-run",
+                "--restart"))) {
+            assertThat(piped.awaitExit()).isZero();
+            assertThat(piped.lines()).anyMatch(line -> line.startsWith("disassociate --dry-run 100%")
+                    && line.contains(" lines/s")).noneMatch(line -> line.contains("\r") || line.contains("█"));
+        }
+    }
+}

@@ -55,15 +55,17 @@ final class BenchReport {
 
     /**
      * Per client count: upload with an Idempotency-Key against upload without (the keys' cost), and the
-     * reassignment check against disassociate (both 1000 numbers a request, through HTTP).
+     * reassignment check against disassociate (both 1000 numbers a request, through HTTP), the webhook rows against
+     * disassociate, and disassociate against the same on a server with {@code --metrics off} (what metrics cost).
      */
     static String keysAndChecks(List<BenchResult> results) {
         StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate"
-                + " | disassociate with a webhook endpoint paused / without | delivering / without |"
-                + "\n|---:|---:|---:|---:|---:|\n");
+                + " | disassociate with a webhook endpoint paused / without | delivering / without"
+                + " | disassociate with metrics on / off |"
+                + "\n|---:|---:|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct()
                 .filter(c -> find(results, "upload new profiles, with Idempotency-Key", c).isPresent())
-                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s | %s |%n", c,
                         ratio(find(results, "upload new profiles, with Idempotency-Key", c),
                                 find(results, "upload new profiles", "http", c), true),
                         ratio(find(results, "reassignment check", c), find(results, "disassociate", "http", c),
@@ -71,7 +73,9 @@ final class BenchReport {
                         ratio(find(results, "disassociate, with a webhook endpoint (paused)", c),
                                 find(results, "disassociate", "http", c), true),
                         ratio(find(results, "disassociate, with a webhook endpoint (delivering)", c),
-                                find(results, "disassociate", "http", c), true))));
+                                find(results, "disassociate", "http", c), true),
+                        ratio(find(results, "disassociate", "http", c),
+                                find(results, "disassociate, server with --metrics off", c), true))));
         return md.toString();
     }
 

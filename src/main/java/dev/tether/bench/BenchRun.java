@@ -48,10 +48,12 @@ public final class BenchRun {
             }
             settle(url);
             try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
-                    out.resolve("server.log"), keyFile)) {
+                    out.resolve("server.log"), keyFile, List.of())) {
                 benchmark.warmUp(server, plan.perRun());
                 for (int clients : plan.clients()) {
-                    results.addAll(benchmark.runAll(clients, server));
+                    results.addAll(benchmark.runAll(clients, server, () -> BenchServer.start(url, plan.serverHeap(),
+                            plan.maxClients(), out.resolve("server-metrics-off-" + clients + ".log"), keyFile,
+                            List.of("--metrics", "off"))));
                 }
                 if (plan.events() > 0) {
                     // each export runs once unreported first, as every other workload is warmed up first

@@ -33,14 +33,15 @@ final class BenchServer implements AutoCloseable {
      * the number of clients when that is higher (it is 15 by default): the benchmark measures the server's
      * capacity, and at 16 clients the default limit would answer some of them 429.
      */
-    static BenchServer start(String jdbcUrl, String maxHeap, int clients, Path log, Path webhookKeyFile)
-            throws IOException, InterruptedException {
+    static BenchServer start(String jdbcUrl, String maxHeap, int clients, Path log, Path webhookKeyFile,
+                             List<String> moreOptions) throws IOException, InterruptedException {
         int batchLimit = Math.max(Limits.defaults().concurrentBatchRequests(), clients);
         List<String> command = new ArrayList<>(List.of(javaHome("java"), "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), "dev.tether.cli.TetherCli",
                 "serve", "--port", "0", "--host", "127.0.0.1", "--db", jdbcUrl,
                 "--concurrent-batch-limit", Integer.toString(batchLimit),
                 "--webhook-key-file", webhookKeyFile.toString()));
+        command.addAll(moreOptions);
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         for (int i = 0; i < 1200 && process.isAlive(); i++) {

@@ -138,8 +138,12 @@ final class Benchmark {
         measure("warm-up", "http", 4, third, () -> mixed(base), server);
     }
 
-    /** Every workload at one concurrency, against the server at {@code base}. */
-    List<BenchResult> runAll(int clients, BenchServer server) {
+    /**
+     * Every workload at one concurrency, against the server; the disassociate row is run a second time against a
+     * server started for it with {@code --metrics off}, warmed up the same way, so that the two rows side by side
+     * are what measuring requests for /metrics costs.
+     */
+    List<BenchResult> runAll(int clients, BenchServer server, ServerStarter withoutMetrics) {
         String base = server.baseUrl();
         log.printf("%d clients, %s per workload...%n", clients, perRun);
         List<BenchResult> rows = new ArrayList<>();
@@ -158,18 +162,29 @@ final class Benchmark {
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
-        // the four disassociate rows share the bound numbers left: a quarter each, so that none starves the others
+        // the five disassociate rows share the bound numbers left: a fifth each, so that none starves the others
         long from = nextToCut.get();
-        long quarter = (nextNew.get() - from) / 4 / BATCH * BATCH;
-        cutLimit.set(from + quarter);
+        long share = (nextNew.get() - from) / 5 / BATCH * BATCH;
+        cutLimit.set(from + share);
         rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
             long first = nextCut();
             return first == NO_MORE ? NO_MORE
                     : disassociateInProcess(phoneRecords(first));
         }, null));
-        cutLimit.set(from + 2 * quarter);
+        cutLimit.set(from + 2 * share);
         rows.add(measure("disassociate", "http", clients, perRun, disassociateOverHttp(base), server));
-        rows.addAll(disassociateWithWebhook(clients, server, from + 3 * quarter));
+        try (BenchServer quiet = withoutMetrics.start()) {
+            warmUp(quiet, perRun);
+            cutLimit.set(from + 3 * share);
+            rows.add(measure("disassociate, server with --metrics off", "http", clients, perRun,
+                    disassociateOverHttp(quiet.baseUrl()), quiet));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        rows.addAll(disassociateWithWebhook(clients, server, from + 4 * share));
         rows.add(measure("reassignment check (1000 numbers)", "http", clients, perRun,
                 () -> send(post(base, "/1/identity/reassigned.json", reassignedQuestions(randomFirst(BATCH))), BATCH),
                 server));
@@ -215,6 +230,12 @@ final class Benchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts a second server on the benchmark's database for the rows that need one of their own. */
+    @FunctionalInterface
+    interface ServerStarter {
+        BenchServer start() throws IOException, InterruptedException;
     }
 
     /** 1000 of the numbers left to cut a request, through HTTP, until the row's share is used up. */

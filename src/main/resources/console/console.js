@@ -116,7 +116,9 @@
   async function find(event) {
     event.preventDefault();
     fail("find-error", "");
+    say("");
     show("profile", false);
+    $("profile-guid").textContent = "";
     const kind = $("find-kind").value;
     const value = $("find-value").value.trim();
     const result = await api("GET", "/1/profile.json" + query(kind, value));

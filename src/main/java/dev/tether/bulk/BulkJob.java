@@ -9,14 +9,18 @@ import org.apache.commons.csv.CSVPrinter;
 
 /** What a bulk run sends: the endpoint, the record for each line, and what it keeps of each answer. */
 public interface BulkJob {
-    /** A line's record to send, or why it is not sent (the code and error the server would give). */
-    record Checked(Optional<ObjectNode> record, int code, String error) {
+    /** Why a line is not sent: the code and error the server would give. */
+    record Refusal(int code, String error) {
+    }
+
+    /** A line's record to send, or why it is not sent. */
+    record Checked(Optional<ObjectNode> record, Optional<Refusal> refusal) {
         static Checked send(ObjectNode record) {
-            return new Checked(Optional.of(record), 0, "");
+            return new Checked(Optional.of(record), Optional.empty());
         }
 
         static Checked refuse(int code, String error) {
-            return new Checked(Optional.empty(), code, error);
+            return new Checked(Optional.empty(), Optional.of(new Refusal(code, error)));
         }
     }
 
@@ -25,6 +29,12 @@ public interface BulkJob {
 
     /** The path and query the batches go to. */
     String path();
+
+    /**
+     * The options that shape the records (the default country, the date), in words: a run resumed with other
+     * settings would send other records, so its state file is refused. Empty when there are none.
+     */
+    String settings();
 
     /** Whether each batch carries an Idempotency-Key (writes do; a read does not need one). */
     boolean writes();

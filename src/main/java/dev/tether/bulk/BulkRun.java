@@ -4,34 +4,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One bulk run over a file: lines read in order, each checked, the valid ones sent in batches, every line not
  * processed written to the report with its code and error, and the state saved after each answered batch (see
  * {@link RunState}). A run whose state file says it stopped goes on after the last batch answered, with the same
- * keys; one whose file, job, server, account or batching changed is refused rather than mixed.
+ * keys; one whose file, job, options, server, account or batching changed is refused rather than mixed, and so is
+ * a second run of the same state file while one is going.
  */
 public final class BulkRun {
     /** Report columns: the line, the value as the file has it, the code, the error. */
     static final List<String> REPORT_HEADER = List.of("line", "value", "code", "error");
+    /** How long a server keeps an Idempotency-Key (API.md): a batch in doubt older than this may apply again. */
+    static final Duration KEYS_KEPT = Duration.ofHours(24);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RECORD_NUMBER = Pattern.compile("\\. Skipped record number : (\\d+)$");
 
@@ -40,13 +40,30 @@ public final class BulkRun {
                         Optional<Path> results, boolean restart) {
     }
 
-    /** What a run did: lines read in all, records processed, lines not processed, and where it resumed. */
-    public record Summary(long lines, long processed, long unprocessed, long resumedAfterLine,
-                          boolean alreadyFinished) {
+    /** What a run did: lines in the file, records processed, lines not processed; or that it was done already. */
+    public record Summary(long lines, long processed, long unprocessed, boolean alreadyFinished) {
     }
 
-    /** A line checked and sent in the current batch: where it is in the file and what the file says. */
-    private record Sent(long line, String value) {
+    /** Opens the progress display once the run knows how many lines there are and where it starts. */
+    @FunctionalInterface
+    public interface ProgressFactory {
+        Progress open(long totalLines, long linesDone);
+    }
+
+    /** The lines of the batch being gathered: the records to send, where each came from, the local refusals. */
+    private static final class Batch {
+        final List<ObjectNode> records = new ArrayList<>();
+        final List<NumberFile.Line> sent = new ArrayList<>();
+        long refused;
+        long lastLine;
+
+        Batch(long after) {
+            this.lastLine = after;
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty() && refused == 0;
+        }
     }
 
     private final BulkJob job;
@@ -61,212 +78,165 @@ public final class BulkRun {
         this.setup = setup;
     }
 
-    /** Runs to the end of the file; progress is told to {@code progress} after each batch. */
-    public Summary run(ProgressFactory progress) throws BulkStopped {
-        NumberFile.Fingerprint fingerprint = file.fingerprint();
-        Optional<RunState> saved = setup.restart() ? Optional.empty() : RunState.load(setup.state());
-        RunState state;
-        if (saved.isPresent()) {
-            state = saved.get();
-            refuseIfAnotherRun(state, fingerprint);
-            if (state.finished()) {
-                return new Summary(fingerprint.lines(), state.processed(), state.unprocessed(), state.linesDone(),
-                        true);
+    /**
+     * Runs to the end of the file; progress is told to {@code progress} after each batch, and where a resumed run
+     * goes on from (and any warning) to {@code notice}.
+     */
+    public Summary run(ProgressFactory progress, Consumer<String> notice) throws BulkStopped {
+        Path lockPath = setup.state().resolveSibling(setup.state().getFileName() + ".lock");
+        try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                throw new IllegalArgumentException("another run of this file is going (it holds " + lockPath
+                        + "); wait for it, or give this one its own --state");
             }
-        } else {
-            state = new RunState(RunState.VERSION, job.name(), setup.url(), setup.account(), setup.column(),
-                    setup.batchSize(), fingerprint, UUID.randomUUID().toString(), 0, 0, 0, 0, 0, 0, false);
-        }
-        long resumedAfter = state.linesDone();
-        Optional<Path> resultsPath = job.resultsHeader().isPresent() ? setup.results() : Optional.empty();
-        try (Output report = new Output(setup.report(), state.reportBytes(), REPORT_HEADER);
-             Output results = resultsPath.isPresent()
-                     ? new Output(resultsPath.get(), state.resultsBytes(), job.resultsHeader().orElseThrow())
-                     : new Output(null, 0, List.of());
-             NumberFile.Lines lines = file.linesAfter(state.linesDone());
-             Progress bar = progress.open(fingerprint.lines(), state.linesDone())) {
-            if (saved.isEmpty()) {
-                state = state.withOutputs(report.durable(), results.durable());
-                state.save(setup.state());
-            }
-            List<ObjectNode> records = new ArrayList<>();
-            List<Sent> sent = new ArrayList<>();
-            long unprocessedNow = 0;
-            long lastLine = state.linesDone();
-            while (lines.hasNext()) {
-                NumberFile.Line line = lines.next();
-                lastLine = line.number();
-                BulkJob.Checked checked = job.check(line);
-                if (checked.record().isPresent()) {
-                    records.add(checked.record().get());
-                    sent.add(new Sent(line.number(), line.value()));
-                } else {
-                    report.row(line.number(), line.value(), checked.code(), checked.error());
-                    unprocessedNow++;
-                }
-                if (records.size() == setup.batchSize()) {
-                    state = send(state, records, sent, unprocessedNow, lastLine, report, results);
-                    bar.at(lastLine);
-                    records.clear();
-                    sent.clear();
-                    unprocessedNow = 0;
-                }
-            }
-            if (!records.isEmpty() || unprocessedNow > 0) {
-                state = send(state, records, sent, unprocessedNow, lastLine, report, results);
-            }
-            bar.at(fingerprint.lines());
-            state = state.done();
-            state.save(setup.state());
-            return new Summary(fingerprint.lines(), state.processed(), state.unprocessed(), resumedAfter, false);
+            return runLocked(progress, notice);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + lockPath + ": " + e.getMessage(), e);
         }
     }
 
-    private void refuseIfAnotherRun(RunState state, NumberFile.Fingerprint fingerprint) {
-        List<String> differences = new ArrayList<>();
-        if (!state.job().equals(job.name())) {
-            differences.add("it was a run of '" + state.job() + "'");
+    private Summary runLocked(ProgressFactory progress, Consumer<String> notice) throws BulkStopped {
+        NumberFile.Fingerprint fingerprint = file.fingerprint();
+        RunState.Run run = new RunState.Run(job.name(), job.settings(), setup.url(), setup.account(), setup.column(),
+                setup.batchSize(), fingerprint, UUID.randomUUID().toString());
+        Optional<RunState> saved = setup.restart() ? Optional.empty() : RunState.load(setup.state());
+        if (saved.isPresent()) {
+            List<String> differences = saved.get().run().differencesFrom(run);
+            if (!differences.isEmpty()) {
+                throw new IllegalArgumentException("the state file " + setup.state() + " is of another run ("
+                        + String.join("; ", differences) + "): run with --restart to start over, or give --state");
+            }
+            if (saved.get().done().finished()) {
+                RunState.Done done = saved.get().done();
+                return new Summary(fingerprint.lines(), done.processed(), done.unprocessed(), true);
+            }
+            resuming(saved.get(), notice);
         }
-        if (!state.file().equals(fingerprint)) {
-            differences.add("the file changed since");
+        Optional<Path> resultsPath = job.resultsHeader().isPresent() ? setup.results() : Optional.empty();
+        RunState.Done from = saved.map(RunState::done).orElse(RunState.Done.nothing(0, 0));
+        try (CsvOutput report = CsvOutput.open(Optional.of(setup.report()), from.reportBytes(), REPORT_HEADER);
+             CsvOutput results = CsvOutput.open(resultsPath, from.resultsBytes(),
+                     job.resultsHeader().orElse(List.of()));
+             NumberFile.Lines lines = file.linesAfter(from.linesDone());
+             Progress bar = progress.open(fingerprint.lines(), from.linesDone())) {
+            RunState state = saved.orElseGet(() -> new RunState(RunState.VERSION, run,
+                    RunState.Done.nothing(report.durable(), results.durable())));
+            state.save(setup.state());
+            Batch batch = new Batch(from.linesDone());
+            while (lines.hasNext()) {
+                NumberFile.Line line = lines.next();
+                batch.lastLine = line.number();
+                BulkJob.Checked checked = job.check(line);
+                if (checked.record().isPresent()) {
+                    batch.records.add(checked.record().get());
+                    batch.sent.add(line);
+                } else {
+                    BulkJob.Refusal refusal = checked.refusal().orElseThrow();
+                    report.row(line.number(), line.value(), refusal.code(), refusal.error());
+                    batch.refused++;
+                }
+                if (batch.records.size() == setup.batchSize()) {
+                    state = send(state, batch, report, results);
+                    bar.at(batch.lastLine);
+                    batch = new Batch(batch.lastLine);
+                }
+            }
+            if (!batch.isEmpty()) {
+                state = send(state, batch, report, results);
+            }
+            bar.at(fingerprint.lines());
+            state = state.with(state.done().finish());
+            state.save(setup.state());
+            return new Summary(fingerprint.lines(), state.done().processed(), state.done().unprocessed(), false);
         }
-        if (!state.url().equals(setup.url()) || !state.account().equals(setup.account())) {
-            differences.add("it went to " + state.url() + " for account " + state.account());
+    }
+
+    /** Says where a stopped run goes on from; a batch in doubt whose key the server may have forgotten is warned of. */
+    private void resuming(RunState saved, Consumer<String> notice) {
+        RunState.Done done = saved.done();
+        notice.accept("going on after line " + done.linesDone() + " of " + saved.run().file().lines() + " ("
+                + done.batchesDone() + " batches answered before; state file " + setup.state() + ")");
+        if (System.currentTimeMillis() - done.savedAt() > KEYS_KEPT.toMillis()) {
+            notice.accept("the run stopped more than 24 hours ago: a server keeps Idempotency-Keys 24 hours, so if "
+                    + "it applied the batch in flight then, its numbers are reported as not associated (543)");
         }
-        if (state.column() != setup.column() || state.batchSize() != setup.batchSize()) {
-            differences.add("it read column " + state.column() + " in batches of " + state.batchSize());
+        requireLength(setup.report(), done.reportBytes());
+        if (setup.results().isPresent() && job.resultsHeader().isPresent()) {
+            requireLength(setup.results().get(), done.resultsBytes());
         }
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("the state file " + setup.state() + " is of another run ("
-                    + String.join("; ", differences) + "): run with --restart to start over, or give --state");
+    }
+
+    /** A resumed run appends to its report: one shorter than the state says is another file, or a damaged one. */
+    private static void requireLength(Path path, long length) {
+        try {
+            long size = Files.exists(path) ? Files.size(path) : -1;
+            if (size < length) {
+                throw new IllegalArgumentException(path + (size < 0 ? " is missing" : " is shorter than the run left it")
+                        + ": give the run's own file, or --restart");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * Sends one batch (none when all its lines failed the local checks), writes what was not processed and the
+     * Sends one batch (nothing when all its lines failed the local checks), writes what was not processed and the
      * results, makes them durable, then saves the state that counts the batch done.
      */
-    private RunState send(RunState state, List<ObjectNode> records, List<Sent> sent, long unprocessedLocally,
-                          long lastLine, Output report, Output results) throws BulkStopped {
+    private RunState send(RunState state, Batch batch, CsvOutput report, CsvOutput results) throws BulkStopped {
         long processed = 0;
-        long unprocessed = unprocessedLocally;
-        if (!records.isEmpty()) {
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode d = body.putArray("d");
-            records.forEach(d::add);
-            byte[] bytes;
-            try {
-                bytes = JSON.writeValueAsBytes(body);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            JsonNode answer = client.post(job.path(), bytes,
+        long unprocessed = batch.refused;
+        if (!batch.records.isEmpty()) {
+            JsonNode answer = client.post(job.path(), body(batch.records),
                     job.writes() ? Optional.of(state.nextKey()) : Optional.empty());
-            processed = answer.path("processed").asLong();
-            for (JsonNode failure : answer.path("unprocessed")) {
-                String error = failure.path("error").asText();
-                Matcher number = RECORD_NUMBER.matcher(error);
-                Optional<Sent> line = Optional.empty();
-                if (number.find()) {
-                    int index = Integer.parseInt(number.group(1)) - 1;
-                    if (index >= 0 && index < sent.size()) {
-                        line = Optional.of(sent.get(index));
-                    }
-                    error = error.substring(0, number.start());
-                }
-                report.row(line.map(Sent::line).orElse(0L), line.map(Sent::value)
-                        .orElse(failure.path("record").toString()), failure.path("code").asInt(), error);
-                unprocessed++;
+            JsonNode failures = answer.path("unprocessed");
+            processed = answer.path("processed").asLong(-1);
+            if (processed < 0 || !failures.isArray() || processed + failures.size() != batch.records.size()) {
+                throw new BulkStopped("the server's answer does not account for each of the batch's "
+                        + batch.records.size() + " records: " + abbreviate(answer.toString()), 1);
             }
+            for (JsonNode failure : failures) {
+                reportFailure(failure, batch.sent, report);
+            }
+            unprocessed += failures.size();
             results.write(out -> job.results(answer, out));
         }
-        long reportBytes = report.durable();
-        long resultsBytes = results.durable();
-        RunState next = state.after(lastLine, processed, unprocessed, reportBytes, resultsBytes);
+        RunState next = state.with(state.done().after(batch.lastLine, processed, unprocessed, report.durable(),
+                results.durable()));
         next.save(setup.state());
         return next;
     }
 
-    /** Opens the progress display once the run knows how many lines there are and where it starts. */
-    @FunctionalInterface
-    public interface ProgressFactory {
-        Progress open(long totalLines, long linesDone);
+    private static byte[] body(List<ObjectNode> records) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode d = body.putArray("d");
+        records.forEach(d::add);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /**
-     * A CSV file the run appends to, cut back to the length the state saved when resuming; with no path, one that
-     * keeps nothing (a job without results).
-     */
-    private static final class Output implements AutoCloseable {
-        private final @Nullable FileChannel channel;
-        private final @Nullable CSVPrinter printer;
-
-        Output(@Nullable Path path, long keep, List<String> header) {
-            if (path == null) {
-                this.channel = null;
-                this.printer = null;
-                return;
+    /** A record the server did not process, on its line: found by the record number its error names. */
+    private static void reportFailure(JsonNode failure, List<NumberFile.Line> sent, CsvOutput report) {
+        String error = failure.path("error").asText();
+        Optional<NumberFile.Line> line = Optional.empty();
+        Matcher number = RECORD_NUMBER.matcher(error);
+        if (number.find()) {
+            int index = Integer.parseInt(number.group(1)) - 1;
+            if (index >= 0 && index < sent.size()) {
+                line = Optional.of(sent.get(index));
             }
-            try {
-                FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                file.truncate(keep);
-                file.position(keep);
-                CSVPrinter csv = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(
-                        Channels.newOutputStream(file), StandardCharsets.UTF_8)),
-                        CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
-                if (keep == 0) {
-                    csv.printRecord(header);
-                }
-                this.channel = file;
-                this.printer = csv;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-            }
+            error = error.substring(0, number.start());
         }
+        report.row(line.map(NumberFile.Line::number).orElse(0L),
+                line.map(NumberFile.Line::value).orElse(failure.path("record").toString()),
+                failure.path("code").asInt(), error);
+    }
 
-        interface Rows {
-            void write(CSVPrinter out) throws IOException;
-        }
-
-        void write(Rows rows) {
-            if (printer == null) {
-                return;
-            }
-            try {
-                rows.write(printer);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void row(long line, String value, int code, String error) {
-            write(out -> out.printRecord(line == 0 ? "" : Long.toString(line), value, code, error));
-        }
-
-        /** Flushes what was written to the disk and answers the file's length. */
-        long durable() {
-            if (printer == null || channel == null) {
-                return 0;
-            }
-            try {
-                printer.flush();
-                channel.force(false);
-                return channel.size();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (printer == null) {
-                return;
-            }
-            try {
-                printer.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 }

@@ -29,6 +29,11 @@ public final class DisassociateJob implements BulkJob {
     }
 
     @Override
+    public String settings() {
+        return numbers.settings();
+    }
+
+    @Override
     public boolean writes() {
         return !dryRun;
     }

@@ -27,6 +27,11 @@ final class LocalNumbers {
         });
     }
 
+    /** The option that changes what a number becomes, in words (for the state file). */
+    String settings() {
+        return defaultCountry.map(country -> "--default-country " + country).orElse("");
+    }
+
     /** The number in E.164 form, or none when it is not a valid number. */
     Optional<String> normalize(String raw) {
         String value = raw.trim();

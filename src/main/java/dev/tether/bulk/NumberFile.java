@@ -3,6 +3,7 @@ package dev.tether.bulk;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A file of phone numbers, a CSV or a plain list (a one-column CSV), read a record at a time so that a million
  * lines take no more memory than one. The number is in column {@code column} (1-based); a first line whose number
- * column has no digit is a header and skipped; blank lines (every cell empty) are skipped; a line with
+ * column has no digit is a header and skipped (blank lines before it too); blank lines (every cell empty) are skipped; a line with
  * cells but an empty number column is reported as an invalid number. Lines are CSV records, which are the
  * file's lines unless a quoted field spans several.
  */
@@ -33,6 +34,8 @@ public final class NumberFile {
     /** What the file is: its size, how many lines it has, and a digest that tells a changed file from the same. */
     public record Fingerprint(long bytes, long lines, String sha256) {
     }
+
+    private static final int BYTE_ORDER_MARK = '\uFEFF';
 
     private final Path path;
     private final int column;
@@ -96,7 +99,13 @@ public final class NumberFile {
         private Lines(long after) {
             this.after = after;
             try {
-                BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+                // bytes that are not UTF-8 (a Latin-1 export) become U+FFFD, so such a number is reported, not fatal
+                BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(path),
+                        StandardCharsets.UTF_8));
+                reader.mark(1);
+                if (reader.read() != BYTE_ORDER_MARK) {
+                    reader.reset();
+                }
                 this.parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).setTrim(true).get()
                         .parse(reader);
             } catch (IOException e) {
@@ -110,9 +119,9 @@ public final class NumberFile {
             while (records.hasNext()) {
                 CSVRecord record = records.next();
                 String value = cell(record, column);
-                boolean header = first && !value.isEmpty() && value.chars().noneMatch(Character::isDigit);
-                first = false;
                 boolean blank = record.stream().allMatch(String::isEmpty);
+                boolean header = first && !blank && value.chars().noneMatch(Character::isDigit);
+                first = first && blank;
                 if (header || blank || record.getRecordNumber() <= after) {
                     continue;
                 }

@@ -15,11 +15,16 @@ import org.apache.commons.csv.CSVPrinter;
 public final class ReassignedJob implements BulkJob {
     private final LocalNumbers numbers;
     private final Optional<String> date;
+    private final Optional<Integer> dateColumn;
 
-    /** @param date the date every number is asked about; none when each line has its own */
-    public ReassignedJob(Optional<String> defaultCountry, Optional<String> date) {
+    /**
+     * @param date       the date every number is asked about; none when each line has its own
+     * @param dateColumn the column of each line's own date, when it has one
+     */
+    public ReassignedJob(Optional<String> defaultCountry, Optional<String> date, Optional<Integer> dateColumn) {
         this.numbers = new LocalNumbers(defaultCountry);
         this.date = date;
+        this.dateColumn = dateColumn;
     }
 
     @Override
@@ -30,6 +35,12 @@ public final class ReassignedJob implements BulkJob {
     @Override
     public String path() {
         return "/1/identity/reassigned.json";
+    }
+
+    @Override
+    public String settings() {
+        String asked = date.map(d -> "--date " + d).orElseGet(() -> "--date-column " + dateColumn.orElse(0));
+        return numbers.settings().isEmpty() ? asked : numbers.settings() + " " + asked;
     }
 
     @Override

@@ -9,27 +9,80 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Where a bulk run stands, saved after every batch the server answered, so that a run stopped any way (Ctrl-C,
- * kill, a lost network) goes on where it stopped. The batch after {@code linesDone} is sent again under the same
- * Idempotency-Key ({@code runId} and its number): a server that applied it before its answer was lost answers it
- * again without applying it twice. Written to a temporary file, synced and renamed over the old one, so a crash
- * leaves the old state or the new, never half of one.
- *
- * @param job          what the run does ({@code disassociate}, {@code disassociate --dry-run}, {@code reassigned})
- * @param file         the input file's fingerprint: a changed file is not resumed
- * @param linesDone    the last line of the last batch answered
- * @param batchesDone  how many batches were answered; the next one's key ends with this number
- * @param reportBytes  the report's length after the last batch answered: what a resumed run cuts it back to
- * @param resultsBytes the same for the results file (reassigned), 0 where there is none
+ * kill, a lost network) goes on where it stopped. The batch after {@code done.linesDone} is sent again under the
+ * same Idempotency-Key ({@code run.runId} and its number): a server that applied it before its answer was lost
+ * answers it again without applying it twice. Written to a temporary file, synced and renamed over the old one, so
+ * a crash leaves the old state or the new, never half of one.
  */
-public record RunState(int version, String job, String url, String account, int column, int batchSize,
-                       NumberFile.Fingerprint file, String runId, long linesDone, long batchesDone, long processed,
-                       long unprocessed, long reportBytes, long resultsBytes, boolean finished) {
-    static final int VERSION = 1;
+public record RunState(int version, Run run, Done done) {
+    static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What makes the batches what they are: a run resumed with any of these changed would send other bodies under
+     * the same keys, so it is refused.
+     *
+     * @param job      what the run does ({@code disassociate}, {@code disassociate --dry-run}, {@code reassigned})
+     * @param settings the job's options that shape its records (the default country, the date)
+     * @param file     the input file's fingerprint
+     * @param runId    the first part of every key of this run
+     */
+    public record Run(String job, String settings, String url, String account, int column, int batchSize,
+                      NumberFile.Fingerprint file, String runId) {
+        /** How this run differs from another, in words; empty when it is the same run. */
+        List<String> differencesFrom(Run other) {
+            List<String> differences = new ArrayList<>();
+            if (!job.equals(other.job)) {
+                differences.add("it was a run of '" + job + "'");
+            }
+            if (!settings.equals(other.settings)) {
+                differences.add("it ran with " + (settings.isEmpty() ? "no options" : settings));
+            }
+            if (!file.equals(other.file)) {
+                differences.add("the file changed since");
+            }
+            if (!url.equals(other.url) || !account.equals(other.account)) {
+                differences.add("it went to " + url + " for account " + account);
+            }
+            if (column != other.column || batchSize != other.batchSize) {
+                differences.add("it read column " + column + " in batches of " + batchSize);
+            }
+            return differences;
+        }
+    }
+
+    /**
+     * How far it got.
+     *
+     * @param linesDone    the last line of the last batch answered
+     * @param batchesDone  how many batches were answered; the next one's key ends with this number
+     * @param reportBytes  the report's length after the last batch answered: what a resumed run cuts it back to
+     * @param resultsBytes the same for the results file (reassigned), 0 where there is none
+     * @param savedAt      when this was saved, epoch milliseconds
+     */
+    public record Done(long linesDone, long batchesDone, long processed, long unprocessed, long reportBytes,
+                       long resultsBytes, long savedAt, boolean finished) {
+        static Done nothing(long reportBytes, long resultsBytes) {
+            return new Done(0, 0, 0, 0, reportBytes, resultsBytes, System.currentTimeMillis(), false);
+        }
+
+        /** After one more batch. */
+        Done after(long lastLine, long processedNow, long unprocessedNow, long report, long results) {
+            return new Done(lastLine, batchesDone + 1, processed + processedNow, unprocessed + unprocessedNow,
+                    report, results, System.currentTimeMillis(), false);
+        }
+
+        Done finish() {
+            return new Done(linesDone, batchesDone, processed, unprocessed, reportBytes, resultsBytes,
+                    System.currentTimeMillis(), true);
+        }
+    }
 
     static Optional<RunState> load(Path path) {
         if (!Files.exists(path)) {
@@ -65,29 +118,16 @@ public record RunState(int version, String job, String url, String account, int 
         }
     }
 
-    /** The state after one more batch. */
-    RunState after(long lastLine, long processedNow, long unprocessedNow, long report, long results) {
-        return new RunState(version, job, url, account, column, batchSize, file, runId, lastLine, batchesDone + 1,
-                processed + processedNow, unprocessed + unprocessedNow, report, results, false);
-    }
-
-    /** A new run's state with its outputs' lengths once their headers are written. */
-    RunState withOutputs(long report, long results) {
-        return new RunState(version, job, url, account, column, batchSize, file, runId, linesDone, batchesDone,
-                processed, unprocessed, report, results, finished);
-    }
-
-    RunState done() {
-        return new RunState(version, job, url, account, column, batchSize, file, runId, linesDone, batchesDone,
-                processed, unprocessed, reportBytes, resultsBytes, true);
+    RunState with(Done next) {
+        return new RunState(version, run, next);
     }
 
     /** Where the run a state file belongs to stands, in words, for the message of a run that stopped. */
     public static String describe(Path path) {
         try {
-            return load(path).map(state -> state.finished() ? "the run is done"
-                    : "the last batch answered ended at line " + state.linesDone() + " of " + state.file().lines()
-                    + " (" + path + ")").orElse("nothing was answered yet");
+            return load(path).map(state -> state.done().finished() ? "the run is done"
+                    : "the last batch answered ended at line " + state.done().linesDone() + " of "
+                    + state.run().file().lines() + " (" + path + ")").orElse("nothing was answered yet");
         } catch (IllegalArgumentException e) {
             return String.valueOf(e.getMessage());
         }
@@ -95,6 +135,6 @@ public record RunState(int version, String job, String url, String account, int 
 
     /** The Idempotency-Key of the next batch. */
     String nextKey() {
-        return "tether-bulk-" + runId + "-" + batchesDone;
+        return "tether-bulk-" + run.runId() + "-" + done.batchesDone();
     }
 }

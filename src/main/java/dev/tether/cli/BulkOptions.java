@@ -102,13 +102,12 @@ final class BulkOptions {
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             BulkRun.Summary summary = new BulkRun(job, numbers, client, setup).run((total, done) ->
-                    new Progress(job.name(), total, done, display, err));
+                    new Progress(job.name(), total, done, display, err),
+                    notice -> err.println("tether " + job.name() + ": " + notice));
             Runtime.getRuntime().removeShutdownHook(interrupted);
             if (summary.alreadyFinished()) {
                 out.println("tether " + job.name() + ": this file was done already (" + statePath
                         + "); --restart runs it again");
-            } else if (summary.resumedAfterLine() > 0) {
-                out.println("tether " + job.name() + ": went on after line " + summary.resumedAfterLine());
             }
             out.println("tether " + job.name() + ": " + summary.lines() + " lines, " + summary.processed()
                     + " processed, " + summary.unprocessed() + " not processed (report: " + reportPath + ")"
@@ -151,6 +150,23 @@ final class BulkOptions {
         return new BulkRun.Setup(url, account, column, batchSize, statePath, reportPath, results, restart);
     }
 
+    /**
+     * Whether the progress's stream, stderr, is a terminal: on Linux what file descriptor 2 points at; elsewhere
+     * whether the process has a console at all.
+     */
+    private static boolean stderrIsATerminal() {
+        Path stderr = Path.of("/proc/self/fd/2");
+        if (Files.exists(stderr, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = Files.readSymbolicLink(stderr).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return System.console() != null;
+    }
+
     Optional<String> defaultCountry() {
         return Optional.ofNullable(defaultCountry);
     }
@@ -165,7 +181,7 @@ final class BulkOptions {
             case "bar": return Progress.Display.BAR;
             case "lines": return Progress.Display.LINES;
             case "off": return Progress.Display.OFF;
-            case "auto": return System.console() != null ? Progress.Display.BAR : Progress.Display.LINES;
+            case "auto": return stderrIsATerminal() ? Progress.Display.BAR : Progress.Display.LINES;
             default: throw new ParameterException(spec.commandLine(), "--progress must be auto, bar, lines or off");
         }
     }

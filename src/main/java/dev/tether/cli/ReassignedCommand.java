@@ -39,7 +39,7 @@ final class ReassignedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give --date or --date-column (one of them)");
         }
         Path results = out != null ? out : bulk.sibling("reassigned.csv");
-        return bulk.run(new ReassignedJob(bulk.defaultCountry(), Optional.ofNullable(date)),
-                Optional.ofNullable(dateColumn), Optional.of(results));
+        return bulk.run(new ReassignedJob(bulk.defaultCountry(), Optional.ofNullable(date),
+                Optional.ofNullable(dateColumn)), Optional.ofNullable(dateColumn), Optional.of(results));
     }
 }

@@ -32,7 +32,8 @@ class BenchRunTest {
                 .contains("| counts: events, profiles (alternately) | http | 1 |")
                 .contains("| upload new profiles, with Idempotency-Key | http | 2 |")
                 .contains("| reassignment check (1000 numbers) | http | 16 |")
-                .contains("| disassociate, server with --metrics off | http | 16 |")
+                .contains("| disassociate, dry run of 1000 bound numbers | http | 16 |")
+                .contains("| disassociate, dry run of 1000 bound numbers, server with --metrics off | http | 16 |")
                 .contains("| disassociate, with a webhook endpoint (paused) | http | 16 |")
                 .contains("| disassociate, with a webhook endpoint (delivering) | http | 16 |")
                 .contains("| webhook delivery to a local receiver (1 endpoint, nothing else running) | http | 1 |")
@@ -42,7 +43,7 @@ class BenchRunTest {
                 .containsPattern("Server heap after a full collection during the HTTP export: \\d+ MB at the first"
                         + " page, \\d+ MB at the middle page, \\d+ MB at the last page");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(35);
+        assertThat(report.get("results")).hasSize(37);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
             assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();

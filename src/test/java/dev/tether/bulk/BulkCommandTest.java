@@ -111,28 +111,47 @@ class BulkCommandTest {
         }
     }
 
+    /** Waits until the run's state file counts at least this many answered batches; answers the count. */
+    private long awaitBatches(Path state, long atLeast) throws Exception {
+        long batches = 0;
+        for (int i = 0; i < 1500 && batches < atLeast; i++) {
+            Thread.sleep(20);
+            if (Files.exists(state)) {
+                batches = JSON.readTree(Files.readString(state)).path("done").path("batchesDone").asLong();
+            }
+        }
+        assertThat(batches).as("batches answered").isGreaterThanOrEqualTo(atLeast);
+        return batches;
+    }
+
     @Test
-    void killedHalfwayAndRunAgain_itFinishes_theServerAppliedNoBatchTwice_andTheReportIsExact() throws Exception {
+    void stoppedByCtrlCAndByKill9_andRunAgain_itFinishes_theServerAppliedNoBatchTwice_andTheReportIsExact()
+            throws Exception {
         Path state = dir.resolve("disconnected.csv.disassociate-state.json");
         try (TetherProcess first = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
-            long batches = 0;
-            for (int i = 0; i < 600 && batches < 15; i++) {
-                Thread.sleep(20);
-                if (Files.exists(state)) {
-                    batches = JSON.readTree(Files.readString(state)).path("batchesDone").asLong();
-                }
-            }
-            assertThat(batches).as("batches answered before the kill").isGreaterThanOrEqualTo(15);
-            first.kill();
+            awaitBatches(state, 10);
+            first.signalTerm();
+            first.awaitExit();
+            assertThat(String.join("\n", first.lines()))
+                    .contains("disassociate: stopped; the last batch answered ended at line")
+                    .contains("run the same command again to go on");
+        }
+        long afterTerm = JSON.readTree(Files.readString(state)).path("done").path("batchesDone").asLong();
+        try (TetherProcess second = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            awaitBatches(state, afterTerm + 10);
+            second.kill();
+            assertThat(String.join("\n", second.lines())).contains("going on after line");
         }
         JsonNode stopped = JSON.readTree(Files.readString(state));
-        assertThat(stopped.path("finished").asBoolean()).isFalse();
-        assertThat(stopped.path("linesDone").asLong()).isLessThan(HELD);
+        assertThat(stopped.path("done").path("finished").asBoolean()).isFalse();
+        assertThat(stopped.path("done").path("linesDone").asLong()).isLessThan(HELD);
 
-        try (TetherProcess second = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
-            assertThat(second.awaitExit()).as(String.join("\n", second.lines())).isZero();
-            String output = String.join("\n", second.lines());
-            assertThat(output).contains("went on after line " + stopped.path("linesDone").asLong())
+        try (TetherProcess third = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            assertThat(third.awaitExit()).as(String.join("\n", third.lines())).isZero();
+            String output = String.join("\n", third.lines());
+            assertThat(output).contains("going on after line " + stopped.path("done").path("linesDone").asLong()
+                    + " of "
+                    + (HELD + UNKNOWN + INVALID + 1))
                     .contains((HELD + UNKNOWN + INVALID + 1) + " lines, " + HELD + " processed, "
                             + (UNKNOWN + INVALID) + " not processed");
         }
@@ -155,6 +174,34 @@ class BulkCommandTest {
         }
         assertThat(reported).isEqualTo(expectedReport);
         assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void aCrashAfterTheReportButBeforeTheState_cutsTheReportBack_andTheBatchesAgainAreAnsweredNotApplied()
+            throws Exception {
+        Path state = dir.resolve("disconnected.csv.disassociate-state.json");
+        byte[] early;
+        try (TetherProcess run = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            awaitBatches(state, 5);
+            early = Files.readAllBytes(state);
+            assertThat(run.awaitExit()).isZero();
+        }
+        JsonNode snapshot = JSON.readTree(early);
+        assertThat(snapshot.path("done").path("batchesDone").asLong()).isLessThan(HELD / 50);
+        Path report = dir.resolve("disconnected.csv.disassociate-report.csv");
+        String finished = Files.readString(report);
+        assertThat(Files.size(report)).isGreaterThan(snapshot.path("done").path("reportBytes").asLong());
+        // as if the run had died after writing the later batches' report rows but before saving their state
+        Files.write(state, early);
+        try (TetherProcess again = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
+            assertThat(again.awaitExit()).as(String.join("\n", again.lines())).isZero();
+            assertThat(String.join("\n", again.lines())).contains("going on after line "
+                    + snapshot.path("done").path("linesDone").asLong());
+        }
+        assertThat(Files.readString(report)).as("the report, cut back and written again").isEqualTo(finished);
+        assertThat(metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"))).isEqualTo(HELD);
+        assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))
+                .as("batches sent again with their keys were answered again, not applied").isEqualTo(UNKNOWN);
     }
 
     @Test
@@ -199,6 +246,11 @@ class BulkCommandTest {
         try (TetherProcess changed = TetherProcess.start(dir, disassociate(server.baseUrl()))) {
             assertThat(changed.awaitExit()).isEqualTo(1);
             assertThat(String.join("\n", changed.lines())).contains("the file changed since").contains("--restart");
+        }
+        try (TetherProcess otherCountry = TetherProcess.start(dir, disassociate(server.baseUrl(), "--default-country",
+                "US"))) {
+            assertThat(otherCountry.awaitExit()).isEqualTo(1);
+            assertThat(String.join("\n", otherCountry.lines())).contains("it ran with no options");
         }
         assertThat(TetherCli.run(disassociate(server.baseUrl(), "--restart", "--progress", "off"))).isZero();
         assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))

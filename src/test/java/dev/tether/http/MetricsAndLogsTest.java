@@ -78,56 +78,73 @@ class MetricsAndLogsTest {
         return 0;
     }
 
+    /** A little of everything: records processed and failed, a dry run, reads, a 404 and a 401. */
+    private static void traffic(TestServer server, TestServer.Client client) {
+        client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"u1\",\"profileData\":"
+                + "{\"Phone\":\"+14155550100\"}},{\"type\":\"profile\",\"identity\":\"u2\",\"profileData\":"
+                + "{\"Phone\":\"not a phone\"}}]}");
+        client.post("/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"},"
+                + "{\"type\":\"phone\",\"value\":\"+14155550199\"}]}");
+        client.post("/1/disassociate?dryRun=1", "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"}]}");
+        for (int i = 0; i < 3; i++) {
+            client.get("/1/profile.json?identity=u1");
+        }
+        client.get("/no/such/path/" + System.nanoTime());
+        TestServer.send(server.request("/1/profile.json?identity=u1").GET());
+    }
+
+    private static String scrape(TestServer server) {
+        return TestServer.send(server.request("/metrics").GET()).body();
+    }
+
     @Test
-    void metrics_parseAsPrometheusText_andTheirCountersMoveWithTraffic() throws Exception {
+    void metricsCounters_moveWithTraffic() {
+        try (TestServer server = new TestServer(Backend.SQLITE)) {
+            TestServer.Client client = server.newAccount();
+            String before = scrape(server);
+            traffic(server, client);
+            String after = scrape(server);
+            String count = "http_server_requests_seconds_count";
+            Map<String, String> reads = Map.of("uri", "/1/profile.json", "method", "GET", "status", "200");
+            assertThat(MetricsText.value(after, count, reads) - MetricsText.value(before, count, reads)).isEqualTo(3);
+            assertThat(MetricsText.value(after, count, Map.of("uri", "/1/profile.json", "method", "GET",
+                    "status", "401"))).isEqualTo(1);
+            assertThat(MetricsText.value(after, count, Map.of("uri", "NOT_FOUND", "method", "GET", "status", "404")))
+                    .as("paths that match no route share one series").isEqualTo(1);
+            assertThat(MetricsText.value(after, "tether_records_processed_total", Map.of("uri", "/1/upload")))
+                    .isEqualTo(1);
+            assertThat(MetricsText.value(after, "tether_records_failed_total", Map.of("uri", "/1/upload",
+                    "code", "516"))).isEqualTo(1);
+            assertThat(MetricsText.value(after, "tether_records_processed_total", Map.of("uri", "/1/disassociate")))
+                    .as("the dry run is not counted").isEqualTo(1);
+            assertThat(MetricsText.value(after, "tether_records_failed_total", Map.of("uri", "/1/disassociate",
+                    "code", "543"))).isEqualTo(1);
+            assertThat(MetricsText.value(after, "tether_db_connections_max", Map.of("pool", "sqlite-writer")))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void metrics_parseAsPrometheusText_withEveryFamilyTheDocsName() throws Exception {
         Optional<String> python = pythonWithPrometheusClient();
         assumeTrue(python.isPresent(), "Python's prometheus_client (Debian: python3-prometheus-client) is missing: "
                 + "the metrics text is not checked by a Prometheus parser");
         try (TestServer server = new TestServer(Backend.SQLITE)) {
-            TestServer.Client client = server.newAccount();
-            Map<String, JsonNode> before = parse(python.get(), TestServer.send(server.request("/metrics").GET())
-                    .body());
-            client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"u1\",\"profileData\":"
-                    + "{\"Phone\":\"+14155550100\"}},{\"type\":\"profile\",\"identity\":\"u2\",\"profileData\":"
-                    + "{\"Phone\":\"not a phone\"}},{\"type\":\"event\"}]}");
-            client.post("/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"},"
-                    + "{\"type\":\"phone\",\"value\":\"+14155550199\"}]}");
-            client.post("/1/disassociate?dryRun=1", "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"}]}");
-            for (int i = 0; i < 3; i++) {
-                client.get("/1/profile.json?identity=u1");
-            }
-            client.get("/no/such/path/" + System.nanoTime());
-            TestServer.send(server.request("/1/profile.json?identity=u1").GET());
-            Map<String, JsonNode> after = parse(python.get(), TestServer.send(server.request("/metrics").GET())
-                    .body());
-
+            traffic(server, server.newAccount());
+            Map<String, JsonNode> families = parse(python.get(), scrape(server));
             String requests = "http_server_requests_seconds";
-            assertThat(after.get(requests).path("type").asText()).isEqualTo("histogram");
-            Map<String, String> reads = Map.of("uri", "/1/profile.json", "method", "GET", "status", "200");
-            assertThat(sample(after, requests, requests + "_count", reads)
-                    - sample(before, requests, requests + "_count", reads)).isEqualTo(3);
-            assertThat(sample(after, requests, requests + "_bucket", Map.of("uri", "/1/profile.json",
+            assertThat(families.get(requests).path("type").asText()).isEqualTo("histogram");
+            assertThat(sample(families, requests, requests + "_bucket", Map.of("uri", "/1/profile.json",
                     "status", "200", "le", "+Inf"))).isEqualTo(3);
-            assertThat(sample(after, requests, requests + "_count", Map.of("uri", "/1/profile.json",
-                    "status", "401"))).isEqualTo(1);
-            assertThat(sample(after, requests, requests + "_count", Map.of("uri", "NOT_FOUND", "status", "404")))
-                    .as("paths that match no route share one series").isEqualTo(1);
-
-            String processed = "tether_records_processed";
-            String failed = "tether_records_failed";
-            assertThat(sample(after, processed, processed + "_total", Map.of("uri", "/1/upload"))).isEqualTo(1);
-            assertThat(sample(after, failed, failed + "_total", Map.of("uri", "/1/upload", "code", "516")))
-                    .isEqualTo(1);
-            assertThat(sample(after, processed, processed + "_total", Map.of("uri", "/1/disassociate")))
-                    .as("the dry run is not counted").isEqualTo(1);
-            assertThat(sample(after, failed, failed + "_total", Map.of("uri", "/1/disassociate", "code", "543")))
-                    .isEqualTo(1);
-
-            assertThat(after).containsKeys("tether_db_connections", "tether_db_connections_max",
-                    "tether_storage_retries", "jvm_memory_used_bytes", "jvm_threads_live_threads",
-                    "process_cpu_usage", "tether_webhook_attempts");
-            assertThat(sample(after, "tether_db_connections_max", "tether_db_connections_max",
-                    Map.of("pool", "sqlite-writer"))).isEqualTo(1);
+            assertThat(sample(families, requests, requests + "_bucket", Map.of("uri", "/1/profile.json",
+                    "status", "200", "le", "10.0"))).isEqualTo(3);
+            assertThat(sample(families, "tether_records_failed", "tether_records_failed_total",
+                    Map.of("uri", "/1/disassociate", "code", "543"))).isEqualTo(1);
+            assertThat(families).containsKeys("tether_records_processed", "tether_db_connections",
+                    "tether_db_connections_max", "tether_storage_retries", "jvm_memory_used_bytes",
+                    "jvm_threads_live_threads", "jvm_gc_live_data_size_bytes", "process_cpu_usage",
+                    "process_uptime_seconds",
+                    "tether_webhook_attempts");
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one sample's value out of a {@code GET /metrics} answer, for tests that count with the server's own meters.
- * Whether the text is valid Prometheus format is a parser's question, asked in {@code MetricsTest}.
+ * Whether the text is valid Prometheus format is a parser's question, asked in {@code MetricsAndLogsTest}.
  */
 public final class MetricsText {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");

@@ -299,13 +299,15 @@ class BulkCommandTest {
                 TetherCli.class.getName())) + " " + String.join(" ", disassociate(server.baseUrl(), "--dry-run"));
         Programs.Result onTerminal = Programs.run(dir, List.of("script", "-qec", command, "/dev/null"));
         assertThat(onTerminal.exitCode()).as(onTerminal.output()).isZero();
-        assertThat(onTerminal.output()).contains("\r").contains("100%").contains("lines/s").contains("█");
+        assertThat(onTerminal.output()).contains("\r").contains("100%").contains("lines/s").contains("█")
+                .as("time spent / time left").containsPattern("\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\)");
 
         try (TetherProcess piped = TetherProcess.start(dir, disassociate(server.baseUrl(), "--dry-run",
                 "--restart"))) {
             assertThat(piped.awaitExit()).isZero();
             assertThat(piped.lines()).anyMatch(line -> line.startsWith("disassociate --dry-run 100%")
-                    && line.contains(" lines/s")).noneMatch(line -> line.contains("\r") || line.contains("█"));
+                    && line.contains(" lines/s") && line.matches(".*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"))
+                    .noneMatch(line -> line.contains("\r") || line.contains("█"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.batch;
 
+import dev.tether.identity.PhoneNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
@@ -25,7 +26,8 @@ public final class SentAddress {
                 .orElseThrow(() -> new RecordRejected(541, typeError));
         JsonNode value = record.get("value");
         return Identities.normalize(kind, value != null && value.isTextual() ? value.asText() : null)
-                .orElseThrow(() -> kind == IdentityKind.PHONE ? new RecordRejected(516, "Phone number is not valid")
+                .orElseThrow(() -> kind == IdentityKind.PHONE ? new RecordRejected(PhoneNumbers.INVALID_CODE,
+                        PhoneNumbers.INVALID)
                         : new RecordRejected(515, "Email is not valid"));
     }
 }

@@ -1,15 +1,12 @@
 package dev.tether.bulk;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tether.identity.PhoneNumbers;
 import java.util.List;
 import java.util.Optional;
 
 /** Each number of the file disassociated ({@code POST /1/disassociate}), or previewed with {@code dryRun}. */
 public final class DisassociateJob implements BulkJob {
-    /** The server's code and text for a number that is not valid (API.md, disassociate). */
-    static final int INVALID_NUMBER = 516;
-    static final String INVALID_NUMBER_TEXT = "Phone number is not valid";
-
     private final LocalNumbers numbers;
     private final boolean dryRun;
 
@@ -43,7 +40,7 @@ public final class DisassociateJob implements BulkJob {
         return numbers.normalize(line.value())
                 .map(phone -> Checked.send(JsonNodeFactory.instance.objectNode().put("type", "phone")
                         .put("value", phone)))
-                .orElseGet(() -> Checked.refuse(INVALID_NUMBER, INVALID_NUMBER_TEXT));
+                .orElseGet(() -> Checked.refuse(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tether.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tether.identity.PhoneNumbers;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public final class ReassignedJob implements BulkJob {
         return numbers.normalize(line.value())
                 .map(phone -> Checked.send(JsonNodeFactory.instance.objectNode().put("phone", phone)
                         .put("date", asked)))
-                .orElseGet(() -> Checked.refuse(DisassociateJob.INVALID_NUMBER, DisassociateJob.INVALID_NUMBER_TEXT));
+                .orElseGet(() -> Checked.refuse(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID));
     }
 
     @Override

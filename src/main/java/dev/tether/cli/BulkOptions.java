@@ -7,6 +7,7 @@ import dev.tether.bulk.BulkStopped;
 import dev.tether.bulk.NumberFile;
 import dev.tether.bulk.Progress;
 import dev.tether.bulk.RunState;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,6 @@ final class BulkOptions {
             BulkRun.Summary summary = new BulkRun(job, numbers, client, setup).run((total, done) ->
                     new Progress(job.name(), total, done, display, err),
                     notice -> err.println("tether " + job.name() + ": " + notice));
-            Runtime.getRuntime().removeShutdownHook(interrupted);
             if (summary.alreadyFinished()) {
                 out.println("tether " + job.name() + ": this file was done already (" + statePath
                         + "); --restart runs it again");
@@ -114,13 +114,12 @@ final class BulkOptions {
                     + results.map(path -> ", results: " + path).orElse(""));
             return 0;
         } catch (BulkStopped e) {
-            Runtime.getRuntime().removeShutdownHook(interrupted);
             err.println("tether " + job.name() + ": " + e.getMessage() + "; " + RunState.describe(statePath)
                     + (e.exitCode() == 75 ? "; run the same command again to go on" : ""));
             return e.exitCode();
-        } catch (RuntimeException e) {
+        } finally {
+            // the hook speaks only for a run the JVM stops (Ctrl-C, SIGTERM); one that ended says so itself
             Runtime.getRuntime().removeShutdownHook(interrupted);
-            throw e;
         }
     }
 
@@ -151,20 +150,17 @@ final class BulkOptions {
     }
 
     /**
-     * Whether the progress's stream, stderr, is a terminal: on Linux what file descriptor 2 points at; elsewhere
-     * whether the process has a console at all.
+     * Whether the progress's stream, stderr, is a terminal: on Linux, what file descriptor 2 points at. Where that
+     * cannot be read (no /proc), whether the process has a console, which asks the same of stdin and stdout.
      */
     private static boolean stderrIsATerminal() {
         Path stderr = Path.of("/proc/self/fd/2");
-        if (Files.exists(stderr, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                String target = Files.readSymbolicLink(stderr).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (java.io.IOException | UnsupportedOperationException e) {
-                return false;
-            }
+        try {
+            String target = Files.readSymbolicLink(stderr).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException noProc) {
+            return System.console() != null;
         }
-        return System.console() != null;
     }
 
     Optional<String> defaultCountry() {

@@ -1,5 +1,6 @@
 package dev.tether.history;
 
+import dev.tether.identity.PhoneNumbers;
 import dev.tether.account.Account;
 import dev.tether.account.Lookup;
 import dev.tether.batch.InvalidRequestException;
@@ -26,7 +27,7 @@ public record HistoryQuery(List<IdentityKey> values, Optional<String> profile) {
         }
         List<IdentityKey> keys = lookup.keys(account, given.getValue());
         if (keys.isEmpty()) {
-            throw new InvalidRequestException(lookup == Lookup.PHONE ? "Phone number is not valid"
+            throw new InvalidRequestException(lookup == Lookup.PHONE ? PhoneNumbers.INVALID
                     : lookup == Lookup.EMAIL ? "Email is not valid" : "identity is not valid as any identity kind");
         }
         return new HistoryQuery(keys, Optional.empty());

@@ -113,13 +113,17 @@ final class ApiRoutes {
     /** Runs a bulk write as one unit of work and answers {@code {"status":"success","processed":n}}. */
     private void sendProcessed(Context ctx, Account account, Function<UnitOfWork, Integer> work) {
         boolean dryRun = Requests.dryRun(ctx);
+        AtomicReference<Integer> committed = new AtomicReference<>();
         Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, processed -> {
-            ctx.attribute(RECORDS_ATTRIBUTE, processed);
+            committed.set(processed);
             return Json.text(success(body -> body.put("processed", processed)));
         });
-        Object processed = ctx.attribute(RECORDS_ATTRIBUTE);
-        if (!dryRun && !reply.replayed() && processed instanceof Integer count) {
-            metrics.records(ctx, count);
+        Integer processed = committed.get();
+        if (processed != null) {
+            ctx.attribute(RECORDS_ATTRIBUTE, processed);
+            if (!dryRun && !reply.replayed()) {
+                metrics.records(ctx, processed);
+            }
         }
         sendReply(ctx, reply);
     }

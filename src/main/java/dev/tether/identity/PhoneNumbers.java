@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * as much as the database work of a disassociation. {@code PhoneNumbersTest} holds the two ways equal.
  */
 public final class PhoneNumbers {
+    /** The record code of a phone number that is not valid (API.md, record codes). */
+    public static final int INVALID_CODE = 516;
+    /** Its error text, the same wherever a number is refused. */
+    public static final String INVALID = "Phone number is not valid";
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     /** E.164 allows at most 15 digits; libphonenumber calls some longer German numbers possible. */
     private static final int MAX_E164_LENGTH = 16;

@@ -1,5 +1,6 @@
 package dev.tether.profile;
 
+import dev.tether.identity.PhoneNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tether.batch.RecordRejected;
@@ -35,7 +36,7 @@ public final class StandardKeys {
                         () -> new RecordRejected(515, "Email is not valid")));
             case "Phone":
                 return text(Identities.normalize(IdentityKind.PHONE, textOf(value)).map(IdentityKey::value).orElseThrow(
-                        () -> new RecordRejected(516, "Phone number is not valid")));
+                        () -> new RecordRejected(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID)));
             case "Identity":
                 return text(SentValues.identity(value).flatMap(v -> Identities.normalize(IdentityKind.IDENTITY, v))
                         .map(IdentityKey::value).orElseThrow(() -> new RecordRejected(523, "Identity is not valid")));

@@ -1,5 +1,6 @@
 package dev.tether.reassigned;
 
+import dev.tether.identity.PhoneNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.batch.Checked;
 import dev.tether.batch.RecordRejected;
@@ -35,7 +36,7 @@ public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> 
         JsonNode phone = record == null || !record.isObject() ? null : record.get("phone");
         IdentityKey key = Identities.normalize(IdentityKind.PHONE, phone != null && phone.isTextual()
                         ? phone.asText() : null)
-                .orElseThrow(() -> new RecordRejected(516, "Phone number is not valid"));
+                .orElseThrow(() -> new RecordRejected(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID));
         JsonNode date = record.get("date");
         String text = date != null && date.isTextual() ? date.asText() : "";
         // four digits of year exactly: the parser alone also takes "+12026-11-01" and the last day of year 999999999

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code tether disassociate --file} and {@code tether reassigned --file} as an operator runs them: a separate
@@ -52,7 +54,16 @@ class BulkCommandTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new TestServer(Backend.SQLITE);
+        start(Backend.SQLITE);
+    }
+
+    /** A server on the backend, an account with the held numbers, and the file; a test may ask for another. */
+    private void start(Backend backend) throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        expectedReport.clear();
+        server = new TestServer(backend);
         client = server.newAccount();
         for (int batch = 0; batch < HELD / 1000; batch++) {
             StringBuilder body = new StringBuilder("{\"d\":[");
@@ -124,9 +135,11 @@ class BulkCommandTest {
         return batches;
     }
 
-    @Test
-    void stoppedByCtrlCAndByKill9_andRunAgain_itFinishes_theServerAppliedNoBatchTwice_andTheReportIsExact()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void stoppedByCtrlCAndByKill9_andRunAgain_itFinishes_theServerAppliedNoBatchTwice_andTheReportIsExact(
+            Backend backend) throws Exception {
+        start(backend);
         Path state = dir.resolve("disconnected.csv.disassociate-state.json");
         try (TetherProcess first = TetherProcess.start(dir, disassociate(server.baseUrl(), "--batch-size", "50"))) {
             awaitBatches(state, 10);
@@ -204,9 +217,11 @@ class BulkCommandTest {
                 .as("batches sent again with their keys were answered again, not applied").isEqualTo(UNKNOWN);
     }
 
-    @Test
-    void anAnswerLostOnTheNetwork_theBatchIsSentAgainWithItsKey_andAnsweredWithoutBeingAppliedTwice()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anAnswerLostOnTheNetwork_theBatchIsSentAgainWithItsKey_andAnsweredWithoutBeingAppliedTwice(
+            Backend backend) throws Exception {
+        start(backend);
         try (DroppingProxy proxy = new DroppingProxy(server.baseUrl(), request -> request == 3)) {
             int exit = TetherCli.run(disassociate(proxy.baseUrl(), "--batch-size", "500", "--progress", "off"));
             assertThat(exit).isZero();

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code GET /metrics} read by Prometheus's own text parser (the Python client's), its counters moving with
@@ -97,9 +99,10 @@ class MetricsAndLogsTest {
         return TestServer.send(server.request("/metrics").GET()).body();
     }
 
-    @Test
-    void metricsCounters_moveWithTraffic() {
-        try (TestServer server = new TestServer(Backend.SQLITE)) {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void metricsCounters_moveWithTraffic(Backend backend) {
+        try (TestServer server = new TestServer(backend)) {
             TestServer.Client client = server.newAccount();
             String before = scrape(server);
             traffic(server, client);
@@ -119,8 +122,12 @@ class MetricsAndLogsTest {
                     .as("the dry run is not counted").isEqualTo(1);
             assertThat(MetricsText.value(after, "tether_records_failed_total", Map.of("uri", "/1/disassociate",
                     "code", "543"))).isEqualTo(1);
-            assertThat(MetricsText.value(after, "tether_db_connections_max", Map.of("pool", "sqlite-writer")))
-                    .isEqualTo(1);
+            assertThat(after).as("the pools' gauges").contains("tether_db_connections{pool=")
+                    .contains("state=\"active\"").contains("state=\"pending\"");
+            assertThat(MetricsText.value(after, "tether_db_connections_max", backend == Backend.SQLITE
+                    ? Map.of("pool", "sqlite-writer") : Map.of("pool", "postgresql")))
+                    .as("the pool's size: SQLite's one writer, or the pool TestServer opens").isEqualTo(
+                            backend == Backend.SQLITE ? 1 : 8);
         }
     }
 
@@ -198,12 +205,15 @@ class MetricsAndLogsTest {
     }
 
     @Test
-    void requestLogOff_logsNoRequest() throws Exception {
+    void requestLogOff_logsNoRequest_andMetricsOff_hasNoMetricsEndpoint() throws Exception {
         try (TetherProcess server = TetherProcess.startLogging(dir, "serve", "--port", "0", "--db",
-                "jdbc:sqlite:" + dir.resolve("t.db"), "--log-format", "json", "--request-log", "off")) {
+                "jdbc:sqlite:" + dir.resolve("t.db"), "--log-format", "json", "--request-log", "off",
+                "--metrics", "off")) {
             String base = "http://127.0.0.1:" + server.awaitReady();
             TestServer.send(HttpRequest.newBuilder(URI.create(base + "/no-such-path")));
             TestServer.send(HttpRequest.newBuilder(URI.create(base + "/health")));
+            assertThat(TestServer.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))).status())
+                    .isEqualTo(404);
             Thread.sleep(300);
             assertThat(requestLines(server)).isEmpty();
         }

@@ -6,9 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Statements on one connection of one transaction, counted: what every role of the store runs its SQL through.
@@ -65,7 +68,7 @@ final class Sql {
 
     <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
+            bind(sql, statement, binder);
             List<T> rows = new ArrayList<>();
             statements.incrementAndGet();
             try (ResultSet resultSet = statement.executeQuery()) {
@@ -96,7 +99,7 @@ final class Sql {
         }
         boolean read = false;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
+            bind(sql, statement, binder);
             statement.setFetchSize(STREAM_FETCH_SIZE);
             statements.incrementAndGet();
             try (ResultSet resultSet = statement.executeQuery()) {
@@ -128,7 +131,7 @@ final class Sql {
 
     int update(String sql, Binder binder) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
+            bind(sql, statement, binder);
             statements.incrementAndGet();
             return statement.executeUpdate();
         } catch (SQLException e) {
@@ -142,7 +145,11 @@ final class Sql {
         }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (T item : items) {
-                binder.bind(statement, item);
+                if (item == items.iterator().next()) {
+                    bind(sql, statement, s -> binder.bind(s, item));
+                } else {
+                    binder.bind(statement, item);
+                }
                 statement.addBatch();
             }
             statements.incrementAndGet();
@@ -152,6 +159,17 @@ final class Sql {
                     ? e.getNextException() : e;
             throw new StorageException("batch failed: " + sql, cause);
         }
+    }
+
+    /** Binds the values; with the statement log on, notes them and tells it the statement (a batch: its first item). */
+    private static void bind(String sql, PreparedStatement statement, Binder binder) throws SQLException {
+        if (!StatementLog.isOn()) {
+            binder.bind(statement);
+            return;
+        }
+        Map<Integer, @Nullable Object> values = new HashMap<>();
+        binder.bind(StatementLog.noting(statement, values));
+        StatementLog.ran(sql, values);
     }
 
     /**

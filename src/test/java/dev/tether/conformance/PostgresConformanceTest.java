@@ -168,4 +168,12 @@ class PostgresConformanceTest {
             return BACKEND;
         }
     }
+
+    @Nested
+    class QueryPlans extends QueryPlanContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
 }

@@ -32,7 +32,7 @@ public final class TetherServer implements AutoCloseable {
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
-    private final ScheduledExecutorService keyPurge;
+    private final ScheduledExecutorService upkeep;
     private final WebhookDispatcher webhooks;
     private final ServerMetrics metrics;
     private final RequestLog requestLog;
@@ -51,12 +51,13 @@ public final class TetherServer implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock,
                 metrics);
         Console console = new Console();
-        this.keyPurge = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "tether-idempotency-purge");
+        this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tether-upkeep");
             thread.setDaemon(true);
             return thread;
         });
-        keyPurge.scheduleWithFixedDelay(() -> purgeExpiredKeys(transactions), 1, 10, TimeUnit.MINUTES);
+        upkeep.scheduleWithFixedDelay(() -> purgeExpiredKeys(transactions), 1, 10, TimeUnit.MINUTES);
+        upkeep.scheduleWithFixedDelay(() -> refreshStatistics(store), 1, 60, TimeUnit.MINUTES);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.router.ignoreTrailingSlashes = true;
@@ -130,6 +131,15 @@ public final class TetherServer implements AutoCloseable {
         }
     }
 
+    /** The planner's statistics, every hour where the backend does not keep them itself (SQLite). */
+    private static void refreshStatistics(Store store) {
+        try {
+            store.refreshStatistics();
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing the planner's statistics failed; trying again later: {}", e.getMessage());
+        }
+    }
+
     private static void health(Context ctx, Store store) {
         boolean up = store.isAvailable();
         Json.send(ctx, up ? 200 : 503, up ? Json.MAPPER.createObjectNode().put("status", "ok")
@@ -198,7 +208,7 @@ public final class TetherServer implements AutoCloseable {
 
     @Override
     public void close() {
-        keyPurge.shutdownNow();
+        upkeep.shutdownNow();
         app.stop();
         webhooks.close();
         metrics.close();

@@ -55,6 +55,19 @@ interface Dialect {
      */
     Optional<String> transactionLock();
 
+    /**
+     * The statement that refreshes the planner's statistics where the backend leaves it to the application (run
+     * hourly and at close), or empty where the database keeps them by itself.
+     */
+    Optional<String> statisticsUpkeep();
+
+    /**
+     * What names one row of a table in a statement that deletes the rows a subquery picks by their key: SQLite's
+     * rowid, which its planner always reaches directly (with the key columns, it scanned the table once it had
+     * statistics on a few rows), and the key columns elsewhere. {@code qualifier} is an alias with its dot, or "".
+     */
+    String rowKey(String qualifier, String... keyColumns);
+
     /** A query of the next number of a database sequence; empty where the backend has none. */
     Optional<String> nextval(String sequence);
 

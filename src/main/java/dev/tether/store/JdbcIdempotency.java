@@ -81,8 +81,9 @@ final class JdbcIdempotency implements IdempotencyWrites {
         if (!tryLock(PURGE_LOCK, 0)) {
             return 0;
         }
-        return sql.update("DELETE FROM idempotency_keys WHERE (account_id, idempotency_key) IN (SELECT account_id,"
-                + " idempotency_key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)", s -> {
+        String key = sql.dialect().rowKey("", "account_id", "idempotency_key");
+        return sql.update("DELETE FROM idempotency_keys WHERE (" + key + ") IN (SELECT " + key
+                + " FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)", s -> {
                     s.setLong(1, before);
                     s.setInt(2, limit);
                 });

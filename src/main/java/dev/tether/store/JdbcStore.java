@@ -288,7 +288,26 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void refreshStatistics() {
+        Optional<String> upkeep = dialect.statisticsUpkeep();
+        if (upkeep.isEmpty()) {
+            return;
+        }
+        try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(upkeep.get());
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Refreshes the statistics first, as SQLite advises before a long-lived connection closes; a failure is logged. */
+    @Override
     public void close() {
+        try {
+            refreshStatistics();
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing the planner's statistics before closing failed: {}", e.getMessage());
+        }
         pools.forEach(HikariDataSource::close);
     }
 }

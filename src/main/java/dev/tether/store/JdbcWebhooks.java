@@ -356,15 +356,17 @@ final class JdbcWebhooks implements WebhookWrites {
 
     @Override
     public int prune(long before, long attemptsBefore, int limit) {
-        int messages = sql.update("DELETE FROM webhook_outbox WHERE (account_id, first_seq) IN (SELECT"
-                + " o.account_id, o.first_seq FROM webhook_outbox o WHERE o.created_at < ? AND NOT EXISTS (SELECT 1"
+        int messages = sql.update("DELETE FROM webhook_outbox WHERE (" + sql.dialect().rowKey("", "account_id",
+                "first_seq") + ") IN (SELECT " + sql.dialect().rowKey("o.", "account_id", "first_seq")
+                + " FROM webhook_outbox o WHERE o.created_at < ? AND NOT EXISTS (SELECT 1"
                 + " FROM webhook_endpoints e WHERE e.account_id = o.account_id AND e.delivered_seq < o.last_seq)"
                 + " ORDER BY o.created_at LIMIT ?)", s -> {
                     s.setLong(1, before);
                     s.setInt(2, limit);
                 });
-        int attempts = sql.update("DELETE FROM webhook_attempts WHERE (endpoint_id, seq, attempt, attempted_at) IN"
-                + " (SELECT endpoint_id, seq, attempt, attempted_at FROM webhook_attempts WHERE attempted_at < ?"
+        String attempt = sql.dialect().rowKey("", "endpoint_id", "seq", "attempt", "attempted_at");
+        int attempts = sql.update("DELETE FROM webhook_attempts WHERE (" + attempt + ") IN (SELECT " + attempt
+                + " FROM webhook_attempts WHERE attempted_at < ?"
                 + " ORDER BY attempted_at LIMIT ?)", s -> {
                     s.setLong(1, attemptsBefore);
                     s.setInt(2, limit);

@@ -3,8 +3,10 @@ package dev.tether.store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** PostgreSQL: lists travel as one text[] through = ANY(?); profiles are locked FOR UPDATE in write transactions. */
 final class PostgresDialect implements Dialect {
@@ -55,6 +57,18 @@ final class PostgresDialect implements Dialect {
     @Override
     public Optional<String> transactionLock() {
         return Optional.of("SELECT pg_advisory_xact_lock(?, ?)");
+    }
+
+    /** Autovacuum analyzes each table as it grows; nothing to run from here. */
+    @Override
+    public Optional<String> statisticsUpkeep() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String rowKey(String qualifier, String... keyColumns) {
+        return Arrays.stream(keyColumns).map(column -> qualifier + column)
+                .collect(Collectors.joining(", "));
     }
 
     @Override

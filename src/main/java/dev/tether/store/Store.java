@@ -53,6 +53,14 @@ public interface Store extends AutoCloseable {
      */
     long statementCount();
 
+    /**
+     * Brings the query planner's statistics up to date where the backend does not do it by itself: SQLite's
+     * {@code PRAGMA optimize}, which analyzes only the tables whose size has changed a lot since their last
+     * analysis, with a bound on the work; nothing on PostgreSQL, whose autovacuum analyzes tables as they grow.
+     * Run every hour by the server and when the store closes (DECISIONS.md, "Statistics").
+     */
+    void refreshStatistics();
+
     /** A short name for logs: "sqlite" or "postgresql". */
     String backendName();
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -68,16 +69,19 @@ public final class Stores {
                 throw new UncheckedIOException("cannot create the data folder " + file.getParent(), e);
             }
         }
+        // the statistics are refreshed as each writer connection opens too (SqliteDialect.statisticsUpkeep); on the
+        // writer, because analyzing writes
+        SqliteDialect dialect = new SqliteDialect();
         HikariDataSource writer = sqlitePool(jdbcUrl, "sqlite-writer", 1, SQLiteConfig.TransactionMode.IMMEDIATE,
-                WRITER_CACHE_KIB);
+                WRITER_CACHE_KIB, dialect.statisticsUpkeep());
         HikariDataSource reader = sqlitePool(jdbcUrl, "sqlite-reader", SQLITE_READERS,
-                SQLiteConfig.TransactionMode.DEFERRED, READER_CACHE_KIB);
-        return new JdbcStore(new SqliteDialect(), writer, reader);
+                SQLiteConfig.TransactionMode.DEFERRED, READER_CACHE_KIB, Optional.empty());
+        return new JdbcStore(dialect, writer, reader);
     }
 
     /** One writer (IMMEDIATE transactions take the write lock at BEGIN), several readers; WAL with full sync. */
     private static HikariDataSource sqlitePool(String url, String name, int size, SQLiteConfig.TransactionMode mode,
-                                               int cacheKib) {
+                                               int cacheKib, Optional<String> onOpen) {
         SQLiteConfig config = new SQLiteConfig();
         config.setCacheSize(-cacheKib);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -91,6 +95,7 @@ public final class Stores {
         pool.setPoolName(name);
         pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(1);
+        onOpen.ifPresent(pool::setConnectionInitSql);
         pool.setConnectionTimeout(30_000);
         return new HikariDataSource(pool);
     }

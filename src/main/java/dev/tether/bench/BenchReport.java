@@ -30,6 +30,7 @@ final class BenchReport {
                     ratio(exportHttp, find(results, "export events", "in-process", 1), true)));
         }
         md.append(keysAndChecks(results));
+        md.append(events(results));
         notes.forEach(note -> md.append("\n").append(note).append("\n"));
         return md.toString();
     }
@@ -76,6 +77,29 @@ final class BenchReport {
                                 find(results, "disassociate", "http", c), true),
                         ratio(find(results, Benchmark.DRY_RUN_ROW, c),
                                 find(results, Benchmark.DRY_RUN_ROW + ", server with --metrics off", c), true))));
+        return md.toString();
+    }
+
+    /**
+     * Per client count, what the events cost: profile reads with the big account's events all loaded against the
+     * same reads when it held only its first {@value BenchRun#FEW_EVENTS} (a read must not grow with the account's
+     * events), event upload against profile upload, and reads in an account a hundredth the size against the big one.
+     */
+    static String events(List<BenchResult> results) {
+        String few = String.format("GET /1/profile.json by phone, account with %,d events", BenchRun.FEW_EVENTS);
+        StringBuilder md = new StringBuilder("\n| clients | reads, all events loaded / " + String.format("%,d",
+                BenchRun.FEW_EVENTS) + " events | upload events / upload new profiles: http | in-process"
+                + " | reads, small account / big account |\n|---:|---:|---:|---:|---:|\n");
+        results.stream().map(BenchResult::clients).distinct()
+                .filter(c -> find(results, "upload events", "http", c).isPresent())
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
+                        ratio(find(results, "GET /1/profile.json by phone", c), find(results, few, c), false),
+                        ratio(find(results, "upload events", "http", c),
+                                find(results, "upload new profiles", "http", c), true),
+                        ratio(find(results, "upload events", "in-process", c),
+                                find(results, "upload new profiles", "in-process", c), true),
+                        ratio(find(results, "GET /1/profile.json by phone, an account a hundredth the size", c),
+                                find(results, "GET /1/profile.json by phone", c), false))));
         return md.toString();
     }
 

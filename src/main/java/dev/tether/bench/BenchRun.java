@@ -19,6 +19,9 @@ import java.util.List;
  * own heap limit, every workload at every concurrency, and the report.
  */
 public final class BenchRun {
+    /** The big account's events when the reads that the full run's are compared with are measured. */
+    static final long FEW_EVENTS = 10_000;
+
     private BenchRun() {
     }
 
@@ -42,10 +45,17 @@ public final class BenchRun {
             Benchmark benchmark = new Benchmark(store, new SecretBox(keyFile), plan.profiles(), plan.perRun(),
                     System.err);
             results.add(benchmark.load());
-            ExportBench exports = benchmark.exports(plan.events());
-            if (plan.events() > 0) {
-                results.add(exports.load());
+            results.add(benchmark.loadOtherAccounts(plan.events()));
+            Benchmark.EventLoad events = benchmark.events(plan.events());
+            if (plan.events() > FEW_EVENTS) {
+                results.add(events.load(String.format("load: upload events (the first %,d)", FEW_EVENTS), 0,
+                        FEW_EVENTS));
+                results.addAll(readsWithFewEvents(plan, url, out, keyFile, benchmark));
+                results.add(events.load("load: upload events (the rest)", FEW_EVENTS, plan.events()));
+            } else if (plan.events() > 0) {
+                results.add(events.load("load: upload events", 0, plan.events()));
             }
+            ExportBench exports = benchmark.exports(plan.events());
             settle(url);
             try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
                     out.resolve("server.log"), keyFile, List.of())) {
@@ -73,6 +83,26 @@ public final class BenchRun {
                 h.firstPageMb(), h.middlePageMb(), h.lastPageMb())).toList();
         BenchReport.write(out, title, results, notes);
         return BenchReport.markdown(title, results, notes);
+    }
+
+    /**
+     * Profile reads while the big account holds only its first {@value #FEW_EVENTS} events, on a server started,
+     * warmed up and stopped for them: what the reads of the full run are compared with, so that a read whose cost
+     * grows with the account's events shows.
+     */
+    private static List<BenchResult> readsWithFewEvents(Plan plan, String url, Path out, Path keyFile,
+                                                        Benchmark benchmark) throws Exception {
+        settle(url);
+        List<BenchResult> rows = new ArrayList<>();
+        try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
+                out.resolve("server-few-events.log"), keyFile, List.of())) {
+            benchmark.warmUp(server, plan.perRun());
+            for (int clients : plan.clients()) {
+                rows.add(benchmark.readRow(String.format("GET /1/profile.json by phone, account with %,d events",
+                        FEW_EVENTS), clients, server));
+            }
+        }
+        return rows;
     }
 
     /**

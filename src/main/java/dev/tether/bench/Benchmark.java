@@ -64,6 +64,11 @@ final class Benchmark {
     private Account account;
     @SuppressWarnings("NullAway.Init")
     private String passcode;
+    /** The account a hundredth of the big one's size, once {@link #loadOtherAccounts} loaded it. */
+    private AccountService.@Nullable Created small;
+    private long smallProfiles;
+    /** The next event index the event upload rows send: after the ones loaded. */
+    private final AtomicLong nextEvent = new AtomicLong(1L << 40);
 
     Benchmark(Store store, SecretBox secrets, int profiles, Duration perRun, PrintStream log) {
         if (profiles < 2 * BATCH || profiles % BATCH != 0) {
@@ -85,37 +90,106 @@ final class Benchmark {
         return Math.max(2L * BATCH, (long) profiles / 2 / BATCH * BATCH);
     }
 
-    /** Phone number i: US numbers, area codes from 201 on, ten million per area code. */
-    static String phone(long i) {
-        String line = Long.toString(10_000_000 + i % 10_000_000).substring(1);
-        return "+1" + (201 + i / 10_000_000) + line;
-    }
-
     /** Creates the account and loads the dataset and the reserve, in-process; the load is the first row. */
     BenchResult load() {
-        AccountService.Created created = new AccountService(store, clock).create(new AccountService.NewAccount(
-                "bench", "local", true, true, ConflictPolicy.REJECT));
+        AccountService.Created created = newAccount("bench");
         account = created.account();
         passcode = created.passcode();
         long total = profiles + reserve();
-        log.printf("loading %,d profiles with phone numbers (%,d to read and update, %,d to disassociate)...%n",
-                total, profiles, reserve());
+        log.printf("loading %,d profiles, each with a customer id, an email address and a phone number (%,d to read"
+                + " and update, %,d to disassociate)...%n", total, profiles, reserve());
+        return loadProfiles("load: upload new profiles", account, total);
+    }
+
+    /**
+     * The other accounts a deployment holds beside the big one, loaded in-process: one a tenth of its size, one a
+     * hundredth, each with as many events a profile as the big one gets ({@code events} over its profiles).
+     */
+    BenchResult loadOtherAccounts(long events) {
+        long start = System.nanoTime();
+        long records = 0;
+        for (int share : new int[] {10, 100}) {
+            AccountService.Created created = newAccount("bench-1/" + share);
+            long count = Math.max(BATCH, (long) profiles / share / BATCH * BATCH);
+            log.printf("loading another account: %,d profiles and %,d events...%n", count, events / share);
+            records += loadProfiles("load", created.account(), count).records();
+            records += new EventLoad(created.account(), count, events / share).load("load", 0, events / share)
+                    .records();
+            if (share == 100) {
+                small = created;
+                smallProfiles = count;
+            }
+        }
+        return new BenchResult("load: two other accounts (a tenth and a hundredth, profiles and events)",
+                "in-process", 1, records / BATCH, records, (System.nanoTime() - start) / 1e9, 0, 0, 0, ownHeapMb(),
+                BenchServer.Memory.rssMb(ProcessHandle.current().pid()));
+    }
+
+    private AccountService.Created newAccount(String name) {
+        return new AccountService(store, clock).create(new AccountService.NewAccount(name, "local", true, true,
+                ConflictPolicy.REJECT));
+    }
+
+    private BenchResult loadProfiles(String row, Account into, long count) {
         AtomicLong nextLoaded = new AtomicLong();
-        return measure("load: upload new profiles", "in-process", 1, Duration.ofDays(1), () -> {
+        return measure(row, "in-process", 1, Duration.ofDays(1), () -> {
             long first = nextLoaded.getAndAdd(BATCH);
-            return first >= total ? NO_MORE : uploadInProcess(newProfiles(first, BATCH));
+            return first >= count ? NO_MORE : uploadInProcess(into, newProfiles(first, BATCH));
         }, null);
+    }
+
+    /** The big account's events: {@code events} over its dataset's profiles, a month of them. */
+    EventLoad events(long events) {
+        return new EventLoad(account, profiles, events);
     }
 
     /** The export and count workloads, over events of this run's account and dataset. */
     ExportBench exports(long events) {
-        return new ExportBench(store, account, passcode, profiles, events, perRun, log);
+        return new ExportBench(store, account, passcode, events, perRun, log);
+    }
+
+    /**
+     * Events uploaded in-process, a batch of 1000 at a time: event i is by profile i mod {@code profiles}, so each
+     * profile gets about events / profiles of them, at a time spread evenly over the month.
+     */
+    final class EventLoad {
+        private final Account into;
+        private final long profilesOf;
+        private final long total;
+
+        EventLoad(Account into, long profilesOf, long total) {
+            this.into = into;
+            this.profilesOf = profilesOf;
+            this.total = total;
+        }
+
+        /** Uploads events [from, to) of the month. */
+        BenchResult load(String row, long from, long to) {
+            log.printf("loading events %,d to %,d of %,d...%n", from, to, total);
+            AtomicLong next = new AtomicLong(from);
+            return measure(row, "in-process", 1, Duration.ofDays(1), () -> {
+                long first = next.getAndAdd(BATCH);
+                if (first >= to) {
+                    return NO_MORE;
+                }
+                List<JsonNode> batch = new ArrayList<>(BATCH);
+                for (long i = first; i < Math.min(to, first + BATCH); i++) {
+                    batch.add(Dataset.event(i, i % profilesOf,
+                            Dataset.NOV_1 + i * Dataset.MONTH_SECONDS / Math.max(1, total)));
+                }
+                return uploadInProcess(into, batch);
+            }, null);
+        }
     }
 
     /** An upload in this process: the same parsing, unit of work and operation as the HTTP route, without HTTP. */
     private int uploadInProcess(List<JsonNode> records) {
-        UploadRequest request = UploadRequest.parse(account, records, Limits.defaults(), clock.instant().getEpochSecond());
-        return transactions.write(account, false, unit -> uploads.upload(unit, request)).result().processedCount();
+        return uploadInProcess(account, records);
+    }
+
+    private int uploadInProcess(Account into, List<JsonNode> records) {
+        UploadRequest request = UploadRequest.parse(into, records, Limits.defaults(), clock.instant().getEpochSecond());
+        return transactions.write(into, false, unit -> uploads.upload(unit, request)).result().processedCount();
     }
 
     private int disassociateInProcess(List<JsonNode> records) {
@@ -151,8 +225,14 @@ final class Benchmark {
         List<BenchResult> rows = new ArrayList<>();
         rows.add(measure("GET /health (ceiling)", "http", clients, perRun,
                 () -> send(HttpRequest.newBuilder(URI.create(base + "/health")).GET(), 0), server));
-        rows.add(measure("GET /1/profile.json by phone", "http", clients, perRun,
-                () -> send(readRequest(base), 1), server));
+        rows.add(readRow("GET /1/profile.json by phone", clients, server));
+        AccountService.Created smallAccount = small;
+        if (smallAccount != null) {
+            rows.add(measure("GET /1/profile.json by phone, an account a hundredth the size", "http", clients, perRun,
+                    () -> send(authorized(base + "/1/profile.json?phone="
+                            + Dataset.phone(ThreadLocalRandom.current().nextLong(smallProfiles)),
+                            smallAccount.account().id(), smallAccount.passcode()).GET(), 1), server));
+        }
         rows.add(measure("upload new profiles", "in-process", clients, perRun,
                 () -> uploadInProcess(newProfiles(nextNew.getAndAdd(BATCH), BATCH)), null));
         rows.add(measure("upload new profiles", "http", clients, perRun,
@@ -160,6 +240,10 @@ final class Benchmark {
         rows.add(measure("upload new profiles, with Idempotency-Key", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH))
                         .header("Idempotency-Key", "bench-" + UUID.randomUUID()), BATCH), server));
+        rows.add(measure("upload events", "in-process", clients, perRun,
+                () -> uploadInProcess(newEvents(BATCH)), null));
+        rows.add(measure("upload events", "http", clients, perRun,
+                () -> send(post(base, "/1/upload", newEvents(BATCH)), BATCH), server));
         rows.add(measure("upload updates", "in-process", clients, perRun,
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
@@ -232,6 +316,24 @@ final class Benchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Profile reads by phone number of the big account, through HTTP. */
+    BenchResult readRow(String name, int clients, BenchServer server) {
+        return measure(name, "http", clients, perRun, () -> send(readRequest(server.baseUrl()), 1), server);
+    }
+
+    /**
+     * Events of the dataset's profiles, as an app sends them as they happen; dated the day after the loaded month,
+     * so that the export and count rows, which check their totals, see only the loaded ones.
+     */
+    private List<JsonNode> newEvents(int count) {
+        long ts = Dataset.NOV_1 + Dataset.MONTH_SECONDS + 3_600;
+        List<JsonNode> records = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            records.add(Dataset.event(nextEvent.getAndIncrement(), ThreadLocalRandom.current().nextLong(profiles), ts));
+        }
+        return records;
     }
 
     /** Starts a second server on the benchmark's database for the rows that need one of their own. */
@@ -323,8 +425,16 @@ final class Benchmark {
 
     /** The first of the next 1000 numbers to disassociate, or NO_MORE when the row's share is used up. */
     private long nextCut() {
-        long first = nextToCut.getAndAdd(BATCH);
-        return first + BATCH <= cutLimit.get() ? first : NO_MORE;
+        while (true) {
+            long first = nextToCut.get();
+            if (first + BATCH > cutLimit.get()) {
+                // not taken: the next row's share starts where this one's ended, however many clients asked
+                return NO_MORE;
+            }
+            if (nextToCut.compareAndSet(first, first + BATCH)) {
+                return first;
+            }
+        }
     }
 
     private long randomFirst(int size) {
@@ -350,12 +460,16 @@ final class Benchmark {
     }
 
     private HttpRequest.Builder readRequest(String base) {
-        return authorized(base + "/1/profile.json?phone=" + phone(ThreadLocalRandom.current().nextLong(profiles)))
-                .GET();
+        return authorized(base + "/1/profile.json?phone="
+                + Dataset.phone(ThreadLocalRandom.current().nextLong(profiles))).GET();
     }
 
     private HttpRequest.Builder authorized(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).header("X-CleverTap-Account-Id", account.id())
+        return authorized(url, account.id(), passcode);
+    }
+
+    private static HttpRequest.Builder authorized(String url, String accountId, String passcode) {
+        return HttpRequest.newBuilder(URI.create(url)).header("X-CleverTap-Account-Id", accountId)
                 .header("X-CleverTap-Passcode", passcode);
     }
 
@@ -368,8 +482,7 @@ final class Benchmark {
     private static List<JsonNode> newProfiles(long first, int count) {
         List<JsonNode> records = new ArrayList<>(count);
         for (long i = first; i < first + count; i++) {
-            records.add(JSON.createObjectNode().put("type", "profile").put("identity", phone(i))
-                    .set("profileData", JSON.createObjectNode().put("Name", "User " + i).put("Plan", "basic")));
+            records.add(Dataset.profile(i));
         }
         return records;
     }
@@ -377,9 +490,7 @@ final class Benchmark {
     private static List<JsonNode> updates(long first, int count) {
         List<JsonNode> records = new ArrayList<>(count);
         for (long i = first; i < first + count; i++) {
-            records.add(JSON.createObjectNode().put("type", "profile").put("identity", phone(i))
-                    .set("profileData", JSON.createObjectNode().set("Visits",
-                            JSON.createObjectNode().put("$incr", 1))));
+            records.add(Dataset.update(i));
         }
         return records;
     }
@@ -389,7 +500,7 @@ final class Benchmark {
         String date = LocalDate.now(ZoneOffset.UTC).minusYears(1).toString();
         List<JsonNode> records = new ArrayList<>(BATCH);
         for (long i = first; i < first + BATCH; i++) {
-            records.add(JSON.createObjectNode().put("phone", phone(i)).put("date", date));
+            records.add(JSON.createObjectNode().put("phone", Dataset.phone(i)).put("date", date));
         }
         return records;
     }
@@ -397,7 +508,7 @@ final class Benchmark {
     private static List<JsonNode> phoneRecords(long first) {
         List<JsonNode> records = new ArrayList<>(BATCH);
         for (long i = first; i < first + BATCH; i++) {
-            records.add(JSON.createObjectNode().put("type", "phone").put("value", phone(i)));
+            records.add(JSON.createObjectNode().put("type", "phone").put("value", Dataset.phone(i)));
         }
         return records;
     }

@@ -33,8 +33,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The export and count workloads over a month of events: the events are loaded in-process through the upload path
- * (realistic records: an amount, a currency, items, a category), then one client pages through the whole month with
+ * The export and count workloads over the month of events {@link Benchmark.EventLoad} loaded: one client pages
+ * through the month's {@code Charged} events (an amount, a currency, an Items array) with
  * batch_size 5000, once in-process (the same cursors, unit of work and store reads as the route, each row read into
  * an event and let go, without HTTP and JSON) and once through HTTP, parsing each page as a streaming client does (every record parsed and let go, the
  * next cursor picked up). The server's heap is
@@ -43,14 +43,11 @@ import org.jspecify.annotations.Nullable;
 final class ExportBench {
     static final int PAGE = Exports.MAX_BATCH_SIZE;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** 2026-11-01 00:00 UTC: the month of events is November 2026. */
-    private static final long NOV_1 = 1_793_491_200L;
-    private static final long MONTH_SECONDS = 30L * 24 * 3600;
     private static final String QUERY = "{\"event_name\":\"Charged\",\"from\":20261101,\"to\":20261130}";
 
     private final Account account;
     private final String passcode;
-    private final int profiles;
+    /** The loaded month's Charged events: what the export must return and the count must answer. */
     private final long events;
     private final Duration perRun;
     private final PrintStream log;
@@ -63,45 +60,15 @@ final class ExportBench {
     record Heap(long firstPageMb, long middlePageMb, long lastPageMb) {
     }
 
-    ExportBench(Store store, Account account, String passcode, int profiles, long events, Duration perRun,
-                PrintStream log) {
+    ExportBench(Store store, Account account, String passcode, long loaded, Duration perRun, PrintStream log) {
         this.account = account;
         this.passcode = passcode;
-        this.profiles = profiles;
-        this.events = events;
+        this.events = Dataset.named(Dataset.CHARGED, loaded);
         this.perRun = perRun;
         this.log = log;
         this.transactions = new Transactions(store, clock);
         this.exports = new Exports(new CursorCodec(new AccountService(store, clock).sharedKey(CursorCodec.KEY_NAME),
                 clock));
-    }
-
-    /** Uploads the month of events in-process, a batch of 1000 at a time, spread over the dataset's profiles. */
-    BenchResult load() {
-        log.printf("loading %,d events over a month...%n", events);
-        UploadService uploads = new UploadService(Limits.defaults());
-        LatencyRecorder latencies = new LatencyRecorder();
-        long start = System.nanoTime();
-        for (long first = 0; first < events; first += Benchmark.BATCH) {
-            List<JsonNode> batch = new ArrayList<>();
-            for (long i = first; i < Math.min(events, first + Benchmark.BATCH); i++) {
-                batch.add(event(i));
-            }
-            long t = System.nanoTime();
-            UploadRequest request = UploadRequest.parse(account, batch, Limits.defaults(),
-                    clock.instant().getEpochSecond());
-            transactions.write(account, false, unit -> uploads.upload(unit, request));
-            latencies.record(System.nanoTime() - t);
-        }
-        return result("load: upload events", "in-process", latencies, events, start, -1, -1);
-    }
-
-    private JsonNode event(long i) {
-        ObjectNode data = JSON.createObjectNode().put("Amount", 100 + i % 4900).put("Currency", "INR")
-                .put("Items", 1 + i % 7).put("Category", i % 3 == 0 ? "books" : i % 3 == 1 ? "music" : "games");
-        return JSON.createObjectNode().put("type", "event").put("identity", Benchmark.phone(i % profiles))
-                .put("ts", NOV_1 + i * MONTH_SECONDS / Math.max(1, events)).put("evtName", "Charged")
-                .set("evtData", data);
     }
 
     /** The whole month, page by page, in this process. */
@@ -148,9 +115,13 @@ final class ExportBench {
             latencies.record(System.nanoTime() - t);
             read += got.records();
             cursor = got.nextCursor();
-            if (page == 0 || page == pages / 2 || cursor == null) {
+            boolean[] sampled = {page == 0, page == pages / 2, cursor == null};
+            if (sampled[0] || sampled[1] || sampled[2]) {
                 long p = System.nanoTime();
-                samples[page == 0 ? 0 : cursor == null ? 2 : 1] = server.heapLiveMb();
+                long mb = server.heapLiveMb();
+                for (int k = 0; k < samples.length; k++) {
+                    samples[k] = sampled[k] ? mb : samples[k];
+                }
                 paused += System.nanoTime() - p;
             }
         }

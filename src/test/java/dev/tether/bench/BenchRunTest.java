@@ -31,6 +31,11 @@ class BenchRunTest {
                 .contains("| export events (batch_size 5000) | in-process | 1 |")
                 .contains("| counts: events, profiles (alternately) | http | 1 |")
                 .contains("| upload new profiles, with Idempotency-Key | http | 2 |")
+                .contains("| upload events | http | 2 |").contains("| upload events | in-process | 16 |")
+                .contains("| GET /1/profile.json by phone, account with 10,000 events | http | 16 |")
+                .contains("| GET /1/profile.json by phone, an account a hundredth the size | http | 2 |")
+                .contains("| load: two other accounts (a tenth and a hundredth, profiles and events) | in-process | 1 |")
+                .containsPattern("\\| 16 \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|\\n\\n|\\| 16 \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|\\n$")
                 .contains("| reassignment check (1000 numbers) | http | 16 |")
                 .contains("| disassociate, dry run of 1000 bound numbers | http | 16 |")
                 .contains("| disassociate, dry run of 1000 bound numbers, server with --metrics off | http | 16 |")
@@ -43,7 +48,7 @@ class BenchRunTest {
                 .containsPattern("Server heap after a full collection during the HTTP export: \\d+ MB at the first"
                         + " page, \\d+ MB at the middle page, \\d+ MB at the last page");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(37);
+        assertThat(report.get("results")).hasSize(47);
         for (JsonNode row : report.get("results")) {
             assertThat(row.get("requests").asLong()).as(row.toString()).isPositive();
             assertThat(row.get("rssMb").asLong()).as(row.toString()).isPositive();

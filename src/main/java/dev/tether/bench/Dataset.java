@@ -48,17 +48,28 @@ final class Dataset {
 
     /** Profile i's customer id, its Identity. */
     static String identity(long i) {
-        return "cust-" + i;
+        return "cust-" + (i / BLOCK) + scattered(i);
     }
 
     static String email(long i) {
-        return "user" + i + "@example.com";
+        return "user" + (i / BLOCK) + scattered(i) + "@example.com";
     }
 
     /** Phone number i: US numbers, area codes from 201 on, ten million per area code. */
     static String phone(long i) {
-        String line = Long.toString(10_000_000 + i % 10_000_000).substring(1);
-        return "+1" + (201 + i / 10_000_000) + line;
+        return "+1" + (201 + i / BLOCK) + scattered(i);
+    }
+
+    private static final long BLOCK = 10_000_000;
+
+    /**
+     * Seven digits for index i, a one-to-one map of each block of ten million indexes onto itself that sends
+     * neighbours far apart: a run of profiles the benchmark takes together (a batch of updates, the numbers of one
+     * disassociation) has identities spread over the whole index, as real users' are, not side by side in one page.
+     */
+    private static String scattered(long i) {
+        long scattered = Math.floorMod((i % BLOCK) * 7_654_321L + 1_234_567L, BLOCK);
+        return Long.toString(BLOCK + scattered).substring(1);
     }
 
     /** A new profile as an app's sign-up sends it: its three identities and its first properties. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The benchmark's records, shaped like those of an app that sends CleverTap its users and what they do
- * (DECISIONS.md, "Benchmark data"). Every profile carries the three kinds of identity (a customer id, an email
+ * (BENCHMARKS.md, "Method"). Every profile carries the three kinds of identity (a customer id, an email
  * address and a phone number; the benchmark's accounts count email and phone as identities) and a dozen
  * properties. Events come over twelve names, most of them a few properties, with {@code Charged} carrying an
  * {@code Items} array as in CleverTap's own examples. Every record is a pure function of its index, so that a run

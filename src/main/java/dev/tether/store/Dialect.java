@@ -56,6 +56,12 @@ interface Dialect {
     Optional<String> transactionLock();
 
     /**
+     * Whether write transactions run at once, so that one can miss rows another adds (PostgreSQL); SQLite's one
+     * writer runs them one after another.
+     */
+    boolean writersRunAtOnce();
+
+    /**
      * The statement that refreshes the planner's statistics where the backend leaves it to the application (run
      * hourly and at close), or empty where the database keeps them by itself.
      */

@@ -127,6 +127,18 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
+    public void touch(String accountId, Collection<String> guids, long at) {
+        if (guids.isEmpty() || !sql.dialect().writersRunAtOnce()) {
+            return;
+        }
+        sql.update("UPDATE profiles SET updated_at = ? WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
+            s.setLong(1, at);
+            s.setString(2, accountId);
+            sql.dialect().bindList(s, 3, guids);
+        });
+    }
+
+    @Override
     public void removeProperty(String accountId, Collection<String> guids, String key, long at) {
         if (guids.isEmpty()) {
             return;

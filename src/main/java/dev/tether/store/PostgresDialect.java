@@ -66,6 +66,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean writersRunAtOnce() {
+        return true;
+    }
+
+    @Override
     public String rowKey(String qualifier, String... keyColumns) {
         return Arrays.stream(keyColumns).map(column -> qualifier + column)
                 .collect(Collectors.joining(", "));

@@ -62,6 +62,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean writersRunAtOnce() {
+        return false;
+    }
+
+    @Override
     public String rowKey(String qualifier, String... keyColumns) {
         return qualifier + "rowid";
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The report: a Markdown table for people, JSON for tools. */
@@ -86,9 +87,9 @@ final class BenchReport {
      * events), event upload against profile upload, and reads in an account a hundredth the size against the big one.
      */
     static String events(List<BenchResult> results) {
-        String few = String.format("GET /1/profile.json by phone, account with %,d events", BenchRun.FEW_EVENTS);
-        StringBuilder md = new StringBuilder("\n| clients | reads, all events loaded / " + String.format("%,d",
-                BenchRun.FEW_EVENTS) + " events | upload events / upload new profiles: http | in-process"
+        String few = BenchRun.READS_WITH_FEW_EVENTS;
+        StringBuilder md = new StringBuilder("\n| clients | reads, all events loaded / " + String.format(Locale.ROOT,
+                "%,d", BenchRun.FEW_EVENTS) + " events | upload events / upload new profiles: http | in-process"
                 + " | reads, small account / big account |\n|---:|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct()
                 .filter(c -> find(results, "upload events", "http", c).isPresent())
@@ -98,7 +99,7 @@ final class BenchReport {
                                 find(results, "upload new profiles", "http", c), true),
                         ratio(find(results, "upload events", "in-process", c),
                                 find(results, "upload new profiles", "in-process", c), true),
-                        ratio(find(results, "GET /1/profile.json by phone, an account a hundredth the size", c),
+                        ratio(find(results, Benchmark.SMALL_ACCOUNT_READS, c),
                                 find(results, "GET /1/profile.json by phone", c), false))));
         return md.toString();
     }

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One benchmark run: a database, the data loaded in-process, the server started as its own process with its
@@ -21,6 +22,8 @@ import java.util.List;
 public final class BenchRun {
     /** The big account's events when the reads that the full run's are compared with are measured. */
     static final long FEW_EVENTS = 10_000;
+    static final String READS_WITH_FEW_EVENTS = String.format(Locale.ROOT,
+            "GET /1/profile.json by phone, account with %,d events", FEW_EVENTS);
 
     private BenchRun() {
     }
@@ -48,8 +51,8 @@ public final class BenchRun {
             results.add(benchmark.loadOtherAccounts(plan.events()));
             Benchmark.EventLoad events = benchmark.events(plan.events());
             if (plan.events() > FEW_EVENTS) {
-                results.add(events.load(String.format("load: upload events (the first %,d)", FEW_EVENTS), 0,
-                        FEW_EVENTS));
+                results.add(events.load(String.format(Locale.ROOT, "load: upload events (the first %,d)", FEW_EVENTS),
+                        0, FEW_EVENTS));
                 results.addAll(readsWithFewEvents(plan, url, out, keyFile, benchmark));
                 results.add(events.load("load: upload events (the rest)", FEW_EVENTS, plan.events()));
             } else if (plan.events() > 0) {
@@ -98,8 +101,7 @@ public final class BenchRun {
                 out.resolve("server-few-events.log"), keyFile, List.of())) {
             benchmark.warmUp(server, plan.perRun());
             for (int clients : plan.clients()) {
-                rows.add(benchmark.readRow(String.format("GET /1/profile.json by phone, account with %,d events",
-                        FEW_EVENTS), clients, server));
+                rows.add(benchmark.readRow(READS_WITH_FEW_EVENTS, clients, server));
             }
         }
         return rows;

@@ -228,7 +228,7 @@ final class Benchmark {
         rows.add(readRow("GET /1/profile.json by phone", clients, server));
         AccountService.Created smallAccount = small;
         if (smallAccount != null) {
-            rows.add(measure("GET /1/profile.json by phone, an account a hundredth the size", "http", clients, perRun,
+            rows.add(measure(SMALL_ACCOUNT_READS, "http", clients, perRun,
                     () -> send(authorized(base + "/1/profile.json?phone="
                             + Dataset.phone(ThreadLocalRandom.current().nextLong(smallProfiles)),
                             smallAccount.account().id(), smallAccount.passcode()).GET(), 1), server));
@@ -343,6 +343,7 @@ final class Benchmark {
     }
 
     static final String DRY_RUN_ROW = "disassociate, dry run of 1000 bound numbers";
+    static final String SMALL_ACCOUNT_READS = "GET /1/profile.json by phone, an account a hundredth the size";
 
     /** A dry run of 1000 bound numbers of the read-and-update set: repeatable, so the row lasts its time. */
     private Call disassociateDryRun(String base) {

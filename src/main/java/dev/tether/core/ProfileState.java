@@ -62,7 +62,8 @@ public final class ProfileState {
     }
 
     /**
-     * Marks a profile that gained a binding or an event as written, so that its row is updated with the unit.
+     * Marks a profile that gained a binding as written, so that its row is updated with the unit (one that gained
+     * only events is marked through {@code ProfileWrites.touch}).
      * A concurrent delete of it then conflicts (and one of them runs again) instead of missing the new rows and
      * leaving them without their profile.
      */

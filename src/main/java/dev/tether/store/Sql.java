@@ -144,9 +144,11 @@ final class Sql {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            boolean first = true;
             for (T item : items) {
-                if (item == items.iterator().next()) {
+                if (first) {
                     bind(sql, statement, s -> binder.bind(s, item));
+                    first = false;
                 } else {
                     binder.bind(statement, item);
                 }

@@ -51,7 +51,7 @@ final class SqliteDialect implements Dialect {
 
     /**
      * SQLite's advice for long-lived connections (https://sqlite.org/pragma.html#pragma_optimize): optimize as the
-     * connection opens, every hour, and before it closes. With 0x10002 it looks at the size of every table, not
+     * store opens, every hour, and before it closes. With 0x10002 it looks at the size of every table, not
      * only those this connection's queries used: a plain {@code PRAGMA optimize} at close left a table that had
      * grown thirtyfold with the statistics of its first 2,000 rows. It analyzes only a table whose size changed
      * manifold since its last analysis, with a bound on the work, so on a settled database it takes milliseconds.

@@ -46,8 +46,8 @@ public final class StatementLog {
                 new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
                     if (method.getName().startsWith("set") && args != null && args.length >= 2
                             && args[0] instanceof Integer index) {
-                        values.put(index, args[1] instanceof Array array ? Arrays.asList((Object[]) array.getArray())
-                                : args[1]);
+                        values.put(index, method.getName().equals("setNull") ? null
+                                : args[1] instanceof Array array ? Arrays.asList((Object[]) array.getArray()) : args[1]);
                     }
                     try {
                         return method.invoke(statement, args);

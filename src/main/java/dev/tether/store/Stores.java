@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /** Opens the store a JDBC URL names, migrated to the newest schema. */
 public final class Stores {
+    private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
     private static final int SQLITE_READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 10_000;
     /**
@@ -57,6 +59,13 @@ public final class Stores {
             store.close();
             throw e;
         }
+        // SQLite's advice for a long-lived connection: optimize as it opens (then hourly and at close); a database
+        // that cannot be analyzed now (read-only, busy, full) still opens and serves
+        try {
+            store.refreshStatistics();
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing the planner's statistics on opening failed: {}", e.getMessage());
+        }
         return store;
     }
 
@@ -69,19 +78,16 @@ public final class Stores {
                 throw new UncheckedIOException("cannot create the data folder " + file.getParent(), e);
             }
         }
-        // the statistics are refreshed as each writer connection opens too (SqliteDialect.statisticsUpkeep); on the
-        // writer, because analyzing writes
-        SqliteDialect dialect = new SqliteDialect();
         HikariDataSource writer = sqlitePool(jdbcUrl, "sqlite-writer", 1, SQLiteConfig.TransactionMode.IMMEDIATE,
-                WRITER_CACHE_KIB, dialect.statisticsUpkeep());
+                WRITER_CACHE_KIB);
         HikariDataSource reader = sqlitePool(jdbcUrl, "sqlite-reader", SQLITE_READERS,
-                SQLiteConfig.TransactionMode.DEFERRED, READER_CACHE_KIB, Optional.empty());
-        return new JdbcStore(dialect, writer, reader);
+                SQLiteConfig.TransactionMode.DEFERRED, READER_CACHE_KIB);
+        return new JdbcStore(new SqliteDialect(), writer, reader);
     }
 
     /** One writer (IMMEDIATE transactions take the write lock at BEGIN), several readers; WAL with full sync. */
     private static HikariDataSource sqlitePool(String url, String name, int size, SQLiteConfig.TransactionMode mode,
-                                               int cacheKib, Optional<String> onOpen) {
+                                               int cacheKib) {
         SQLiteConfig config = new SQLiteConfig();
         config.setCacheSize(-cacheKib);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -95,7 +101,6 @@ public final class Stores {
         pool.setPoolName(name);
         pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(1);
-        onOpen.ifPresent(pool::setConnectionInitSql);
         pool.setConnectionTimeout(30_000);
         return new HikariDataSource(pool);
     }

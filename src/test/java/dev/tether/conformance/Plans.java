@@ -1,0 +1,301 @@
+package dev.tether.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.store.StatementLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A statement's plan on one connection, read as the tables it reaches and how, and judged: every access to a table
+ * that grows with the data goes through an index, and that index leads with the statement's equality columns.
+ * <ul>
+ *   <li>a full scan (SQLite's {@code SCAN t}, with or without an index to walk; PostgreSQL's {@code Seq Scan}, or
+ *       an index scan without an index condition) fails;</li>
+ *   <li>an index search fails when the statement compares columns of the table for equality (besides
+ *       {@code account_id}) and the index has none of them, takes none of them, or stops before one it could
+ *       take next (the index's columns in order, from the database's catalogue);</li>
+ *   <li>a name the plan reaches that the statement does not name fails too, rather than passing unread.</li>
+ * </ul>
+ */
+final class Plans {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The tables that grow with an account's data; a full scan of one grows with every account's. */
+    static final Set<String> DATA_TABLES = Set.of("profiles", "identity_bindings", "events", "profile_merges",
+            "subscriptions", "idempotency_keys", "webhook_outbox", "webhook_attempts");
+    /** A column compared for equality: {@code c = ?}, {@code c = ANY(...)}, {@code c = 'x'}, {@code c = t.d}, {@code c IN (}. */
+    private static final Pattern EQUALITY = Pattern.compile("(?i)(?<![\\w.)])(?:(\\w+)\\.)?(\\w+)\\s*(?:=\\s*(?:\\?"
+            + "|ANY\\s*\\(|'|\\w+\\.\\w+)|IN\\s*\\()");
+    /** The tables a statement names, with their aliases. */
+    private static final Pattern TABLE = Pattern.compile("(?i)\\b(?:FROM|JOIN|UPDATE|INTO)\\s+(\\w+)(?:\\s+(?:AS\\s+)?"
+            + "(?!WHERE\\b|ON\\b|SET\\b|LEFT\\b|JOIN\\b|ORDER\\b|GROUP\\b|LIMIT\\b|INDEXED\\b|USING\\b|\\()(\\w+))?");
+    private static final Pattern SQLITE_SCAN = Pattern.compile("^SCAN (\\S+)");
+    private static final Pattern SQLITE_SEARCH = Pattern.compile("^SEARCH (\\S+) USING (?:COVERING )?INDEX (\\S+) \\((.*)\\)");
+    private static final Pattern SQLITE_ROWID = Pattern.compile("^SEARCH (\\S+) USING INTEGER PRIMARY KEY");
+    /** A column an index condition takes, SQLite's {@code a=?} or PostgreSQL's {@code (a = ...)}, row values too. */
+    private static final Pattern TAKEN = Pattern.compile("\\(?\\(?([\\w, ]+?)\\)?\\s*(?:=|<|>|<=|>=)");
+
+    private final Connection connection;
+    private final boolean postgres;
+    private final Map<String, List<String>> indexColumns = new HashMap<>();
+    private final Map<String, Set<String>> tableColumns = new HashMap<>();
+
+    Plans(Connection connection, boolean postgres) {
+        this.connection = connection;
+        this.postgres = postgres;
+    }
+
+    /** How a plan reaches one table: the name it uses, the index (null for a full scan) and the columns it takes. */
+    record Access(String name, @Nullable String table, @Nullable String index, Set<String> taken) {
+    }
+
+    /** What a plan does, and its text for messages. */
+    record Plan(List<Access> accesses, String text) {
+    }
+
+    /** The plan of the statement with the values it ran with. */
+    Plan explain(StatementLog.Statement statement) throws Exception {
+        return postgres ? postgresPlan(statement) : sqlitePlan(statement);
+    }
+
+    /** What is wrong with the plan, if anything. */
+    Optional<String> problem(String sql, Plan plan) throws SQLException {
+        Map<String, String> tables = tablesOf(sql);
+        for (Access access : plan.accesses()) {
+            String table = access.table() != null ? access.table() : tables.get(access.name());
+            if (table == null) {
+                return Optional.of("the plan reaches " + access.name() + ", which the statement does not name");
+            }
+            if (!DATA_TABLES.contains(table)) {
+                continue;
+            }
+            String index = access.index();
+            if (index == null) {
+                return Optional.of("a full scan of " + table);
+            }
+            if (index.equals("rowid")) {
+                continue;
+            }
+            Set<String> equalities = equalities(sql, access.name(), table);
+            if (equalities.isEmpty()) {
+                continue;
+            }
+            List<String> columns = indexColumns(index);
+            if (columns.stream().noneMatch(equalities::contains)) {
+                return Optional.of("index " + index + " " + columns + " of " + table + " has none of " + equalities);
+            }
+            boolean tookOne = false;
+            for (String column : columns) {
+                if (access.taken().contains(column)) {
+                    tookOne |= equalities.contains(column);
+                    continue;
+                }
+                if (equalities.contains(column)) {
+                    return Optional.of("index " + index + " " + columns + " of " + table + " stops before " + column
+                            + ", compared for equality");
+                }
+                break;
+            }
+            if (!tookOne) {
+                return Optional.of("index " + index + " " + columns + " of " + table + " takes none of " + equalities);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The columns of the table the statement compares for equality, besides account_id: those qualified with the
+     * name the plan uses for it, and unqualified ones the table has. UPDATE's SET clause is left out.
+     */
+    private Set<String> equalities(String sql, String name, String table)
+            throws SQLException {
+        String upper = sql.toUpperCase(Locale.ROOT);
+        int from = upper.startsWith("UPDATE") ? upper.indexOf(" WHERE ") : upper.indexOf(" FROM ");
+        Set<String> equalities = new LinkedHashSet<>();
+        Matcher matcher = EQUALITY.matcher(from < 0 ? "" : sql.substring(from));
+        while (matcher.find()) {
+            String qualifier = matcher.group(1);
+            String column = matcher.group(2).toLowerCase(Locale.ROOT);
+            boolean ours = qualifier == null ? columnsOf(table).contains(column)
+                    : qualifier.equalsIgnoreCase(name) || qualifier.equalsIgnoreCase(table) && name.equalsIgnoreCase(table);
+            if (ours && !column.equals("account_id") && !column.equals("rowid")) {
+                equalities.add(column);
+            }
+        }
+        return equalities;
+    }
+
+    /** Table names by the names the statement uses for them (their aliases, and themselves). */
+    static Map<String, String> tablesOf(String sql) {
+        Map<String, String> tables = new HashMap<>();
+        Matcher matcher = TABLE.matcher(sql);
+        while (matcher.find()) {
+            tables.put(matcher.group(1), matcher.group(1));
+            if (matcher.group(2) != null) {
+                tables.put(matcher.group(2), matcher.group(1));
+            }
+        }
+        return tables;
+    }
+
+    private Plan sqlitePlan(StatementLog.Statement statement) throws SQLException {
+        List<Access> accesses = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement explain = bound("EXPLAIN QUERY PLAN " + statement.sql(), statement);
+             ResultSet rows = explain.executeQuery()) {
+            while (rows.next()) {
+                String detail = rows.getString("detail");
+                lines.add(detail);
+                Matcher search = SQLITE_SEARCH.matcher(detail);
+                Matcher rowid = SQLITE_ROWID.matcher(detail);
+                Matcher scan = SQLITE_SCAN.matcher(detail);
+                if (search.find()) {
+                    accesses.add(new Access(search.group(1), null, search.group(2), taken(search.group(3))));
+                } else if (rowid.find()) {
+                    accesses.add(new Access(rowid.group(1), null, "rowid", Set.of("rowid")));
+                } else if (scan.find() && !scan.group(1).equals("json_each") && !scan.group(1).equals("CONSTANT")
+                        && !scan.group(1).startsWith("(")) {
+                    accesses.add(new Access(scan.group(1), null, null, Set.of()));
+                }
+            }
+        }
+        return new Plan(accesses, String.join(" | ", lines));
+    }
+
+    private Plan postgresPlan(StatementLog.Statement statement) throws Exception {
+        String text;
+        try (PreparedStatement explain = bound("EXPLAIN (FORMAT JSON) " + statement.sql(), statement);
+             ResultSet rows = explain.executeQuery()) {
+            rows.next();
+            text = rows.getString(1);
+        }
+        JsonNode root = JSON.readTree(text).get(0).get("Plan");
+        List<Access> accesses = new ArrayList<>();
+        collect(root, null, accesses);
+        StringBuilder shown = new StringBuilder();
+        show(root, shown);
+        return new Plan(accesses, shown.toString());
+    }
+
+    /** The accesses of a PostgreSQL plan; a bitmap index scan belongs to the heap scan above it. */
+    private static void collect(JsonNode node, @Nullable JsonNode heap, List<Access> accesses) {
+        String type = node.path("Node Type").asText();
+        JsonNode relation = node.has("Relation Name") ? node : heap;
+        switch (type) {
+            case "Seq Scan" -> accesses.add(new Access(node.path("Alias").asText(), node.path("Relation Name").asText(),
+                    null, Set.of()));
+            case "Index Scan", "Index Only Scan", "Bitmap Index Scan" -> {
+                if (relation != null) {
+                    String condition = node.path("Index Cond").asText("");
+                    accesses.add(new Access(relation.path("Alias").asText(), relation.path("Relation Name").asText(),
+                            condition.isEmpty() ? null : node.path("Index Name").asText(), taken(condition)));
+                }
+            }
+            default -> { }
+        }
+        JsonNode below = type.equals("Bitmap Heap Scan") ? node : heap;
+        node.path("Plans").forEach(child -> collect(child, below, accesses));
+    }
+
+    /** The columns an index condition takes. */
+    private static Set<String> taken(String condition) {
+        Set<String> taken = new HashSet<>();
+        for (String part : condition.split("(?i) AND ")) {
+            Matcher matcher = TAKEN.matcher(part.trim());
+            if (matcher.find()) {
+                for (String column : matcher.group(1).split(",")) {
+                    taken.add(column.trim().replaceAll("^.*\\.", "").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return taken;
+    }
+
+    private List<String> indexColumns(String index) throws SQLException {
+        List<String> known = indexColumns.get(index);
+        if (known != null) {
+            return known;
+        }
+        String query = postgres ? "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE c.relname = ?"
+                + " ORDER BY array_position(i.indkey::int2[], a.attnum)"
+                : "SELECT name FROM pragma_index_info(?) ORDER BY seqno";
+        List<String> columns = names(query, index);
+        indexColumns.put(index, columns);
+        return columns;
+    }
+
+    private Set<String> columnsOf(String table) throws SQLException {
+        Set<String> known = tableColumns.get(table);
+        if (known != null) {
+            return known;
+        }
+        String query = postgres ? "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                : "SELECT name FROM pragma_table_info(?)";
+        Set<String> columns = new HashSet<>(names(query, table));
+        tableColumns.put(table, columns);
+        return columns;
+    }
+
+    private List<String> names(String query, String of) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, of);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A plan as one line: each node with its table, index and conditions, long literals cut short. */
+    private static void show(JsonNode node, StringBuilder shown) {
+        shown.append(node.path("Node Type").asText());
+        if (node.has("Relation Name")) {
+            shown.append(" on ").append(node.get("Relation Name").asText());
+        }
+        if (node.has("Index Name")) {
+            shown.append(" using ").append(node.get("Index Name").asText());
+        }
+        for (String field : List.of("Index Cond", "Recheck Cond", "Filter")) {
+            if (node.has(field)) {
+                shown.append(" [").append(field).append(": ")
+                        .append(node.get(field).asText().replaceAll("'\\{[^}]{40,}}'", "'{...}'")).append(']');
+            }
+        }
+        for (JsonNode child : node.path("Plans")) {
+            shown.append(" { ");
+            show(child, shown);
+            shown.append(" }");
+        }
+    }
+
+    private PreparedStatement bound(String sql, StatementLog.Statement statement) throws SQLException {
+        PreparedStatement prepared = connection.prepareStatement(sql);
+        for (int i = 0; i < statement.values().size(); i++) {
+            Object value = statement.values().get(i);
+            if (value instanceof List<?> list) {
+                prepared.setArray(i + 1, connection.createArrayOf("text", list.toArray()));
+            } else {
+                prepared.setObject(i + 1, value);
+            }
+        }
+        return prepared;
+    }
+}

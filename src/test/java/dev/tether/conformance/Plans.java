@@ -74,6 +74,11 @@ final class Plans {
 
     /** What is wrong with the plan, if anything. */
     Optional<String> problem(String sql, Plan plan) throws SQLException {
+        return problem(sql, plan, true);
+    }
+
+    /** What is wrong with the plan; with {@code judgeIndexes} false, only full scans and unknown names count. */
+    Optional<String> problem(String sql, Plan plan, boolean judgeIndexes) throws SQLException {
         Map<String, String> tables = tablesOf(sql);
         for (Access access : plan.accesses()) {
             String table = access.table() != null ? access.table() : tables.get(access.name());
@@ -87,7 +92,7 @@ final class Plans {
             if (index == null) {
                 return Optional.of("a full scan of " + table);
             }
-            if (index.equals("rowid")) {
+            if (index.equals("rowid") || !judgeIndexes) {
                 continue;
             }
             Set<String> equalities = equalities(sql, access.name(), table);

@@ -89,15 +89,18 @@ abstract class QueryPlanContract {
                 statement.execute("DROP TABLE IF EXISTS sqlite_stat1");
             }
         }
-        broken.addAll(check(url, seen.values(), "without statistics"));
+        // PostgreSQL without statistics prices every condition at a default selectivity, and chose between an
+        // index that takes a batch's values and one that filters them by a coin flip: what this pass asks of it is
+        // no full scan; keeping statistics from the first minutes is issue 16's (DECISIONS.md)
+        broken.addAll(check(url, seen.values(), "without statistics", backend() == Backend.SQLITE));
         if (backend() == Backend.SQLITE) {
             try (Store store = Stores.open(url, 2)) {
                 store.refreshStatistics();
             }
-            broken.addAll(check(url, seen.values(), "after PRAGMA optimize"));
+            broken.addAll(check(url, seen.values(), "after PRAGMA optimize", true));
         }
         runOn(url, "ANALYZE");
-        broken.addAll(check(url, seen.values(), "after ANALYZE"));
+        broken.addAll(check(url, seen.values(), "after ANALYZE", true));
         assertThat(broken).as("statements that do not reach their rows through the index they need").isEmpty();
     }
 
@@ -331,8 +334,8 @@ abstract class QueryPlanContract {
         server.webhooks().remove(merging.accountId(), endpoint.endpoint().endpointId());
     }
 
-    private List<String> check(String url, Collection<StatementLog.Statement> statements, String when)
-            throws Exception {
+    private List<String> check(String url, Collection<StatementLog.Statement> statements, String when,
+                               boolean judgeIndexes) throws Exception {
         List<String> broken = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url)) {
             if (backend() == Backend.POSTGRES) {
@@ -346,7 +349,7 @@ abstract class QueryPlanContract {
                     continue;
                 }
                 Plans.Plan plan = plans.explain(statement);
-                plans.problem(statement.sql(), plan).ifPresent(p -> broken.add(when + ": " + p + "\n  "
+                plans.problem(statement.sql(), plan, judgeIndexes).ifPresent(p -> broken.add(when + ": " + p + "\n  "
                         + statement.sql() + "\n  plan: " + plan.text()));
             }
         }

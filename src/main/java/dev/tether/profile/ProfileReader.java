@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.account.Lookup;
-import dev.tether.core.Merges;
-import dev.tether.identity.Holders;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.EventStats;
+import dev.tether.store.ProfileView;
 import dev.tether.store.ReadTx;
 import dev.tether.store.StoredProfile;
 import dev.tether.work.UnitOfWork;
@@ -34,22 +33,17 @@ public final class ProfileReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("Name", "Email", "Phone", "Identity");
 
-    /** The record of the profile the lookup names, read in the request's unit of work. */
+    /**
+     * The record of the profile the lookup names, read in the request's unit of work: one statement
+     * ({@link dev.tether.store.ProfileReads#view}), none for a value that names no key.
+     */
     public Optional<ObjectNode> find(UnitOfWork unit, Lookup lookup, String value) {
         Account account = unit.account();
         ReadTx tx = unit.reads();
-        return guidOf(account, lookup, value, tx)
-                .flatMap(guid -> Merges.live(tx, account.id(), guid))
-                .map(profile -> records(account, List.of(profile), tx).get(0));
-    }
-
-    private static Optional<String> guidOf(Account account, Lookup lookup, String value, ReadTx tx) {
-        if (lookup == Lookup.OBJECT_ID) {
-            return lookup.guid(value);
-        }
-        List<IdentityKey> keys = lookup.keys(account, value);
-        Map<IdentityKey, ActiveBinding> bound = tx.bindings().active(account.id(), keys);
-        return Holders.first(keys, key -> Optional.ofNullable(bound.get(key)).map(ActiveBinding::guid));
+        Optional<ProfileView> view = lookup == Lookup.OBJECT_ID
+                ? lookup.guid(value).flatMap(guid -> tx.profiles().view(account.id(), guid))
+                : tx.profiles().view(account.id(), lookup.keys(account, value));
+        return view.map(found -> rendered(account, List.of(found), tx).get(0));
     }
 
     /**
@@ -62,12 +56,19 @@ public final class ProfileReader {
         tx.bindings().activeOf(account.id(), guids)
                 .forEach(b -> identities.computeIfAbsent(b.guid(), g -> new ArrayList<>()).add(b));
         Map<String, Map<String, EventStats>> events = tx.events().stats(account.id(), guids);
+        List<ProfileView> views = profiles.stream().map(profile -> new ProfileView(profile,
+                identities.getOrDefault(profile.guid(), List.of()), events.getOrDefault(profile.guid(), Map.of()),
+                Set.<IdentityKey>of(), Map.<IdentityKey, SubscriptionStatus>of())).toList();
+        return rendered(account, views, tx);
+    }
+
+    /** The records of these views; the subscriptions a view was not read with are read here, set-based. */
+    private static List<ObjectNode> rendered(Account account, List<ProfileView> views, ReadTx tx) {
         List<ObjectNode> records = new ArrayList<>();
-        for (StoredProfile profile : profiles) {
-            records.add(record(profile, identities.getOrDefault(profile.guid(), List.of()),
-                    events.getOrDefault(profile.guid(), Map.of())));
+        for (ProfileView view : views) {
+            records.add(record(view.profile(), view.identities(), view.events()));
         }
-        addSubscriptions(account, records, tx);
+        addSubscriptions(account, records, views, tx);
         return records;
     }
 
@@ -106,21 +107,28 @@ public final class ProfileReader {
 
     /**
      * The address-level status of each record's phone and email, as {@code "subscriptions":{"phone":"Unsubscribe"}}
-     * (an empty object when neither has one): it belongs to the address the profile shows, whoever holds it.
+     * (an empty object when neither has one): it belongs to the address the profile shows, whoever holds it. The
+     * statuses a view was not read with are read in one statement per kind for all the records.
      */
-    private static void addSubscriptions(Account account, List<ObjectNode> records, ReadTx tx) {
+    private static void addSubscriptions(Account account, List<ObjectNode> records, List<ProfileView> views,
+                                         ReadTx tx) {
         List<Map<String, IdentityKey>> addresses = new ArrayList<>();
-        for (ObjectNode record : records) {
+        List<IdentityKey> unread = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
             Map<String, IdentityKey> of = new LinkedHashMap<>();
-            address(record, "phone", IdentityKind.PHONE).ifPresent(key -> of.put("phone", key));
-            address(record, "email", IdentityKind.EMAIL).ifPresent(key -> of.put("email", key));
+            address(records.get(i), "phone", IdentityKind.PHONE).ifPresent(key -> of.put("phone", key));
+            address(records.get(i), "email", IdentityKind.EMAIL).ifPresent(key -> of.put("email", key));
             addresses.add(of);
+            ProfileView view = views.get(i);
+            of.values().stream().filter(key -> view.subscription(key).isEmpty()).forEach(unread::add);
         }
-        Map<IdentityKey, SubscriptionStatus> statuses = tx.subscriptions().status(account.id(),
-                addresses.stream().flatMap(m -> m.values().stream()).toList());
+        Map<IdentityKey, SubscriptionStatus> statuses = unread.isEmpty() ? Map.of()
+                : tx.subscriptions().status(account.id(), unread);
         for (int i = 0; i < records.size(); i++) {
             ObjectNode subscriptions = records.get(i).putObject("subscriptions");
-            addresses.get(i).forEach((field, key) -> Optional.ofNullable(statuses.get(key))
+            ProfileView view = views.get(i);
+            addresses.get(i).forEach((field, key) -> view.subscription(key)
+                    .orElseGet(() -> Optional.ofNullable(statuses.get(key)))
                     .ifPresent(status -> subscriptions.put(field, status.wireName())));
         }
     }

@@ -3,6 +3,7 @@ package dev.tether.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.identity.Guids;
+import dev.tether.identity.IdentityKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -36,6 +37,16 @@ final class JdbcProfiles implements ProfileWrites {
                 }, JdbcProfiles::storedProfile)
                 .forEach(p -> found.put(p.guid(), p));
         return found;
+    }
+
+    @Override
+    public Optional<ProfileView> view(String accountId, List<IdentityKey> keys) {
+        return new ProfileViewQuery(sql).byKeys(accountId, keys);
+    }
+
+    @Override
+    public Optional<ProfileView> view(String accountId, String guid) {
+        return new ProfileViewQuery(sql).byGuid(accountId, guid);
     }
 
     @Override

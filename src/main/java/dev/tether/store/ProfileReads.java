@@ -1,13 +1,24 @@
 package dev.tether.store;
 
+import dev.tether.identity.IdentityKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Profiles and their merges, as read. */
 public interface ProfileReads {
     /** The given profiles that exist, by GUID. In a write transaction they are locked until it ends. */
     Map<String, StoredProfile> find(String accountId, Collection<String> guids);
+
+    /**
+     * The live profile the first of these keys with an active binding names, followed along its merges, with all its
+     * record shows: one statement.
+     */
+    Optional<ProfileView> view(String accountId, List<IdentityKey> keys);
+
+    /** The live profile this GUID names (itself, or the one it was merged into), as {@link #view(String, List)}. */
+    Optional<ProfileView> view(String accountId, String guid);
 
     /** Whether the account has any profile at all. */
     boolean any(String accountId);

@@ -10,6 +10,14 @@ class PostgresConformanceTest {
     private static final Backend BACKEND = Backend.POSTGRES;
 
     @Nested
+    class ProfileRead extends ProfileReadContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Store extends StoreContract {
         @Override
         protected Backend backend() {

@@ -10,6 +10,14 @@ class SqliteConformanceTest {
     private static final Backend BACKEND = Backend.SQLITE;
 
     @Nested
+    class ProfileRead extends ProfileReadContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Store extends StoreContract {
         @Override
         protected Backend backend() {

@@ -32,6 +32,7 @@ final class BenchReport {
         }
         md.append(keysAndChecks(results));
         md.append(events(results));
+        md.append(fresh(results));
         notes.forEach(note -> md.append("\n").append(note).append("\n"));
         return md.toString();
     }
@@ -102,6 +103,40 @@ final class BenchReport {
                         ratio(find(results, Benchmark.SMALL_ACCOUNT_READS, c),
                                 find(results, "GET /1/profile.json by phone", c), false))));
         return md.toString();
+    }
+
+    /**
+     * The upload into a fresh database against itself and the settled database: its last tenth against its first,
+     * the whole of it against the settled row of new profiles at the same concurrency, and its reads (the slowest
+     * median of the one reader during a tenth of the upload against the same reader's beside an upload into the
+     * settled database; the rate right after against the settled rate at the same concurrency).
+     */
+    static String fresh(List<BenchResult> results) {
+        List<BenchResult> slices = results.stream().filter(r -> r.workload().startsWith(Benchmark.IMPORT_ROW + " ("))
+                .toList();
+        if (slices.isEmpty()) {
+            return "";
+        }
+        List<BenchResult> during = results.stream()
+                .filter(r -> r.workload().startsWith(Benchmark.READS_DURING_IMPORT + " (") && r.requests() > 0)
+                .toList();
+        BenchResult whole = new BenchResult(Benchmark.IMPORT_ROW, "http", Benchmark.IMPORT_CLIENTS,
+                slices.stream().mapToLong(BenchResult::requests).sum(), slices.stream().mapToLong(BenchResult::records)
+                .sum(), slices.stream().mapToDouble(BenchResult::seconds).sum(), 0, 0, 0, 0, 0);
+        int c = Benchmark.IMPORT_CLIENTS;
+        Optional<BenchResult> settledReads = find(results, Benchmark.READS_DURING_UPLOAD, 1);
+        String duringP50 = during.isEmpty() || settledReads.isEmpty() || settledReads.get().p50Ms() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f×", during.stream().mapToDouble(BenchResult::p50Ms).max()
+                        .orElse(0) / settledReads.get().p50Ms());
+        return String.format(Locale.ROOT, "%n| fresh database, %d clients | last tenth / first tenth | whole upload /"
+                        + " settled upload of new profiles | slowest median read during the upload / median read"
+                        + " during an upload into the settled database | reads right after / settled reads |%n"
+                        + "|---|---:|---:|---:|---:|%n| %s | %s | %s | %s | %s |%n", c,
+                String.format(Locale.ROOT, "%,.0f records/s", whole.recordsPerSecond()),
+                ratio(Optional.of(slices.get(slices.size() - 1)), Optional.of(slices.get(0)), true),
+                ratio(Optional.of(whole), find(results, "upload new profiles", "http", c), true), duringP50,
+                ratio(find(results, Benchmark.READS_AFTER_IMPORT, c), find(results, "GET /1/profile.json by phone", c),
+                        false));
     }
 
     private static Optional<BenchResult> find(List<BenchResult> results, String workload, int clients) {

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One benchmark run: a database, the data loaded in-process, the server started as its own process with its
- * own heap limit, every workload at every concurrency, and the report.
+ * One benchmark run: a database; the dataset uploaded through HTTP into it while it is fresh (when it held no
+ * account), the rest of the data loaded in-process; the server started as its own process with its own heap limit,
+ * every workload at every concurrency on the settled database, and the report.
  */
 public final class BenchRun {
     /** The big account's events when the reads that the full run's are compared with are measured. */
@@ -44,10 +45,22 @@ public final class BenchRun {
         String backend;
         try (Store store = Stores.open(url, poolSize)) {
             backend = store.backendName();
+            boolean fresh = store.read(tx -> tx.accounts().list()).isEmpty();
             Path keyFile = out.toAbsolutePath().resolve("webhook.key");
             Benchmark benchmark = new Benchmark(store, new SecretBox(keyFile), plan.profiles(), plan.perRun(),
                     System.err);
-            results.add(benchmark.load());
+            benchmark.createAccount();
+            if (fresh) {
+                // the server opens the database as a deployment's first server does: just migrated, nothing settled
+                try (BenchServer server = BenchServer.start(url, plan.serverHeap(), plan.maxClients(),
+                        out.resolve("server-fresh.log"), keyFile, List.of())) {
+                    results.addAll(benchmark.freshImport(server));
+                }
+                results.add(benchmark.loadReserve());
+            } else {
+                System.err.println("the database held accounts before this run: no fresh-database rows");
+                results.add(benchmark.load());
+            }
             results.add(benchmark.loadOtherAccounts(plan.events()));
             Benchmark.EventLoad events = benchmark.events(plan.events());
             if (plan.events() > FEW_EVENTS) {

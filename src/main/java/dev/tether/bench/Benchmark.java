@@ -27,12 +27,16 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,15 +94,127 @@ final class Benchmark {
         return Math.max(2L * BATCH, (long) profiles / 2 / BATCH * BATCH);
     }
 
-    /** Creates the account and loads the dataset and the reserve, in-process; the load is the first row. */
-    BenchResult load() {
+    /** Creates the big account, which the dataset is loaded into. */
+    void createAccount() {
         AccountService.Created created = newAccount("bench");
         account = created.account();
         passcode = created.passcode();
+    }
+
+    /** Loads the dataset and the reserve in-process, into the account {@link #createAccount} created. */
+    BenchResult load() {
         long total = profiles + reserve();
         log.printf("loading %,d profiles, each with a customer id, an email address and a phone number (%,d to read"
                 + " and update, %,d to disassociate)...%n", total, profiles, reserve());
-        return loadProfiles("load: upload new profiles", account, total);
+        return loadProfiles("load: upload new profiles", account, 0, total);
+    }
+
+    /** Loads the reserve in-process, after {@link #freshImport} uploaded the dataset. */
+    BenchResult loadReserve() {
+        log.printf("loading the %,d profiles to disassociate...%n", reserve());
+        return loadProfiles("load: upload new profiles (the ones to disassociate)", account, profiles,
+                profiles + reserve());
+    }
+
+    static final int IMPORT_CLIENTS = 4;
+    static final String IMPORT_ROW = "fresh database: upload new profiles";
+    static final String READS_DURING_IMPORT = "fresh database: GET /1/profile.json by phone, during the upload";
+    static final String READS_AFTER_IMPORT = "fresh database: GET /1/profile.json by phone, right after the upload";
+    static final String UPLOAD_WITH_READER = "upload new profiles, with one more client reading";
+    static final String READS_DURING_UPLOAD = "GET /1/profile.json by phone, during an upload of new profiles";
+
+    /**
+     * The dataset's profiles uploaded through HTTP by {@value #IMPORT_CLIENTS} clients into the database as it is
+     * just migrated, with nothing settled (no statistics, nothing vacuumed, no checkpoint), as a team moving its users
+     * to Tether does on its first day. A row for each tenth of the upload; beside each, one more client reads
+     * profiles already uploaded, by phone, as the team's applications would; then reads right after the upload, on
+     * the same server, nothing settled.
+     */
+    List<BenchResult> freshImport(BenchServer server) {
+        int slices = Math.min(10, profiles / BATCH);
+        long slice = (long) profiles / slices / BATCH * BATCH;
+        AtomicLong next = new AtomicLong();
+        List<Long> uploaded = new CopyOnWriteArrayList<>();
+        List<BenchResult> rows = new ArrayList<>();
+        for (int s = 0; s < slices; s++) {
+            long from = s * slice;
+            long to = s == slices - 1 ? profiles : from + slice;
+            String range = String.format(Locale.ROOT, " (profiles %,d to %,d)", from + 1, to);
+            log.printf("fresh database: uploading profiles %,d to %,d through HTTP...%n", from + 1, to);
+            rows.addAll(uploadWhileReading(IMPORT_ROW + range, READS_DURING_IMPORT + range, Duration.ofDays(1),
+                    () -> nextBelow(next, to), uploaded, server));
+        }
+        rows.add(readRow(READS_AFTER_IMPORT, IMPORT_CLIENTS, server));
+        return rows;
+    }
+
+    /**
+     * New profiles uploaded through HTTP by {@value #IMPORT_CLIENTS} clients while one more client reads profiles
+     * of the dataset, on the settled database: what the reads during the fresh upload are compared with.
+     */
+    List<BenchResult> uploadWhileReading(BenchServer server) {
+        List<Long> dataset = new ArrayList<>();
+        for (long first = 0; first < profiles; first += BATCH) {
+            dataset.add(first);
+        }
+        return uploadWhileReading(UPLOAD_WITH_READER, READS_DURING_UPLOAD, perRun,
+                () -> nextNew.getAndAdd(BATCH), dataset, server);
+    }
+
+    /**
+     * Batches of new profiles from {@code firsts} (until it answers NO_MORE or the time is up) through HTTP by
+     * {@value #IMPORT_CLIENTS} clients, and beside them one client reading, by phone, profiles of the batches in
+     * {@code readable}, to which each batch uploaded is added; the upload's row, then the reads'.
+     */
+    private List<BenchResult> uploadWhileReading(String uploadRow, String readRow, Duration duration,
+                                                 LongSupplier firsts, List<Long> readable,
+                                                 BenchServer server) {
+        String base = server.baseUrl();
+        ExecutorService uploader = Executors.newSingleThreadExecutor();
+        try {
+            Future<BenchResult> upload = uploader.submit(() -> measure(uploadRow, "http", IMPORT_CLIENTS, duration,
+                    () -> {
+                        long first = firsts.getAsLong();
+                        if (first == NO_MORE) {
+                            return NO_MORE;
+                        }
+                        long processed = send(post(base, "/1/upload", newProfiles(first, BATCH)), BATCH);
+                        readable.add(first);
+                        return processed;
+                    }, server));
+            while (readable.isEmpty() && !upload.isDone()) {
+                Thread.sleep(5);
+            }
+            BenchResult reads = measure(readRow, "http", 1, Duration.ofDays(1), () -> {
+                if (upload.isDone()) {
+                    return NO_MORE;
+                }
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                long profile = readable.get(random.nextInt(readable.size())) + random.nextInt(BATCH);
+                return send(authorized(base + "/1/profile.json?phone=" + Dataset.phone(profile)).GET(), 1);
+            }, server);
+            return List.of(upload.get(), reads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(uploadRow + " failed", e);
+        } finally {
+            uploader.shutdownNow();
+        }
+    }
+
+    /** The first of the next 1000 below {@code limit}, taken from {@code next}, or NO_MORE once it is reached. */
+    private static long nextBelow(AtomicLong next, long limit) {
+        while (true) {
+            long first = next.get();
+            if (first >= limit) {
+                return NO_MORE;
+            }
+            if (next.compareAndSet(first, first + BATCH)) {
+                return first;
+            }
+        }
     }
 
     /**
@@ -112,7 +228,7 @@ final class Benchmark {
             AccountService.Created created = newAccount("bench-1/" + share);
             long count = Math.max(BATCH, (long) profiles / share / BATCH * BATCH);
             log.printf("loading another account: %,d profiles and %,d events...%n", count, events / share);
-            records += loadProfiles("load", created.account(), count).records();
+            records += loadProfiles("load", created.account(), 0, count).records();
             records += new EventLoad(created.account(), count, events / share).load("load", 0, events / share)
                     .records();
             if (share == 100) {
@@ -130,11 +246,11 @@ final class Benchmark {
                 ConflictPolicy.REJECT));
     }
 
-    private BenchResult loadProfiles(String row, Account into, long count) {
-        AtomicLong nextLoaded = new AtomicLong();
+    private BenchResult loadProfiles(String row, Account into, long from, long to) {
+        AtomicLong nextLoaded = new AtomicLong(from);
         return measure(row, "in-process", 1, Duration.ofDays(1), () -> {
             long first = nextLoaded.getAndAdd(BATCH);
-            return first >= count ? NO_MORE : uploadInProcess(into, newProfiles(first, BATCH));
+            return first >= to ? NO_MORE : uploadInProcess(into, newProfiles(first, BATCH));
         }, null);
     }
 
@@ -226,6 +342,9 @@ final class Benchmark {
         rows.add(measure("GET /health (ceiling)", "http", clients, perRun,
                 () -> send(HttpRequest.newBuilder(URI.create(base + "/health")).GET(), 0), server));
         rows.add(readRow("GET /1/profile.json by phone", clients, server));
+        if (clients == IMPORT_CLIENTS) {
+            rows.addAll(uploadWhileReading(server));
+        }
         AccountService.Created smallAccount = small;
         if (smallAccount != null) {
             rows.add(measure(SMALL_ACCOUNT_READS, "http", clients, perRun,

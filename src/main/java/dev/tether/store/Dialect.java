@@ -74,6 +74,22 @@ interface Dialect {
     Optional<String> statisticsUpkeep();
 
     /**
+     * A query of the tables whose statistics have fallen behind their growth (one column, the table's name), where
+     * the database would otherwise plan with them until its own upkeep comes round; empty where the backend needs
+     * no such check. Bound: the smallest number of changed rows that counts.
+     */
+    Optional<String> grownTables();
+
+    /**
+     * The script that hash-partitions the account data by account_id, with {@code {partitions}} for the count;
+     * empty where the backend has no partitions.
+     */
+    Optional<String> partitionByAccount();
+
+    /** The statement that gathers one table's statistics without waiting for a lock another one holds. */
+    String analyze(String table);
+
+    /**
      * What names one row of a table in a statement that deletes the rows a subquery picks by their key: SQLite's
      * rowid, which its planner always reaches directly (with the key columns, it scanned the table once it had
      * statistics on a few rows), and the key columns elsewhere. {@code qualifier} is an alias with its dot, or "".

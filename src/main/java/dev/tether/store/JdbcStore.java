@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
@@ -295,6 +296,47 @@ public final class JdbcStore implements Store {
         }
         try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(upkeep.get());
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public List<String> analyzeGrownTables() {
+        Optional<String> grown = dialect.grownTables();
+        if (grown.isEmpty()) {
+            return List.of();
+        }
+        List<String> analyzed = new ArrayList<>();
+        try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(grown.get())) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            for (String table : tables) {
+                statement.execute(dialect.analyze(table));
+                analyzed.add(table);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        return analyzed;
+    }
+
+    @Override
+    public void partitionByAccount(int partitions) {
+        if (partitions < 2 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 2 to " + MAX_PARTITIONS + ", not " + partitions);
+        }
+        String script = dialect.partitionByAccount().orElseThrow(() -> new UnsupportedOperationException(
+                "only PostgreSQL's tables are partitioned; SQLite keeps every account in its one file"));
+        try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute(script.replace("{partitions}", Integer.toString(partitions)));
+            connection.commit();
         } catch (SQLException e) {
             throw translate(e);
         }

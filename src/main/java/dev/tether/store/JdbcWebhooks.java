@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -158,17 +159,34 @@ final class JdbcWebhooks implements WebhookWrites {
             .comparingLong(DeliveryAttempt::attemptedAt).thenComparingLong(DeliveryAttempt::seq)
             .thenComparingInt(DeliveryAttempt::attempt).reversed();
 
+    /**
+     * One statement for the endpoints' positions, then one per account and position, each naming its account: a
+     * join of the endpoints to the outbox on {@code o.account_id = e.account_id} left a partitioned outbox's planner
+     * no account to prune by, and walked a partition's index (the query-plan contract found it on a partitioned
+     * database); a Citus cluster could not route it to one shard either. An account has a handful of endpoints.
+     */
     @Override
     public OptionalLong oldestUndelivered() {
-        List<Long> oldest = sql.query("SELECT MIN(o.created_at) FROM webhook_endpoints e JOIN webhook_outbox o"
-                + " ON o.account_id = e.account_id AND o.first_seq >= "
-                + firstRowAfter("e.account_id", "e.delivered_seq") + " AND o.last_seq > e.delivered_seq",
-                s -> { },
-                row -> {
-                    long at = row.getLong(1);
-                    return row.wasNull() ? -1L : at;
-                });
-        return oldest.isEmpty() || oldest.get(0) < 0 ? OptionalLong.empty() : OptionalLong.of(oldest.get(0));
+        List<Map.Entry<String, Long>> positions = sql.query("SELECT DISTINCT account_id, delivered_seq"
+                + " FROM webhook_endpoints", s -> { }, row -> Map.entry(row.getString(1), row.getLong(2)));
+        OptionalLong oldest = OptionalLong.empty();
+        for (Map.Entry<String, Long> position : positions) {
+            List<Long> found = sql.query("SELECT MIN(o.created_at) FROM webhook_outbox o WHERE o.account_id = ?"
+                    + " AND o.first_seq >= " + firstRowAfter("?", "?") + " AND o.last_seq > ?", s -> {
+                        s.setString(1, position.getKey());
+                        s.setString(2, position.getKey());
+                        s.setLong(3, position.getValue());
+                        s.setLong(4, position.getValue());
+                    }, row -> {
+                        long at = row.getLong(1);
+                        return row.wasNull() ? -1L : at;
+                    });
+            if (!found.isEmpty() && found.get(0) >= 0
+                    && (oldest.isEmpty() || found.get(0) < oldest.getAsLong())) {
+                oldest = OptionalLong.of(found.get(0));
+            }
+        }
+        return oldest;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.tether.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
@@ -63,6 +67,36 @@ final class PostgresDialect implements Dialect {
     @Override
     public Optional<String> statisticsUpkeep() {
         return Optional.empty();
+    }
+
+    /**
+     * The tables that changed by at least as many rows as they held at their last analysis (and by at least a
+     * thousand): a table never analyzed counts as empty, so a fresh table is analyzed once it holds a thousand rows,
+     * then at twice, four times that, while autovacuum visits each database once a minute and analyzes a table only
+     * after a tenth of it changed. Partitions are listed as tables of their own, as autovacuum analyzes them.
+     */
+    @Override
+    public Optional<String> grownTables() {
+        return Optional.of("SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
+                + " WHERE s.schemaname = current_schema() AND s.relname <> 'flyway_schema_history'"
+                + " AND s.n_mod_since_analyze >= GREATEST(1000, c.reltuples) ORDER BY s.relname");
+    }
+
+    @Override
+    public Optional<String> partitionByAccount() {
+        try (InputStream script = PostgresDialect.class.getResourceAsStream("/db/partition-by-account.sql")) {
+            if (script == null) {
+                throw new IllegalStateException("db/partition-by-account.sql is missing from the build");
+            }
+            return Optional.of(new String(script.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String analyze(String table) {
+        return "ANALYZE (SKIP_LOCKED) \"" + table.replace("\"", "\"\"") + "\"";
     }
 
     @Override

@@ -61,6 +61,22 @@ final class SqliteDialect implements Dialect {
         return Optional.of("PRAGMA optimize=0x10002");
     }
 
+    /** None: SQLite's {@code PRAGMA optimize} ({@link #statisticsUpkeep}) checks the tables' growth itself. */
+    @Override
+    public Optional<String> grownTables() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> partitionByAccount() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String analyze(String table) {
+        return "ANALYZE \"" + table.replace("\"", "\"\"") + "\"";
+    }
+
     @Override
     public String notIndexed(String expression) {
         return "+" + expression;

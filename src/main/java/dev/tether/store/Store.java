@@ -1,5 +1,7 @@
 package dev.tether.store;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Consumer;
 
@@ -60,6 +62,26 @@ public interface Store extends AutoCloseable {
      * Run every hour by the server and when the store closes (DECISIONS.md, "Statistics").
      */
     void refreshStatistics();
+
+    /**
+     * Analyzes the tables that have grown since their last statistics by as many rows as they held then, where the
+     * backend would otherwise plan with the old ones until its own upkeep comes round (PostgreSQL: a fresh
+     * database's first minutes); the tables analyzed. Cheap when there is nothing to do; run every few seconds by
+     * the server (DECISIONS.md, "Query plans and statistics").
+     */
+    List<String> analyzeGrownTables();
+
+    /**
+     * Hash-partitions the account data by account_id into this many partitions, each account's rows in one of them
+     * (PostgreSQL; DECISIONS.md, "Partitioned by account"): the tables whose key starts with account_id become
+     * partitioned tables with the same columns, keys and indexes, their rows copied over in one transaction. A table
+     * already partitioned stays as it is. {@link UnsupportedOperationException} on SQLite, whose one file has
+     * nothing to partition; {@link IllegalArgumentException} for a count outside 2 to {@value #MAX_PARTITIONS}.
+     */
+    void partitionByAccount(int partitions);
+
+    /** The most partitions {@link #partitionByAccount} makes of a table. */
+    int MAX_PARTITIONS = 1024;
 
     /** A short name for logs: "sqlite" or "postgresql". */
     String backendName();

@@ -276,6 +276,54 @@ class TetherCommandTest {
     }
 
     @Test
+    void migratePartitions_partitionsThePostgresAccountTablesOnce_withTheirRows_andIsRefusedOnSqlite() throws Exception {
+        String url = Backend.POSTGRES.newDatabaseUrl();
+        String objectId;
+        TestServer.Client client;
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            client = server.newAccount();
+            client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"before\",\"profileData\":"
+                    + "{\"Phone\":\"+14155550100\"}},{\"type\":\"event\",\"identity\":\"before\",\"evtName\":\"E\","
+                    + "\"evtData\":{}}]}");
+            objectId = client.get("/1/profile.json?identity=before").json().get("record").get("objectId").asText();
+        }
+        try (TetherProcess migrate = TetherProcess.start(dir, "migrate", "--partitions", "4", "--db", url)) {
+            assertThat(migrate.awaitExit()).isZero();
+            assertThat(migrate.lines()).contains("account data partitioned by account_id into 4 partitions");
+        }
+        assertThat(partitionsOf(url, "profiles")).isEqualTo(4);
+        assertThat(partitionsOf(url, "identity_bindings")).isEqualTo(4);
+        assertThat(partitionsOf(url, "events")).isEqualTo(4);
+        assertThat(partitionsOf(url, "accounts")).as("the registry of accounts stays one table").isZero();
+        try (TetherProcess again = TetherProcess.start(dir, "migrate", "--partitions", "6", "--db", url)) {
+            assertThat(again.awaitExit()).isZero();
+        }
+        assertThat(partitionsOf(url, "profiles")).as("a partitioned table stays as it is").isEqualTo(4);
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            JsonNode record = TestServer.send(server.request("/1/profile.json?phone=%2B14155550100")
+                    .header("X-CleverTap-Account-Id", client.accountId())
+                    .header("X-CleverTap-Passcode", client.passcode())).json().get("record");
+            assertThat(record.get("objectId").asText()).as("the rows were copied").isEqualTo(objectId);
+            assertThat(record.get("events").get("E").get("count").asInt()).isEqualTo(1);
+        }
+        try (TetherProcess sqlite = TetherProcess.start(dir, "migrate", "--partitions", "4", "--data", "data")) {
+            assertThat(sqlite.awaitExit()).isEqualTo(1);
+            assertThat(sqlite.lines()).contains("tether migrate: only PostgreSQL's tables are partitioned; SQLite"
+                    + " keeps every account in its one file");
+        }
+    }
+
+    private static int partitionsOf(String url, String table) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_inherits i JOIN pg_class p"
+                     + " ON p.oid = i.inhparent WHERE p.relname = '" + table + "'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    @Test
     void badFlag_isOneLineError_withNonZeroExit() throws Exception {
         try (TetherProcess bad = TetherProcess.start(dir, "serve", "--prot", "1")) {
             assertThat(bad.awaitExit()).isNotZero();

@@ -81,15 +81,27 @@ final class Plans {
     /** What is wrong with the plan; with {@code judgeIndexes} false, only full scans and unknown names count. */
     Optional<String> problem(String sql, Plan plan, boolean judgeIndexes) throws SQLException {
         Map<String, String> tables = tablesOf(sql);
+        Map<String, Set<String>> partitionsReached = new HashMap<>();
         for (Access access : plan.accesses()) {
-            String table = access.table() != null ? access.table() : tables.get(access.name());
+            String relation = access.table() != null ? access.table() : tables.get(access.name());
+            String table = relation == null ? null : parentOf(relation);
+            if (table != null && !table.equals(relation)) {
+                // each account's rows are in one partition: an access that reaches two did not prune by account_id
+                Set<String> reached = partitionsReached.computeIfAbsent(access.name() + "|" + table,
+                        name -> new HashSet<>());
+                reached.add(relation);
+                if (reached.size() > 1) {
+                    return Optional.of("the plan reaches " + reached.size() + " partitions of " + table
+                            + " for one account: " + reached);
+                }
+            }
             if (table == null) {
                 return Optional.of("the plan reaches " + access.name() + ", which the statement does not name");
             }
             if (!DATA_TABLES.contains(table)) {
                 continue;
             }
-            String index = access.index();
+            String index = access.index() == null ? null : parentOf(access.index());
             if (index == null) {
                 return Optional.of("a full scan of " + table);
             }
@@ -262,6 +274,16 @@ final class Plans {
             }
         }
         return taken;
+    }
+
+    /** The table a partition belongs to, or the index a partition's index belongs to (PostgreSQL), else itself. */
+    private String parentOf(String relation) throws SQLException {
+        if (!postgres) {
+            return relation;
+        }
+        List<String> parent = catalogue("SELECT p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " JOIN pg_class p ON p.oid = i.inhparent WHERE c.relname = ?", relation);
+        return parent.isEmpty() ? relation : parent.get(0);
     }
 
     /** The index's columns in order, from the catalogue. */

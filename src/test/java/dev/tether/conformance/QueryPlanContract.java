@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>on SQLite, the planner's own choice without statistics, after the store's {@code PRAGMA optimize} and
  *       after {@code ANALYZE};</li>
- *   <li>on PostgreSQL, with sequential scans priced out ({@code enable_seqscan = off}), without statistics
- *       (autovacuum off for the test's tables) and after {@code ANALYZE}: whether an index that leads with the
+ *   <li>on PostgreSQL, with sequential scans priced out ({@code enable_seqscan = off}), without statistics (the
+ *       server's analyses of the workload's tables taken back, autovacuum off for them) and after {@code ANALYZE}:
+ *       whether an index that leads with the
  *       statement's equality columns serves it at all.</li>
  * </ul>
  */
@@ -63,10 +64,12 @@ abstract class QueryPlanContract {
         try (TestServer server = new TestServer(url, Limits.defaults(),
                 new WebhookConfig(new SecretBox(TestServer.newKeyFile()), WebhookContract.QUICK));
              WebhookReceiver receiver = new WebhookReceiver()) {
-            if (backend() == Backend.POSTGRES) {
+            if (backend().postgres()) {
                 // "without statistics" must stay so: autovacuum would analyze the tables the workload fills
                 for (String table : Plans.DATA_TABLES) {
-                    runOn(url, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+                    for (String stored : storedTables(url, table)) {
+                        runOn(url, "ALTER TABLE " + stored + " SET (autovacuum_enabled = false)");
+                    }
                 }
             }
             workload(server, receiver);
@@ -77,16 +80,21 @@ abstract class QueryPlanContract {
         populate(url);
         List<String> broken = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            if (backend() == Backend.SQLITE) {
+            if (!backend().postgres()) {
                 // the server's PRAGMA optimize may have analyzed some tables as it opened and closed
                 statement.execute("DROP TABLE IF EXISTS sqlite_stat1");
+            } else {
+                // the server's upkeep analyzed the tables the workload filled; a table's first thousand rows are
+                // planned without statistics, which the test puts back as they were
+                forgetStatistics(url);
             }
         }
         // PostgreSQL without statistics prices every condition at a default selectivity, and chose between an
         // index that takes a batch's values and one that filters them by a coin flip: what this pass asks of it is
-        // no full scan; keeping statistics from the first minutes is issue 16's (DECISIONS.md)
-        broken.addAll(check(url, seen.values(), "without statistics", backend() == Backend.SQLITE));
-        if (backend() == Backend.SQLITE) {
+        // no full scan. The server does not leave a table so past its first thousand rows (DECISIONS.md, "Query
+        // plans and statistics")
+        broken.addAll(check(url, seen.values(), "without statistics", !backend().postgres()));
+        if (!backend().postgres()) {
             try (Store store = Stores.open(url, 2)) {
                 store.refreshStatistics();
             }
@@ -117,15 +125,15 @@ abstract class QueryPlanContract {
             client.post("/1/upload", body.append("]}").toString());
             String guid = client.get("/1/profile.json?identity=u7").json().get("record").get("objectId").asText();
             String count = "SELECT evt_name, COUNT(*), MIN(ts), MAX(ts) FROM events"
-                    + (backend() == Backend.SQLITE ? " INDEXED BY events_by_name" : "")
+                    + (!backend().postgres() ? " INDEXED BY events_by_name" : "")
                     + " WHERE account_id = ? AND guid = ? GROUP BY evt_name";
             StatementLog.Statement statement = new StatementLog.Statement(count,
                     List.of(client.accountId(), guid));
             try (Connection connection = DriverManager.getConnection(url)) {
-                Plans plans = new Plans(connection, backend() == Backend.POSTGRES);
+                Plans plans = new Plans(connection, backend().postgres());
                 Optional<String> problem;
                 String text;
-                if (backend() == Backend.POSTGRES) {
+                if (backend().postgres()) {
                     connection.setAutoCommit(false);
                     try (Statement drop = connection.createStatement()) {
                         drop.execute("SET LOCAL enable_seqscan = off");
@@ -140,7 +148,6 @@ abstract class QueryPlanContract {
                     text = plan.text();
                     problem = plans.problem(count, plan);
                 }
-                assertThat(text).contains("events_by_name");
                 assertThat(problem).as(text).hasValueSatisfying(p -> assertThat(p)
                         .contains("index events_by_name [account_id, evt_name, ts, event_id] of events has none of [guid]"));
             }
@@ -198,13 +205,13 @@ abstract class QueryPlanContract {
         try (TestServer server = new TestServer(url, Limits.defaults())) {
             uploadProfiles(server.newAccount(), 0, 2000);
             server.store().refreshStatistics();
-            if (backend() == Backend.POSTGRES) {
+            if (backend().postgres()) {
                 return; // the refresh is a no-op there: it ran without failing, and nothing else is asked of it
             }
             assertThat(analyzedRows(url, "profiles")).as("after a refresh").isGreaterThanOrEqualTo(2000);
             uploadProfiles(server.newAccount(), 2000, 60_000);
         }
-        if (backend() == Backend.SQLITE) {
+        if (!backend().postgres()) {
             assertThat(analyzedRows(url, "profiles")).as("after the server closed").isGreaterThanOrEqualTo(60_000);
         }
     }
@@ -239,6 +246,41 @@ abstract class QueryPlanContract {
     private static int longestList(StatementLog.Statement statement) {
         return statement.values().stream().mapToInt(value -> value instanceof List<?> list ? list.size()
                 : value instanceof String text && text.startsWith("[") ? text.split(",").length : 0).max().orElse(0);
+    }
+
+    /**
+     * Takes PostgreSQL's statistics of the data tables away, as before their first analysis: their column
+     * statistics deleted and their sizes unknown again. Needs a superuser, which the embedded server's is.
+     */
+    private static void forgetStatistics(String url) throws SQLException {
+        for (String table : Plans.DATA_TABLES) {
+            List<String> stored = new ArrayList<>(storedTables(url, table));
+            if (!stored.contains(table)) {
+                stored.add(table);
+            }
+            for (String relation : stored) {
+                runOn(url, "DELETE FROM pg_statistic WHERE starelid = '" + relation + "'::regclass");
+                runOn(url, "UPDATE pg_class SET reltuples = -1, relpages = 0, relallvisible = 0"
+                        + " WHERE oid = '" + relation + "'::regclass");
+            }
+        }
+    }
+
+    /** The tables that hold the rows of this one: its partitions where it is partitioned, else itself. */
+    private static List<String> storedTables(String url, String table) throws SQLException {
+        List<String> partitions = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement query = connection.prepareStatement("SELECT c.relname FROM pg_inherits i"
+                     + " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent"
+                     + " WHERE p.relname = ? ORDER BY c.relname")) {
+            query.setString(1, table);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    partitions.add(rows.getString(1));
+                }
+            }
+        }
+        return partitions.isEmpty() ? List.of(table) : partitions;
     }
 
     private static void runOn(String url, String sql) throws SQLException {
@@ -341,12 +383,12 @@ abstract class QueryPlanContract {
                                boolean judgeIndexes) throws Exception {
         List<String> broken = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url)) {
-            if (backend() == Backend.POSTGRES) {
+            if (backend().postgres()) {
                 try (Statement off = connection.createStatement()) {
                     off.execute("SET enable_seqscan = off");
                 }
             }
-            Plans plans = new Plans(connection, backend() == Backend.POSTGRES);
+            Plans plans = new Plans(connection, backend().postgres());
             for (StatementLog.Statement statement : statements) {
                 if (statement.sql().trim().toUpperCase(Locale.ROOT).startsWith("INSERT")) {
                     continue;

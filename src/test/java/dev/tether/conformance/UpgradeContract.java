@@ -112,7 +112,7 @@ abstract class UpgradeContract {
             Files.copy(fixture, file);
         }
         String sqlite = "jdbc:sqlite:" + file;
-        if (backend() == Backend.SQLITE) {
+        if (!backend().postgres()) {
             return sqlite;
         }
         String url = backend().newDatabaseUrl();

@@ -1,5 +1,7 @@
 package dev.tether.testing;
 
+import dev.tether.store.Store;
+import dev.tether.store.Stores;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,11 +71,38 @@ public enum Backend {
                 }
             };
         }
+    },
+    /**
+     * PostgreSQL with the account data hash-partitioned by account_id ({@code tether migrate --partitions}), each
+     * account's rows in one of {@value #PARTITIONS} partitions: the shape Citus distributes.
+     */
+    POSTGRES_PARTITIONED {
+        @Override
+        public String newDatabaseUrl() {
+            String url = POSTGRES.newDatabaseUrl();
+            try (Store store = Stores.open(url, 2)) {
+                store.partitionByAccount(PARTITIONS);
+            }
+            return url;
+        }
+
+        @Override
+        public AutoCloseable outage(String databaseUrl) throws SQLException {
+            return POSTGRES.outage(databaseUrl);
+        }
     };
+
+    /** The partitions of each account-keyed table in {@link #POSTGRES_PARTITIONED}. */
+    public static final int PARTITIONS = 8;
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     public abstract String newDatabaseUrl();
+
+    /** Whether this is PostgreSQL, partitioned or not. */
+    public boolean postgres() {
+        return this != SQLITE;
+    }
 
     /**
      * Makes the database refuse work until the returned handle is closed: on SQLite another connection holds

@@ -81,6 +81,10 @@ public final class BenchRun {
                             plan.maxClients(), out.resolve("server-metrics-off-" + clients + ".log"), keyFile,
                             List.of("--metrics", "off"))));
                 }
+                if (fresh) {
+                    // what the reads beside the fresh upload are compared with, at its concurrency
+                    results.addAll(benchmark.uploadWhileReading(server));
+                }
                 if (plan.events() > 0) {
                     // each export runs once unreported first, as every other workload is warmed up first
                     exports.exportInProcess();

@@ -342,9 +342,6 @@ final class Benchmark {
         rows.add(measure("GET /health (ceiling)", "http", clients, perRun,
                 () -> send(HttpRequest.newBuilder(URI.create(base + "/health")).GET(), 0), server));
         rows.add(readRow("GET /1/profile.json by phone", clients, server));
-        if (clients == IMPORT_CLIENTS) {
-            rows.addAll(uploadWhileReading(server));
-        }
         AccountService.Created smallAccount = small;
         if (smallAccount != null) {
             rows.add(measure(SMALL_ACCOUNT_READS, "http", clients, perRun,

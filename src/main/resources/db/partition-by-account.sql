@@ -2,7 +2,8 @@
 -- account"): every table whose key starts with account_id becomes a table of {partitions} partitions, each account's
 -- rows in one of them, the shape Citus distributes. Run by `tether migrate --partitions N` after the migrations, on a
 -- fresh or a populated database; a table already partitioned is left as it is. The rows are copied in this one
--- transaction, so a big database takes its time and its disk twice over while it runs.
+-- transaction, which holds every one of these tables against writes until it commits, and a big database takes its
+-- time and its disk twice over while it runs: partition before the servers start.
 DO $partition$
 DECLARE
     data_tables CONSTANT text[] := ARRAY['passcodes', 'profiles', 'identity_bindings', 'events', 'profile_merges',
@@ -26,6 +27,13 @@ BEGIN
             FROM pg_index i WHERE i.indrelid = format('%I', t)::regclass
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
         ) AS found;
+        -- and its grants (a role that serves but does not own the tables keeps its access)
+        SELECT coalesce(array_agg(format('GRANT %s ON %I TO %s', a.privilege_type, t,
+                                         CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)),
+                        ARRAY[]::text[]) || coalesce(definitions, ARRAY[]::text[])
+        INTO definitions
+        FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = format('%I', t)::regclass AND a.grantee <> c.relowner;
         EXECUTE format('ALTER TABLE %I RENAME TO %I', t, t || '_unpartitioned');
         EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING STORAGE) PARTITION BY HASH (account_id)',
                        t, t || '_unpartitioned');
@@ -35,7 +43,7 @@ BEGIN
         END LOOP;
         EXECUTE format('INSERT INTO %I SELECT * FROM %I', t, t || '_unpartitioned');
         EXECUTE format('DROP TABLE %I', t || '_unpartitioned');
-        FOREACH definition IN ARRAY coalesce(definitions, ARRAY[]::text[]) LOOP
+        FOREACH definition IN ARRAY definitions LOOP
             EXECUTE definition;
         END LOOP;
     END LOOP;

@@ -107,7 +107,7 @@ final class BenchReport {
 
     /**
      * The upload into a fresh database against itself and the settled database: its last tenth against its first,
-     * the whole of it against the settled row of new profiles at the same concurrency, and its reads (the slowest
+     * the whole of it against an upload of new profiles beside one reader on the settled database, and its reads (the slowest
      * median of the one reader during a tenth of the upload against the same reader's beside an upload into the
      * settled database; the rate right after against the settled rate at the same concurrency).
      */
@@ -129,12 +129,12 @@ final class BenchReport {
                 : String.format(Locale.ROOT, "%.1f×", during.stream().mapToDouble(BenchResult::p50Ms).max()
                         .orElse(0) / settledReads.get().p50Ms());
         return String.format(Locale.ROOT, "%n| fresh database, %d clients | last tenth / first tenth | whole upload /"
-                        + " settled upload of new profiles | slowest median read during the upload / median read"
+                        + " the same beside one reader on the settled database | slowest median read during the upload / median read"
                         + " during an upload into the settled database | reads right after / settled reads |%n"
                         + "|---|---:|---:|---:|---:|%n| %s | %s | %s | %s | %s |%n", c,
                 String.format(Locale.ROOT, "%,.0f records/s", whole.recordsPerSecond()),
                 ratio(Optional.of(slices.get(slices.size() - 1)), Optional.of(slices.get(0)), true),
-                ratio(Optional.of(whole), find(results, "upload new profiles", "http", c), true), duringP50,
+                ratio(Optional.of(whole), find(results, Benchmark.UPLOAD_WITH_READER, "http", c), true), duringP50,
                 ratio(find(results, Benchmark.READS_AFTER_IMPORT, c), find(results, "GET /1/profile.json by phone", c),
                         false));
     }

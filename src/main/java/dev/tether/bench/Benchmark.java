@@ -157,14 +157,16 @@ final class Benchmark {
         for (long first = 0; first < profiles; first += BATCH) {
             dataset.add(first);
         }
+        List<Long> readable = new CopyOnWriteArrayList<>(dataset);
         return uploadWhileReading(UPLOAD_WITH_READER, READS_DURING_UPLOAD, perRun,
-                () -> nextNew.getAndAdd(BATCH), dataset, server);
+                () -> nextNew.getAndAdd(BATCH), readable, server);
     }
 
     /**
      * Batches of new profiles from {@code firsts} (until it answers NO_MORE or the time is up) through HTTP by
      * {@value #IMPORT_CLIENTS} clients, and beside them one client reading, by phone, profiles of the batches in
-     * {@code readable}, to which each batch uploaded is added; the upload's row, then the reads'.
+     * {@code readable} (safe for the uploaders to add to while the reader reads), to which each batch uploaded is
+     * added; the upload's row, then the reads'.
      */
     private List<BenchResult> uploadWhileReading(String uploadRow, String readRow, Duration duration,
                                                  LongSupplier firsts, List<Long> readable,

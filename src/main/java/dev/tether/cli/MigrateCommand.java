@@ -23,13 +23,16 @@ final class MigrateCommand implements Callable<Integer> {
         try (Store store = database.open()) {
             System.out.println("schema is up to date on " + store.backendName());
             if (partitions != null) {
+                int tables;
                 try {
-                    store.partitionByAccount(partitions);
+                    tables = store.partitionByAccount(partitions);
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     System.err.println("tether migrate: " + e.getMessage());
                     return 1;
                 }
-                System.out.println("account data partitioned by account_id into " + partitions + " partitions");
+                System.out.println(tables > 0 ? "account data partitioned by account_id into " + partitions
+                        + " partitions (" + tables + " tables)"
+                        : "account data already partitioned by account_id: left as it is");
             }
         }
         return 0;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** {@code GET /1/profile.json}: finds one profile by identity, email, phone or GUID and renders its record. */
 public final class ProfileReader {
@@ -57,7 +58,8 @@ public final class ProfileReader {
                 .forEach(b -> identities.computeIfAbsent(b.guid(), g -> new ArrayList<>()).add(b));
         Map<String, Map<String, EventStats>> events = tx.events().stats(account.id(), guids);
         List<ProfileView> views = profiles.stream().map(profile -> new ProfileView(profile,
-                identities.getOrDefault(profile.guid(), List.of()), events.getOrDefault(profile.guid(), Map.of()),
+                identities.getOrDefault(profile.guid(), List.of()),
+                new TreeMap<>(events.getOrDefault(profile.guid(), Map.of())),
                 Set.<IdentityKey>of(), Map.<IdentityKey, SubscriptionStatus>of())).toList();
         return rendered(account, views, tx);
     }

@@ -327,18 +327,30 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void partitionByAccount(int partitions) {
+    public int partitionByAccount(int partitions) {
         if (partitions < 2 || partitions > MAX_PARTITIONS) {
             throw new IllegalArgumentException("partitions must be from 2 to " + MAX_PARTITIONS + ", not " + partitions);
         }
         String script = dialect.partitionByAccount().orElseThrow(() -> new UnsupportedOperationException(
                 "only PostgreSQL's tables are partitioned; SQLite keeps every account in its one file"));
+        String partitioned = "SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid"
+                + " WHERE c.relnamespace = current_schema()::regnamespace";
         try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
+            int before = count(statement, partitioned);
             statement.execute(script.replace("{partitions}", Integer.toString(partitions)));
+            int now = count(statement, partitioned) - before;
             connection.commit();
+            return now;
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    private static int count(Statement statement, String query) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getInt(1);
         }
     }
 

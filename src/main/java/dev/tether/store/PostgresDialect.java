@@ -73,12 +73,15 @@ final class PostgresDialect implements Dialect {
      * The tables that changed by at least as many rows as they held at their last analysis (and by at least a
      * thousand): a table never analyzed counts as empty, so a fresh table is analyzed once it holds a thousand rows,
      * then at twice, four times that, while autovacuum visits each database once a minute and analyzes a table only
-     * after a tenth of it changed. Partitions are listed as tables of their own, as autovacuum analyzes them.
+     * after a tenth of it changed. Only tables the server's role may analyze (it owns them, or is a superuser):
+     * others would be skipped with a warning, every few seconds. Partitions are listed as tables of their own, as
+     * autovacuum analyzes them.
      */
     @Override
     public Optional<String> grownTables() {
         return Optional.of("SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
                 + " WHERE s.schemaname = current_schema() AND s.relname <> 'flyway_schema_history'"
+                + " AND pg_has_role(c.relowner, 'USAGE')"
                 + " AND s.n_mod_since_analyze >= GREATEST(1000, c.reltuples) ORDER BY s.relname");
     }
 

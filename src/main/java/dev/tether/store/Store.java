@@ -77,8 +77,9 @@ public interface Store extends AutoCloseable {
      * partitioned tables with the same columns, keys and indexes, their rows copied over in one transaction. A table
      * already partitioned stays as it is. {@link UnsupportedOperationException} on SQLite, whose one file has
      * nothing to partition; {@link IllegalArgumentException} for a count outside 2 to {@value #MAX_PARTITIONS}.
+     * Answers how many tables it partitioned now (none when they all were already).
      */
-    void partitionByAccount(int partitions);
+    int partitionByAccount(int partitions);
 
     /** The most partitions {@link #partitionByAccount} makes of a table. */
     int MAX_PARTITIONS = 1024;

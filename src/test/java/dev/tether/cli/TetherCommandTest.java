@@ -287,16 +287,32 @@ class TetherCommandTest {
                     + "\"evtData\":{}}]}");
             objectId = client.get("/1/profile.json?identity=before").json().get("record").get("objectId").asText();
         }
+        // a role that serves without owning the tables keeps its grants
+        String role = "tether_app_" + ProcessHandle.current().pid();
+        execute(url, "CREATE ROLE " + role);
+        execute(url, "GRANT SELECT, INSERT, UPDATE, DELETE ON profiles TO " + role);
         try (TetherProcess migrate = TetherProcess.start(dir, "migrate", "--partitions", "4", "--db", url)) {
             assertThat(migrate.awaitExit()).isZero();
-            assertThat(migrate.lines()).contains("account data partitioned by account_id into 4 partitions");
+            assertThat(migrate.lines()).contains("account data partitioned by account_id into 4 partitions (8 tables)");
         }
         assertThat(partitionsOf(url, "profiles")).isEqualTo(4);
         assertThat(partitionsOf(url, "identity_bindings")).isEqualTo(4);
         assertThat(partitionsOf(url, "events")).isEqualTo(4);
         assertThat(partitionsOf(url, "accounts")).as("the registry of accounts stays one table").isZero();
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT has_table_privilege('" + role + "', 'profiles',"
+                     + " 'UPDATE'), has_table_privilege('" + role + "', 'events', 'SELECT')")) {
+            rows.next();
+            assertThat(rows.getBoolean(1)).as("the grant on profiles, kept").isTrue();
+            assertThat(rows.getBoolean(2)).as("no grant on events, none made").isFalse();
+        } finally {
+            execute(url, "REVOKE ALL ON profiles FROM " + role);
+            execute(url, "DROP ROLE " + role);
+        }
         try (TetherProcess again = TetherProcess.start(dir, "migrate", "--partitions", "6", "--db", url)) {
             assertThat(again.awaitExit()).isZero();
+            assertThat(again.lines()).contains("account data already partitioned by account_id: left as it is");
         }
         assertThat(partitionsOf(url, "profiles")).as("a partitioned table stays as it is").isEqualTo(4);
         try (TestServer server = new TestServer(url, Limits.defaults())) {
@@ -310,6 +326,12 @@ class TetherCommandTest {
             assertThat(sqlite.awaitExit()).isEqualTo(1);
             assertThat(sqlite.lines()).contains("tether migrate: only PostgreSQL's tables are partitioned; SQLite"
                     + " keeps every account in its one file");
+        }
+    }
+
+    private static void execute(String url, String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

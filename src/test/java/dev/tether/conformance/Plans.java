@@ -43,6 +43,11 @@ final class Plans {
     /** The tables a statement names, with their aliases. */
     private static final Pattern TABLE = Pattern.compile("(?i)\\b(?:FROM|JOIN|UPDATE|INTO)\\s+(\\w+)(?:\\s+(?:AS\\s+)?"
             + "(?!WHERE\\b|ON\\b|SET\\b|LEFT\\b|JOIN\\b|ORDER\\b|GROUP\\b|LIMIT\\b|INDEXED\\b|USING\\b|\\()(\\w+))?");
+    /**
+     * A statement about one account: it binds {@code account_id} to a value. The others span accounts by design
+     * (the purges by age, the webhook loop's search for endpoints due), and reach every partition.
+     */
+    private static final Pattern NAMES_AN_ACCOUNT = Pattern.compile("(?i)account_id\\s*=\\s*\\?");
     private static final Pattern SQLITE_SCAN = Pattern.compile("^SCAN (\\S+)");
     /** An index search; without a condition in parentheses it is a walk in the index's order that a LIMIT ends. */
     private static final Pattern SQLITE_SEARCH = Pattern.compile("^SEARCH (\\S+) (?:EXISTS )?USING (?:COVERING )?INDEX"
@@ -85,10 +90,11 @@ final class Plans {
         for (Access access : plan.accesses()) {
             String relation = access.table() != null ? access.table() : tables.get(access.name());
             String table = relation == null ? null : parentOf(relation);
-            if (table != null && !table.equals(relation)) {
+            if (table != null && !table.equals(relation) && NAMES_AN_ACCOUNT.matcher(sql).find()) {
                 // each account's rows are in one partition: an access that reaches two did not prune by account_id
-                Set<String> reached = partitionsReached.computeIfAbsent(access.name() + "|" + table,
-                        name -> new HashSet<>());
+                // keyed by the table: PostgreSQL names each partition's scan apart (p_1, p_2), and every access
+                // of one account, under any alias, belongs in its one partition
+                Set<String> reached = partitionsReached.computeIfAbsent(table, name -> new HashSet<>());
                 reached.add(relation);
                 if (reached.size() > 1) {
                     return Optional.of("the plan reaches " + reached.size() + " partitions of " + table

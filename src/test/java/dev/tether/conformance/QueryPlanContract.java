@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +112,28 @@ abstract class QueryPlanContract {
      * that index while the primary key serves, the primary key is dropped for the EXPLAIN, inside a transaction
      * rolled back).
      */
+    /**
+     * The contract's own check of the partition rule: a statement that binds {@code account_id} and reaches two
+     * partitions of a table (here by naming two accounts, which hash to two partitions for most pairs) fails it.
+     */
+    @Test
+    void aStatementThatReachesTwoPartitions_failsTheContract_onAPartitionedDatabase() throws Exception {
+        Assumptions.assumeTrue(backend() == Backend.POSTGRES_PARTITIONED, "a partitioned database's rule");
+        String url = backend().newDatabaseUrl();
+        String sql = "SELECT guid FROM profiles WHERE account_id = ? OR account_id = ?";
+        List<String> problems = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            Plans plans = new Plans(connection, true);
+            for (int other = 0; other < 20; other++) {
+                StatementLog.Statement statement = new StatementLog.Statement(sql, List.of("ABC-DEF-GHJK",
+                        "OTHER-" + other));
+                plans.problem(sql, plans.explain(statement)).ifPresent(problems::add);
+            }
+        }
+        assertThat(problems).as("some other account hashes to another partition").isNotEmpty()
+                .allSatisfy(p -> assertThat(p).startsWith("the plan reaches 2 partitions of profiles"));
+    }
+
     @Test
     void aCountOfOneProfilesEventsThroughEventsByName_failsTheContract() throws Exception {
         String url = backend().newDatabaseUrl();

@@ -33,6 +33,13 @@ public final class TetherServer implements AutoCloseable {
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
+    /**
+     * The 503 of a write whose connection broke during its commit: the database may have applied it whole, so the
+     * answer must not say that nothing was written (a retry with the same Idempotency-Key is safe either way).
+     */
+    static final String OUTCOME_UNKNOWN = "Storage unavailable during the commit; the write may have been applied"
+            + " whole: retry with the same Idempotency-Key";
+
     /** How often the server looks for tables that outgrew their statistics. */
     static final int STATISTICS_CHECK_SECONDS = 5;
 
@@ -118,7 +125,8 @@ public final class TetherServer implements AutoCloseable {
                     ctx.path(), e.getMessage()));
             config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                Json.send(ctx, 503, Json.error(503, "Storage unavailable; nothing was written, retry later"));
+                Json.send(ctx, 503, Json.error(503, e.outcomeUnknown() ? OUTCOME_UNKNOWN
+                        : "Storage unavailable; nothing was written, retry later"));
             });
             config.routes.exception(Exception.class, TetherServer::unexpected);
         });

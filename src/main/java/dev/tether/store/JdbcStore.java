@@ -238,7 +238,8 @@ public final class JdbcStore implements Store {
         if (dialect.isUnavailable(e)) {
             boolean unreachable = dialect.isBrokenConnection(e) || (e instanceof SQLTransientConnectionException
                     && e.getCause() instanceof SQLException cause && dialect.isBrokenConnection(cause));
-            return new StorageUnavailableException("database unavailable: " + e.getMessage(), e, unreachable);
+            return new StorageUnavailableException("database unavailable: " + e.getMessage(), e, unreachable,
+                    e instanceof CommitFailedException);
         }
         return new StorageException("database error: " + e.getMessage(), e);
     }

@@ -25,7 +25,7 @@ final class OutageGate {
             return false;
         }
         if (System.nanoTime() - quietUntil < 0 || !probing.compareAndSet(false, true)) {
-            throw new StorageUnavailableException("database unreachable; retry later", null, true);
+            throw new StorageUnavailableException("database unreachable; retry later", null, true, false);
         }
         return true;
     }

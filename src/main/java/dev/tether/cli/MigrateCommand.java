@@ -26,7 +26,7 @@ final class MigrateCommand implements Callable<Integer> {
                 int tables;
                 try {
                     tables = store.partitionByAccount(partitions);
-                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                } catch (IllegalStateException | IllegalArgumentException e) {
                     System.err.println("tether migrate: " + e.getMessage());
                     return 1;
                 }

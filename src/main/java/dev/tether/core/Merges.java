@@ -1,12 +1,13 @@
 package dev.tether.core;
 
-import dev.tether.store.ReadTx;
-import dev.tether.store.StoredProfile;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** The rule for merged profiles: a merged profile answers with the one it was merged into, along any chain. */
+/**
+ * The rule for merged profiles: a merged profile answers with the one it was merged into, along any chain. The
+ * profile read follows the same rule inside its one statement ({@code dev.tether.store.ProfileViewQuery}'s
+ * recursive {@code chain}); a change to the rule changes both.
+ */
 public final class Merges {
     private Merges() {
     }
@@ -18,12 +19,5 @@ public final class Merges {
             current = find.apply(mergedInto.apply(current.get()).get());
         }
         return current;
-    }
-
-    /** The live profile a GUID answers with: itself, or the one it was merged into, read from the store. */
-    public static Optional<StoredProfile> live(ReadTx tx, String accountId, String guid) {
-        Function<String, Optional<StoredProfile>> find =
-                g -> Optional.ofNullable(tx.profiles().find(accountId, List.of(g)).get(g));
-        return follow(find.apply(guid), StoredProfile::mergedInto, find);
     }
 }

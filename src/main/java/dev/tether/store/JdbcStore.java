@@ -332,7 +332,7 @@ public final class JdbcStore implements Store {
         if (partitions < 2 || partitions > MAX_PARTITIONS) {
             throw new IllegalArgumentException("partitions must be from 2 to " + MAX_PARTITIONS + ", not " + partitions);
         }
-        String script = dialect.partitionByAccount().orElseThrow(() -> new UnsupportedOperationException(
+        String script = dialect.partitionByAccount().orElseThrow(() -> new IllegalStateException(
                 "only PostgreSQL's tables are partitioned; SQLite keeps every account in its one file"));
         String partitioned = "SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid"
                 + " WHERE c.relnamespace = current_schema()::regnamespace";

@@ -75,7 +75,7 @@ public interface Store extends AutoCloseable {
      * Hash-partitions the account data by account_id into this many partitions, each account's rows in one of them
      * (PostgreSQL; DECISIONS.md, "Partitioned by account"): the tables whose key starts with account_id become
      * partitioned tables with the same columns, keys and indexes, their rows copied over in one transaction. A table
-     * already partitioned stays as it is. {@link UnsupportedOperationException} on SQLite, whose one file has
+     * already partitioned stays as it is. {@link IllegalStateException} on SQLite, whose one file has
      * nothing to partition; {@link IllegalArgumentException} for a count outside 2 to {@value #MAX_PARTITIONS}.
      * Answers how many tables it partitioned now (none when they all were already).
      */

@@ -152,8 +152,10 @@ final class Benchmark {
     /**
      * Warms the just-started server up as the settled rows' server is, so that the fresh rows time the database
      * rather than the JIT compiler: {@value #WARM_UP_PROFILES} profiles uploaded into an account of their own, then
-     * reads of them and {@code /health} for one row's time, not reported. Without it the one reader beside the
-     * upload, at a few dozen reads a second, ran on uncompiled code for the first two tenths on PostgreSQL.
+     * {@value #WARM_UP_READS} reads of them, not reported. Without it the one reader beside the upload ran on code
+     * not yet compiled by C2 for the first minute on PostgreSQL: a read path's methods are compiled after some
+     * thousands of calls, and the reads of one row's time (1,400 at 5 s) were too few (BENCHMARKS.md, "A fresh
+     * database").
      */
     private void warmUpOnAScratchAccount(BenchServer server) {
         AccountService.Created scratch = newAccount("bench-warm-up");
@@ -166,12 +168,16 @@ final class Benchmark {
                     .setHeader("X-CleverTap-Account-Id", scratch.account().id())
                     .setHeader("X-CleverTap-Passcode", scratch.passcode()), BATCH);
         }, server);
-        measure("warm-up", "http", IMPORT_CLIENTS, perRun, () -> send(authorized(base + "/1/profile.json?phone="
-                + Dataset.phone(ThreadLocalRandom.current().nextLong(WARM_UP_PROFILES)), scratch.account().id(),
-                scratch.passcode()).GET(), 1), server);
+        AtomicLong reads = new AtomicLong();
+        measure("warm-up", "http", IMPORT_CLIENTS, Duration.ofDays(1), () -> reads.getAndIncrement() >= WARM_UP_READS
+                ? NO_MORE
+                : send(authorized(base + "/1/profile.json?phone="
+                        + Dataset.phone(ThreadLocalRandom.current().nextLong(WARM_UP_PROFILES)), scratch.account().id(),
+                        scratch.passcode()).GET(), 1), server);
     }
 
     private static final long WARM_UP_PROFILES = 2 * BATCH;
+    private static final long WARM_UP_READS = 20_000;
 
     /**
      * New profiles uploaded through HTTP by {@value #IMPORT_CLIENTS} clients while one more client reads profiles

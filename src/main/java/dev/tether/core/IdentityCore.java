@@ -48,7 +48,18 @@ public final class IdentityCore {
 
     /** Reads, in a few set-based statements, the bindings of these keys and the profiles they and the GUIDs name. */
     public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
-        state.preload(keys, guids);
+        state.preload(keys, List.of(), guids);
+    }
+
+    /**
+     * {@link #preload}, and the bindings of {@code followedKeys} without their profiles: keys the unit only follows to
+     * a GUID ({@link #firstHolderGuid}), as an event's user. They are read unlocked, since the unit neither binds nor
+     * ends them; the profile they name is locked when the unit marks it written. An event at a random profile of a
+     * big account then costs no read of that profile's row and identities.
+     */
+    public void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys,
+                        Collection<String> guids) {
+        state.preload(keys, followedKeys, guids);
     }
 
     /**
@@ -73,6 +84,11 @@ public final class IdentityCore {
     public Optional<ProfileState> firstHolder(List<IdentityKey> keys) {
         return Holders.first(keys, key -> holder(key).filter(g -> state.profile(g).isPresent()))
                 .flatMap(state::profile);
+    }
+
+    /** The GUID of the profile the first of these keys names, as {@link #firstHolder}, without reading that profile. */
+    public Optional<String> firstHolderGuid(List<IdentityKey> keys) {
+        return Holders.first(keys, this::holder);
     }
 
     /**
@@ -237,8 +253,8 @@ public final class IdentityCore {
     }
 
     /** An event for a profile, sent under {@code arrivedAs} (kept through merges, for a demerge to give it back). */
-    public void addEvent(ProfileState profile, String arrivedAs, String name, long ts, ObjectNode data) {
-        state.addEvent(profile, arrivedAs, name, ts, data);
+    public void addEvent(String guid, String arrivedAs, String name, long ts, ObjectNode data) {
+        state.addEvent(guid, arrivedAs, name, ts, data);
     }
 
     /**

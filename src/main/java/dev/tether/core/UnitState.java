@@ -75,9 +75,17 @@ final class UnitState {
         return now.getAsLong();
     }
 
-    /** Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders. */
-    void preload(Collection<IdentityKey> keys, Collection<String> guids) {
+    /**
+     * Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders; and the bindings of
+     * {@code followedKeys}, unlocked and without their holders' profiles (see {@link IdentityCore#preload}).
+     */
+    void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys, Collection<String> guids) {
         loadBindings(keys);
+        List<IdentityKey> followed = followedKeys.stream().filter(k -> !active.containsKey(k)).distinct().toList();
+        if (!followed.isEmpty()) {
+            Map<IdentityKey, ActiveBinding> found = tx.bindings().activeUnlocked(accountId, followed);
+            followed.forEach(key -> active.put(key, Optional.ofNullable(found.get(key)).map(this::tracked)));
+        }
         Set<String> wanted = new HashSet<>(guids);
         keys.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> wanted.add(b.guid)));
         loadProfiles(wanted);
@@ -201,9 +209,9 @@ final class UnitState {
      * profile is only marked as written where concurrent writers need that ({@link ProfileWrites#touch}).
      * Rewriting a random profile's row for every event took half of event upload's time on SQLite.
      */
-    void addEvent(ProfileState profile, String arrivedAs, String name, long ts, ObjectNode data) {
-        withEvents.add(profile.guid);
-        events.add(new NewEvent(Guids.newGuid(), profile.guid, arrivedAs, name, ts, data.toString()));
+    void addEvent(String guid, String arrivedAs, String name, long ts, ObjectNode data) {
+        withEvents.add(guid);
+        events.add(new NewEvent(Guids.newGuid(), guid, arrivedAs, name, ts, data.toString()));
     }
 
     void merged(MergeRecord merge) {

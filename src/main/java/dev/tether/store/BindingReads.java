@@ -10,6 +10,12 @@ public interface BindingReads {
     /** The active bindings of the given keys, by key; keys nobody holds are absent. Locked in a write. */
     Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys);
 
+    /**
+     * {@link #active}, unlocked in a write too: for keys a unit only follows to their profile and never binds or
+     * ends (an event's user). The profile they name is locked where the unit writes it ({@link ProfileWrites#touch}).
+     */
+    Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys);
+
     /** Every active binding held by the given profiles. */
     List<ActiveBinding> activeOf(String accountId, Collection<String> guids);
 

@@ -33,11 +33,20 @@ final class JdbcBindings implements BindingWrites {
 
     @Override
     public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
+        return active(accountId, keys, " ORDER BY value" + sql.lockRows());
+    }
+
+    @Override
+    public Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys) {
+        return active(accountId, keys, "");
+    }
+
+    private Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys, String lock) {
         Map<IdentityKey, ActiveBinding> found = new HashMap<>();
         Dialect dialect = sql.dialect();
         valuesByKind(keys).forEach((kind, values) -> sql.query("SELECT " + COLUMNS + " FROM identity_bindings"
                         + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
-                        + " ORDER BY value" + sql.lockRows(),
+                        + lock,
                 s -> {
                     s.setString(1, accountId);
                     s.setString(2, kind.storedName());

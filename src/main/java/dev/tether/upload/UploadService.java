@@ -42,27 +42,34 @@ public final class UploadService {
                 core));
     }
 
-    /** Reads, in a few queries, every binding and profile the records name. */
+    /**
+     * Reads, in a few queries, every binding and profile the records name; for the users of events named by
+     * identity, only the bindings: an event needs its profile's GUID, not its row.
+     */
     private static void preload(List<UploadRecord> records, IdentityCore core) {
         Set<IdentityKey> keys = new HashSet<>();
+        Set<IdentityKey> eventKeys = new HashSet<>();
         Set<String> guids = new HashSet<>();
         for (UploadRecord record : records) {
             record.user().guid().ifPresent(guids::add);
-            keys.addAll(record.user().lookupKeys());
             if (record instanceof UploadRecord.ProfileUpload profile) {
+                keys.addAll(record.user().lookupKeys());
                 keys.addAll(profile.identityValues());
+            } else {
+                eventKeys.addAll(record.user().lookupKeys());
             }
         }
-        core.preload(keys, guids);
+        eventKeys.removeAll(keys);
+        core.preload(keys, eventKeys, guids);
     }
 
     private void applyRecord(Account account, UploadRecord record, IdentityCore core) {
-        Target target = resolve(record.user(), core);
         if (record instanceof UploadRecord.EventUpload event) {
-            ProfileState profile = target.materialize(core);
-            core.addEvent(profile, record.user().guid().orElse(profile.guid()), event.name(), event.ts(), event.data());
+            String guid = eventProfile(record.user(), core);
+            core.addEvent(guid, record.user().guid().orElse(guid), event.name(), event.ts(), event.data());
             return;
         }
+        Target target = resolve(record.user(), core);
         Changes changes = Changes.of(account, (UploadRecord.ProfileUpload) record);
         Map<IdentityKey, String> conflicts = core.conflicts(target.guid(), changes.claims);
         if (!conflicts.isEmpty() && account.conflictPolicy() == ConflictPolicy.REJECT) {
@@ -101,6 +108,17 @@ public final class UploadService {
             }
             return new Changes(claims, unmirrored, properties);
         }
+    }
+
+    /** The GUID of the live profile an event is for, created when its user is new. */
+    private static String eventProfile(UserRef user, IdentityCore core) {
+        if (user.guid().isEmpty()) {
+            Optional<String> holder = core.firstHolderGuid(user.lookupKeys());
+            if (holder.isPresent()) {
+                return holder.get();
+            }
+        }
+        return resolve(user, core).materialize(core).guid();
     }
 
     /** Finds the profile a record names, or describes the one it would create (nothing is created yet). */

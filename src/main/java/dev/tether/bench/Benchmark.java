@@ -160,7 +160,8 @@ final class Benchmark {
     private void warmUpOnAScratchAccount(BenchServer server) {
         AccountService.Created scratch = newAccount("bench-warm-up");
         String base = server.baseUrl();
-        log.printf("warming the server up on an account of %,d profiles for %s...%n", WARM_UP_PROFILES, perRun);
+        log.printf("warming the server up on an account of %,d profiles, read %,d times...%n", WARM_UP_PROFILES,
+                WARM_UP_READS);
         AtomicLong next = new AtomicLong();
         measure("warm-up", "http", IMPORT_CLIENTS, Duration.ofDays(1), () -> {
             long first = nextBelow(next, WARM_UP_PROFILES);

@@ -25,6 +25,14 @@ public final class Stores {
      */
     private static final int WRITER_CACHE_KIB = 64 * 1024;
     private static final int READER_CACHE_KIB = 16 * 1024;
+    /**
+     * Pages the WAL may hold before the commit that passes it copies them into the database file (SQLite's
+     * default: 1000). That checkpoint runs inside the committing request, and a batch of 1000 events at random
+     * profiles of a big account changes about as many index pages, so every event batch paid one with its two
+     * fsyncs. Measured in-process at 1,000,000 profiles and 10,000,000 events, 4 clients: events 18% faster on
+     * average, new profiles too (DECISIONS.md, "Storage"). The WAL file grows to about 40 MB.
+     */
+    private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
     private Stores() {
     }
@@ -91,6 +99,7 @@ public final class Stores {
         SQLiteConfig config = new SQLiteConfig();
         config.setCacheSize(-cacheKib);
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(WAL_AUTOCHECKPOINT_PAGES));
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         config.setTransactionMode(mode);

@@ -151,33 +151,37 @@ final class Benchmark {
 
     /**
      * Warms the just-started server up as the settled rows' server is, so that the fresh rows time the database
-     * rather than the JIT compiler: {@value #WARM_UP_PROFILES} profiles uploaded into an account of their own, then
-     * {@value #WARM_UP_READS} reads of them, not reported. Without it the one reader beside the upload ran on code
-     * not yet compiled by C2 for the first minute on PostgreSQL: a read path's methods are compiled after some
-     * thousands of calls, and the reads of one row's time (1,400 at 5 s) were too few (BENCHMARKS.md, "A fresh
-     * database").
+     * rather than the JIT compiler: a twenty-fifth of the dataset's profiles uploaded into an account of their own
+     * (at least 2,000, at most {@value #WARM_UP_PROFILES}), then a fiftieth as many reads of them (at least 2,000,
+     * at most {@value #WARM_UP_READS}), not reported. The most is what it took at 1,000,000 profiles on PostgreSQL
+     * (BENCHMARKS.md, "A fresh database"): with 2,000 profiles and one row's time of reads (1,400 at 5 s), the one
+     * reader beside the upload ran on code not yet compiled for the first minute, and waited for cores busy
+     * compiling the upload's code in both processes for its first ten seconds. A small dataset (CI's) gets a small
+     * warm-up.
      */
     private void warmUpOnAScratchAccount(BenchServer server) {
         AccountService.Created scratch = newAccount("bench-warm-up");
         String base = server.baseUrl();
-        log.printf("warming the server up on an account of %,d profiles, read %,d times...%n", WARM_UP_PROFILES,
-                WARM_UP_READS);
+        long warmUpProfiles = Math.min(WARM_UP_PROFILES, Math.max(2 * BATCH, profiles / 25 / BATCH * BATCH));
+        long warmUpReads = Math.min(WARM_UP_READS, Math.max(2_000, profiles / 50));
+        log.printf("warming the server up on an account of %,d profiles, read %,d times...%n", warmUpProfiles,
+                warmUpReads);
         AtomicLong next = new AtomicLong();
         measure("warm-up", "http", IMPORT_CLIENTS, Duration.ofDays(1), () -> {
-            long first = nextBelow(next, WARM_UP_PROFILES);
+            long first = nextBelow(next, warmUpProfiles);
             return first == NO_MORE ? NO_MORE : send(post(base, "/1/upload", newProfiles(first, BATCH))
                     .setHeader("X-CleverTap-Account-Id", scratch.account().id())
                     .setHeader("X-CleverTap-Passcode", scratch.passcode()), BATCH);
         }, server);
         AtomicLong reads = new AtomicLong();
-        measure("warm-up", "http", IMPORT_CLIENTS, Duration.ofDays(1), () -> reads.getAndIncrement() >= WARM_UP_READS
+        measure("warm-up", "http", IMPORT_CLIENTS, Duration.ofDays(1), () -> reads.getAndIncrement() >= warmUpReads
                 ? NO_MORE
                 : send(authorized(base + "/1/profile.json?phone="
-                        + Dataset.phone(ThreadLocalRandom.current().nextLong(WARM_UP_PROFILES)), scratch.account().id(),
+                        + Dataset.phone(ThreadLocalRandom.current().nextLong(warmUpProfiles)), scratch.account().id(),
                         scratch.passcode()).GET(), 1), server);
     }
 
-    private static final long WARM_UP_PROFILES = 2 * BATCH;
+    private static final long WARM_UP_PROFILES = 40 * BATCH;
     private static final long WARM_UP_READS = 20_000;
 
     /**

@@ -54,8 +54,8 @@ public final class IdentityCore {
     /**
      * {@link #preload}, and the bindings of {@code followedKeys} without their profiles: keys the unit only follows to
      * a GUID ({@link #firstHolderGuid}), as an event's user. They are read unlocked, since the unit neither binds nor
-     * ends them; the profile they name is locked when the unit marks it written. An event at a random profile of a
-     * big account then costs no read of that profile's row and identities.
+     * ends them; the profiles they name are locked at once, not read, and marked written at the flush. An event at a
+     * random profile of a big account then costs no read of that profile's row and identities.
      */
     public void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys,
                         Collection<String> guids) {

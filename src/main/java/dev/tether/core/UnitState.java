@@ -77,7 +77,8 @@ final class UnitState {
 
     /**
      * Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders; and the bindings of
-     * {@code followedKeys}, unlocked and without their holders' profiles (see {@link IdentityCore#preload}).
+     * {@code followedKeys}, unlocked, whose holders' profiles are locked but not read (see
+     * {@link IdentityCore#preload}). Every profile is locked in one statement, in GUID order, when there are both.
      */
     void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys, Collection<String> guids) {
         loadBindings(keys);
@@ -88,6 +89,15 @@ final class UnitState {
         }
         Set<String> wanted = new HashSet<>(guids);
         keys.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> wanted.add(b.guid)));
+        Set<String> followedHolders = new HashSet<>();
+        followed.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> followedHolders.add(b.guid)));
+        followedHolders.removeAll(wanted);
+        if (!followedHolders.isEmpty()) {
+            // locked as early as a read would lock them: a unit that took them at its flush conflicted with every
+            // batch that had marked one of them written since the unit's snapshot
+            followedHolders.addAll(wanted);
+            tx.profiles().lock(accountId, followedHolders);
+        }
         loadProfiles(wanted);
     }
 

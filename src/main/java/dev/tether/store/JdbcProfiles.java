@@ -40,6 +40,18 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
+    public void lock(String accountId, Collection<String> guids) {
+        if (guids.isEmpty() || sql.lockRows().isEmpty()) {
+            return;
+        }
+        sql.query("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("guid")
+                + sql.lockRowsInOrder("guid"), s -> {
+                    s.setString(1, accountId);
+                    sql.dialect().bindList(s, 2, guids);
+                }, row -> row.getString(1));
+    }
+
+    @Override
     public Optional<ProfileView> view(String accountId, List<IdentityKey> keys) {
         return new ProfileViewQuery(sql).byKeys(accountId, keys);
     }
@@ -149,13 +161,6 @@ final class JdbcProfiles implements ProfileWrites {
         if (guids.isEmpty() || !sql.dialect().writersRunAtOnce()) {
             return;
         }
-        // locked first in the one order of every writer: an event's profile may not have been read (and locked)
-        // before, and two units that each updated the other's profiles first would deadlock
-        sql.query("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("guid")
-                + sql.lockRowsInOrder("guid"), s -> {
-                    s.setString(1, accountId);
-                    sql.dialect().bindList(s, 2, guids);
-                }, row -> row.getString(1));
         sql.update("UPDATE profiles SET updated_at = ? WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
             s.setLong(1, at);
             s.setString(2, accountId);

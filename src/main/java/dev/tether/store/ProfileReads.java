@@ -12,6 +12,13 @@ public interface ProfileReads {
     Map<String, StoredProfile> find(String accountId, Collection<String> guids);
 
     /**
+     * Locks the given profiles' rows until the write transaction ends, in GUID order (the one lock order of every
+     * writer), without reading them, where writers run at once (PostgreSQL); nothing where one writer runs at a time
+     * (SQLite) or outside a write.
+     */
+    void lock(String accountId, Collection<String> guids);
+
+    /**
      * The live profile the first of these keys with an active binding names, followed along its merges, with all its
      * record shows: one statement.
      */

@@ -10,6 +10,7 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.HistoryEntry;
 import dev.tether.store.MergeRecord;
+import dev.tether.store.StatementLog;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
@@ -18,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -488,5 +490,40 @@ abstract class UploadContract extends ServerContract {
     void eventForUnknownIdentity_createsProfile() {
         assertSuccess(upload(event("identity", "ghost@example.com", "Visited", "{}")), 1);
         assertThat(record("email", "ghost@example.com").get("events").get("Visited").get("count").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * An event's user is followed to its profile's GUID only (DECISIONS.md, "An event's user is followed to a GUID"):
+     * a batch of events at known users reads no profile row and none of their identities, and locks no binding; on
+     * PostgreSQL the profiles are locked in order and marked written, so a concurrent delete conflicts.
+     */
+    @Test
+    void eventsOfKnownUsers_readNoProfileRow_andLockNoBinding() {
+        upload(profile("identity", "anna", "{\"Email\":\"anna@example.com\",\"Tier\":\"gold\"}"),
+                profile("identity", "bob", "{\"Phone\":\"+14155550100\"}"));
+        List<String> statements = new CopyOnWriteArrayList<>();
+        StatementLog.listen(statement -> {
+            if (!Thread.currentThread().getName().startsWith("tether-")) {
+                statements.add(statement.sql());
+            }
+        });
+        try {
+            assertSuccess(upload(event("identity", "anna", "Viewed", "{}"),
+                    event("identity", "anna@example.com", "Charged", "{\"Amount\":3}"),
+                    event("identity", "+14155550100", "Viewed", "{}")), 3);
+        } finally {
+            StatementLog.stop();
+        }
+        assertThat(statements).as("statements of the event batch").noneMatch(sql -> sql.contains("properties"))
+                .noneMatch(sql -> sql.contains("FROM identity_bindings") && sql.contains("FOR UPDATE"))
+                .noneMatch(sql -> sql.contains("FROM identity_bindings WHERE account_id = ? AND guid"));
+        if (backend().postgres()) {
+            assertThat(statements).as("the events' profiles, locked in order, then marked written")
+                    .anyMatch(sql -> sql.startsWith("SELECT guid FROM profiles") && sql.endsWith("ORDER BY guid FOR UPDATE"))
+                    .anyMatch(sql -> sql.startsWith("UPDATE profiles SET updated_at"));
+        }
+        assertThat(record("identity", "anna").get("events").get("Charged").get("count").asInt()).isEqualTo(1);
+        assertThat(record("identity", "anna").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
+        assertThat(record("phone", "%2B14155550100").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
     }
 }

@@ -88,17 +88,19 @@ final class UnitState {
             followed.forEach(key -> active.put(key, Optional.ofNullable(found.get(key)).map(this::tracked)));
         }
         Set<String> wanted = new HashSet<>(guids);
-        keys.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> wanted.add(b.guid)));
-        Set<String> followedHolders = new HashSet<>();
-        followed.forEach(key -> active.getOrDefault(key, Optional.empty()).ifPresent(b -> followedHolders.add(b.guid)));
-        followedHolders.removeAll(wanted);
-        if (!followedHolders.isEmpty()) {
+        keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
+        Set<String> locked = new HashSet<>(wanted);
+        followed.forEach(key -> holderOf(key).ifPresent(locked::add));
+        if (locked.size() > wanted.size()) {
             // locked as early as a read would lock them: a unit that took them at its flush conflicted with every
             // batch that had marked one of them written since the unit's snapshot
-            followedHolders.addAll(wanted);
-            tx.profiles().lock(accountId, followedHolders);
+            tx.profiles().lock(accountId, locked);
         }
         loadProfiles(wanted);
+    }
+
+    private Optional<String> holderOf(IdentityKey key) {
+        return active.getOrDefault(key, Optional.empty()).map(b -> b.guid);
     }
 
     void loadBindings(Collection<IdentityKey> keys) {

@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -518,12 +519,44 @@ abstract class UploadContract extends ServerContract {
                 .noneMatch(sql -> sql.contains("FROM identity_bindings") && sql.contains("FOR UPDATE"))
                 .noneMatch(sql -> sql.contains("FROM identity_bindings WHERE account_id = ? AND guid"));
         if (backend().postgres()) {
-            assertThat(statements).as("the events' profiles, locked in order, then marked written")
-                    .anyMatch(sql -> sql.startsWith("SELECT guid FROM profiles") && sql.endsWith("ORDER BY guid FOR UPDATE"))
-                    .anyMatch(sql -> sql.startsWith("UPDATE profiles SET updated_at"));
+            int lock = indexOf(statements, sql -> sql.startsWith("SELECT guid FROM profiles")
+                    && sql.endsWith("ORDER BY guid FOR UPDATE"));
+            int touch = indexOf(statements, sql -> sql.startsWith("UPDATE profiles SET updated_at"));
+            int insert = indexOf(statements, sql -> sql.startsWith("INSERT INTO events"));
+            assertThat(List.of(lock, touch, insert)).as("the events' profiles locked in order, right after the"
+                    + " bindings are read, then marked written, before the events go in: " + statements)
+                    .doesNotContain(-1).isSorted();
+            assertThat(statements.get(lock - 1)).contains("FROM identity_bindings");
+
+            statements.clear();
+            StatementLog.listen(statement -> {
+                if (!Thread.currentThread().getName().startsWith("tether-")) {
+                    statements.add(statement.sql());
+                }
+            });
+            try {
+                assertSuccess(upload(event("identity", "anna", "Opened", "{}"),
+                        profile("identity", "bob", "{\"Tier\":\"silver\"}")), 2);
+            } finally {
+                StatementLog.stop();
+            }
+            int lockBoth = indexOf(statements, sql -> sql.startsWith("SELECT guid FROM profiles")
+                    && sql.endsWith("ORDER BY guid FOR UPDATE"));
+            int readBob = indexOf(statements, sql -> sql.contains("properties") && sql.startsWith("SELECT"));
+            assertThat(List.of(lockBoth, readBob)).as("in a batch with a profile record, the event's profile is locked"
+                    + " with the one the record reads, before that read: " + statements).doesNotContain(-1).isSorted();
         }
         assertThat(record("identity", "anna").get("events").get("Charged").get("count").asInt()).isEqualTo(1);
         assertThat(record("identity", "anna").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
         assertThat(record("phone", "%2B14155550100").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
+    }
+
+    private static int indexOf(List<String> statements, Predicate<String> matching) {
+        for (int i = 0; i < statements.size(); i++) {
+            if (matching.test(statements.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

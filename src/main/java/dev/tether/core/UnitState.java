@@ -89,12 +89,15 @@ final class UnitState {
         }
         Set<String> wanted = new HashSet<>(guids);
         keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
-        Set<String> locked = new HashSet<>(wanted);
-        followed.forEach(key -> holderOf(key).ifPresent(locked::add));
-        if (locked.size() > wanted.size()) {
+        Set<String> holders = new HashSet<>();
+        followed.forEach(key -> holderOf(key).ifPresent(holders::add));
+        holders.removeAll(wanted);
+        if (!holders.isEmpty()) {
             // locked as early as a read would lock them: a unit that took them at its flush conflicted with every
             // batch that had marked one of them written since the unit's snapshot
-            tx.profiles().lock(accountId, locked);
+            Set<String> locked = new HashSet<>(wanted);
+            locked.addAll(holders);
+            tx.profiles().lock(accountId, locked, holders);
         }
         loadProfiles(wanted);
     }

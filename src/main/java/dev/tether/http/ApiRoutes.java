@@ -23,6 +23,7 @@ import dev.tether.profile.ProfileReader;
 import dev.tether.reassigned.ReassignedRequest;
 import dev.tether.reassigned.ReassignedService;
 import dev.tether.store.HistoryEntry;
+import dev.tether.store.Isolation;
 import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
 import dev.tether.upload.UploadRequest;
@@ -81,7 +82,8 @@ final class ApiRoutes {
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.UPLOAD)) {
             UploadRequest request = UploadRequest.parse(account, parseBatch(ctx), limits,
                     clock.instant().getEpochSecond());
-            sendBatch(ctx, request.records(), account, unit -> uploads.upload(unit, request));
+            sendBatch(ctx, request.records(), account, UploadService.isolation(request),
+                    unit -> uploads.upload(unit, request));
         }
     }
 
@@ -96,10 +98,16 @@ final class ApiRoutes {
     /** Runs a batch write as one unit of work and answers its envelope (stored under its Idempotency-Key). */
     private void sendBatch(Context ctx, List<JsonNode> records, Account account,
                            Function<UnitOfWork, BatchResult> work) {
+        sendBatch(ctx, records, account, Isolation.SNAPSHOT, work);
+    }
+
+    /** {@link #sendBatch} in the isolation the request may run in. */
+    private void sendBatch(Context ctx, List<JsonNode> records, Account account, Isolation isolation,
+                           Function<UnitOfWork, BatchResult> work) {
         ctx.attribute(RECORDS_ATTRIBUTE, records.size());
         boolean dryRun = Requests.dryRun(ctx);
         AtomicReference<BatchResult> committed = new AtomicReference<>();
-        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, result -> {
+        Reply reply = transactions.answer(account, isolation, dryRun, Requests.idempotencyKey(ctx), work, result -> {
             committed.set(result);
             return Json.text(Json.envelope(result));
         });

@@ -16,10 +16,11 @@ interface Dialect {
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
     /**
-     * A statement that opens every write transaction, where the backend needs one; {@code alone} for a write that
-     * lost to concurrent ones several times and must now run without competition.
+     * A statement that opens every write transaction, where the backend needs one: it sets the transaction's
+     * isolation; {@code alone} for a write that lost to concurrent ones several times and must now run without
+     * competition.
      */
-    Optional<String> beginWrite(boolean alone);
+    Optional<String> beginWrite(Isolation isolation, boolean alone);
 
     /**
      * A statement run before a write that must run alone begins, outside its transaction, so that its snapshot

@@ -83,12 +83,12 @@ public final class JdbcStore implements Store {
 
     @Override
     public <R> R read(Work<ReadTx, R> work) {
-        return withRetries(reader, false, work::apply);
+        return withRetries(reader, Optional.empty(), work::apply);
     }
 
     @Override
-    public <R> R write(Work<WriteTx, R> work) {
-        return withRetries(writer, true, work::apply);
+    public <R> R write(Isolation isolation, Work<WriteTx, R> work) {
+        return withRetries(writer, Optional.of(isolation), work::apply);
     }
 
     /**
@@ -97,10 +97,10 @@ public final class JdbcStore implements Store {
      * connection that breaks during the commit leaves the outcome unknown, and a pool that cannot connect has
      * already waited its timeout: neither is retried here.
      */
-    private <R> R withRetries(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
+    private <R> R withRetries(HikariDataSource source, Optional<Isolation> writing, Work<JdbcTx, R> work) {
         boolean probe = gate.enter();
         try {
-            R result = attempts(source, writable, work);
+            R result = attempts(source, writing, work);
             gate.reached(probe);
             return result;
         } catch (StorageUnavailableException e) {
@@ -116,10 +116,10 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private <R> R attempts(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) {
+    private <R> R attempts(HikariDataSource source, Optional<Isolation> writing, Work<JdbcTx, R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return inTransaction(source, writable, attempt >= ALONE_FROM_ATTEMPT, work);
+                return inTransaction(source, writing, attempt >= ALONE_FROM_ATTEMPT, work);
             } catch (SQLException e) {
                 boolean broken = dialect.isBrokenConnection(e) && !(e instanceof CommitFailedException)
                         && !(e instanceof SQLTransientConnectionException);
@@ -141,8 +141,9 @@ public final class JdbcStore implements Store {
      * Runs the work on one connection: a transaction for writes, and for reads where the backend gives a
      * transaction's statements one snapshot; otherwise (reads on PostgreSQL) in autocommit.
      */
-    private <R> R inTransaction(HikariDataSource source, boolean writable, boolean alone, Work<JdbcTx, R> work)
-            throws SQLException {
+    private <R> R inTransaction(HikariDataSource source, Optional<Isolation> writing, boolean alone,
+                                Work<JdbcTx, R> work) throws SQLException {
+        boolean writable = writing.isPresent();
         boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
@@ -153,7 +154,7 @@ public final class JdbcStore implements Store {
                 execute(connection, runAlone.get().take());
             }
             connection.setAutoCommit(!transactional);
-            Optional<String> begin = writable ? dialect.beginWrite(alone) : Optional.empty();
+            Optional<String> begin = writing.flatMap(isolation -> dialect.beginWrite(isolation, alone));
             if (begin.isPresent()) {
                 execute(connection, begin.get());
             }

@@ -36,13 +36,16 @@ final class PostgresDialect implements Dialect {
      * hold their connections. So a write waits at most 200 ms for a lock, then runs again after a random pause.
      * Every write holds the writers' advisory lock shared; a write that lost several times runs alone: it takes
      * that lock exclusively before its transaction begins (see {@link #runAlone}) and then waits for row locks as
-     * long as they take, so it cannot starve.
+     * long as they take, so it cannot starve. The pool opens every transaction in REPEATABLE READ; one of
+     * {@link Isolation#LATEST_COMMITTED} says so first, before its first query takes the snapshot.
      */
     @Override
-    public Optional<String> beginWrite(boolean alone) {
-        return Optional.of(alone
+    public Optional<String> beginWrite(Isolation isolation, boolean alone) {
+        String begin = alone
                 ? "SELECT set_config('lock_timeout', '0', true)"
-                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")");
+                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")";
+        return Optional.of(isolation == Isolation.LATEST_COMMITTED
+                ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; " + begin : begin);
     }
 
     /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */

@@ -13,10 +13,13 @@ public interface ProfileReads {
 
     /**
      * Locks the given profiles' rows until the write transaction ends, in GUID order (the one lock order of every
-     * writer), without reading them, where writers run at once (PostgreSQL); nothing where one writer runs at a time
-     * (SQLite) or outside a write.
+     * writer), without reading their properties, where writers run at once (PostgreSQL); nothing where one writer
+     * runs at a time (SQLite) or outside a write. The profiles of {@code live} must still be live (there, not
+     * merged): they were found through bindings read before, and one that is not shows that the bindings changed
+     * since (a delete or merge committed in between, seen by a write in {@link Isolation#LATEST_COMMITTED}), so the
+     * transaction fails as a conflict and runs again on what is there now.
      */
-    void lock(String accountId, Collection<String> guids);
+    void lock(String accountId, Collection<String> guids, Collection<String> live);
 
     /**
      * The live profile the first of these keys with an active binding names, followed along its merges, with all its

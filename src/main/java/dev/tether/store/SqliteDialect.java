@@ -28,9 +28,12 @@ final class SqliteDialect implements Dialect {
         }
     }
 
-    /** One writer at a time: there is no lock to wait for inside a transaction. */
+    /**
+     * One writer at a time: there is no lock to wait for inside a transaction, and every write sees every commit
+     * before it, whatever its isolation.
+     */
     @Override
-    public Optional<String> beginWrite(boolean alone) {
+    public Optional<String> beginWrite(Isolation isolation, boolean alone) {
         return Optional.empty();
     }
 

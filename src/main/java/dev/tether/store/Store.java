@@ -24,7 +24,12 @@ public interface Store extends AutoCloseable {
      * conflict with a concurrent transaction (a unique violation, a serialization failure, a deadlock), the
      * work runs again from the start on fresh reads, a few times before giving up.
      */
-    <R> R write(Work<WriteTx, R> work);
+    default <R> R write(Work<WriteTx, R> work) {
+        return write(Isolation.SNAPSHOT, work);
+    }
+
+    /** {@link #write} with the given isolation: {@link Isolation#LATEST_COMMITTED} for the work it names only. */
+    <R> R write(Isolation isolation, Work<WriteTx, R> work);
 
     /** {@link #write} for work that answers nothing. */
     default void change(Consumer<WriteTx> work) {

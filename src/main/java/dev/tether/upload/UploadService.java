@@ -14,6 +14,7 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.profile.ProfileData;
 import dev.tether.profile.PropertyChange;
+import dev.tether.store.Isolation;
 import dev.tether.work.UnitOfWork;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +34,18 @@ public final class UploadService {
 
     public UploadService(Limits limits) {
         this.limits = limits;
+    }
+
+    /**
+     * The isolation the request's unit of work may run in: {@link Isolation#LATEST_COMMITTED} for a batch of events
+     * whose users are all named by identity, email, phone or the like (not by GUID), which reads only their keys'
+     * bindings and locks the profiles they lead to (DECISIONS.md, "Event batches run in READ COMMITTED"); a batch
+     * with anything else, one snapshot.
+     */
+    public static Isolation isolation(UploadRequest request) {
+        boolean eventsOfKeys = !request.valid().isEmpty() && request.valid().stream().allMatch(record ->
+                record instanceof UploadRecord.EventUpload && record.user().guid().isEmpty());
+        return eventsOfKeys ? Isolation.LATEST_COMMITTED : Isolation.SNAPSHOT;
     }
 
     public BatchResult upload(UnitOfWork unit, UploadRequest request) {

@@ -3,6 +3,7 @@ package dev.tether.work;
 import dev.tether.account.Account;
 import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityCore;
+import dev.tether.store.Isolation;
 import dev.tether.store.Store;
 import dev.tether.store.StoredReply;
 import dev.tether.store.WriteTx;
@@ -53,6 +54,12 @@ public final class Transactions {
      * and writes nothing; its changes are what would have happened.
      */
     public <R> Committed<R> write(Account account, boolean dryRun, Function<UnitOfWork, R> work) {
+        return write(account, Isolation.SNAPSHOT, dryRun, work);
+    }
+
+    /** {@link #write} in the given isolation: {@link Isolation#LATEST_COMMITTED} only for the work it names. */
+    public <R> Committed<R> write(Account account, Isolation isolation, boolean dryRun,
+                                  Function<UnitOfWork, R> work) {
         if (dryRun) {
             return store.read(tx -> {
                 IdentityCore core = new IdentityCore(account, tx, clock);
@@ -60,7 +67,7 @@ public final class Transactions {
                 return new Committed<>(result, core.changes(), false);
             });
         }
-        return committed(store.write(tx -> unit(account, tx, work)));
+        return committed(store.write(isolation, tx -> unit(account, tx, work)));
     }
 
     private <R> Committed<R> committed(Committed<R> unit) {
@@ -92,12 +99,18 @@ public final class Transactions {
      */
     public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key,
                             Function<UnitOfWork, R> work, Function<R, String> render) {
+        return answer(account, Isolation.SNAPSHOT, dryRun, key, work, render);
+    }
+
+    /** {@link #answer} in the given isolation: {@link Isolation#LATEST_COMMITTED} only for the work it names. */
+    public <R> Reply answer(Account account, Isolation isolation, boolean dryRun, Optional<IdempotencyKey> key,
+                            Function<UnitOfWork, R> work, Function<R, String> render) {
         if (dryRun || key.isEmpty()) {
-            return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
+            return new Reply(200, render.apply(write(account, isolation, dryRun, work).result()), false);
         }
         IdempotencyKey given = key.get();
         AtomicBoolean wroteMessages = new AtomicBoolean();
-        Reply reply = store.write(tx -> {
+        Reply reply = store.write(isolation, tx -> {
             wroteMessages.set(false);
             if (!tx.idempotency().claim(account.id(), given.value())) {
                 throw new IdempotencyKeyInFlightException();

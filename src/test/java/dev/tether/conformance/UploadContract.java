@@ -1,6 +1,7 @@
 package dev.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,12 +15,18 @@ import dev.tether.store.StatementLog;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.TestServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -519,7 +526,7 @@ abstract class UploadContract extends ServerContract {
                 .noneMatch(sql -> sql.contains("FROM identity_bindings") && sql.contains("FOR UPDATE"))
                 .noneMatch(sql -> sql.contains("FROM identity_bindings WHERE account_id = ? AND guid"));
         if (backend().postgres()) {
-            int lock = indexOf(statements, sql -> sql.startsWith("SELECT guid FROM profiles")
+            int lock = indexOf(statements, sql -> sql.startsWith("SELECT guid, merged_into IS NULL FROM profiles")
                     && sql.endsWith("ORDER BY guid FOR UPDATE"));
             int touch = indexOf(statements, sql -> sql.startsWith("UPDATE profiles SET updated_at"));
             int insert = indexOf(statements, sql -> sql.startsWith("INSERT INTO events"));
@@ -540,7 +547,7 @@ abstract class UploadContract extends ServerContract {
             } finally {
                 StatementLog.stop();
             }
-            int lockBoth = indexOf(statements, sql -> sql.startsWith("SELECT guid FROM profiles")
+            int lockBoth = indexOf(statements, sql -> sql.startsWith("SELECT guid, merged_into IS NULL FROM profiles")
                     && sql.endsWith("ORDER BY guid FOR UPDATE"));
             int readBob = indexOf(statements, sql -> sql.contains("properties") && sql.startsWith("SELECT"));
             assertThat(List.of(lockBoth, readBob)).as("in a batch with a profile record, the event's profile is locked"
@@ -549,6 +556,77 @@ abstract class UploadContract extends ServerContract {
         assertThat(record("identity", "anna").get("events").get("Charged").get("count").asInt()).isEqualTo(1);
         assertThat(record("identity", "anna").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
         assertThat(record("phone", "%2B14155550100").get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * Event batches run in READ COMMITTED on PostgreSQL (DECISIONS.md, "Event batches run in READ COMMITTED"). Between
+     * the batch's read of its bindings and its lock of the profiles they lead to, another request commits: another
+     * batch of the same user's events, which marks the profile written, does not make the batch run again (in one
+     * snapshot it did, every time); a delete of the user or a merge of her profile makes it run again on the keys as
+     * they are now, so its event goes where they lead, never to the profile deleted or merged away.
+     */
+    @ParameterizedTest
+    @CsvSource({"another event batch", "a delete", "a merge"})
+    void eventBatch_afterACommitBetweenItsReadAndItsLock_goesWhereTheKeyLeadsNow(String between) throws Exception {
+        assumeTrue(backend().postgres(), "writers run one at a time on SQLite");
+        TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
+        upload(merging, profile("identity", "anna", "{\"Phone\":\"+15551230100\"}"),
+                profile("identity", "bob", "{}"));
+        String anna = merging.get("/1/profile.json?identity=anna").json().get("record").get("objectId").asText();
+        String bob = merging.get("/1/profile.json?identity=bob").json().get("record").get("objectId").asText();
+        Runnable concurrent = switch (between) {
+            case "another event batch" -> () -> assertSuccess(upload(merging,
+                    event("identity", "+15551230100", "Opened", "{}")), 1);
+            case "a delete" -> () -> assertThat(merging.post("/1/delete/profiles.json", "{\"identity\":\"anna\"}")
+                    .status()).isEqualTo(200);
+            default -> () -> assertSuccess(upload(merging, profile("identity", "bob",
+                    "{\"Phone\":\"+15551230100\"}")), 1);
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        server.store().instrument(registry);
+        double retriesBefore = registry.get("tether.storage.retries").tag("reason", "conflict").functionCounter().count();
+        AtomicBoolean ran = new AtomicBoolean();
+        StatementLog.listen(statement -> {
+            if (statement.sql().startsWith("SELECT guid, merged_into IS NULL FROM profiles") && !ran.getAndSet(true)) {
+                concurrent.run();
+            }
+        });
+        try {
+            assertSuccess(upload(merging, event("identity", "+15551230100", "Viewed", "{}")), 1);
+        } finally {
+            StatementLog.stop();
+        }
+        assertThat(ran).as("a commit came between the batch's read and its lock").isTrue();
+        JsonNode now = merging.get("/1/profile.json?phone=%2B15551230100").json().get("record");
+        assertThat(now.get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
+        try (Connection sql = DriverManager.getConnection(server.databaseUrl());
+             PreparedStatement events = sql.prepareStatement(
+                     "SELECT count(*) FROM events WHERE account_id = ? AND guid = ? AND evt_name = 'Viewed'")) {
+            events.setString(1, merging.accountId());
+            events.setString(2, anna);
+            try (ResultSet count = events.executeQuery()) {
+                count.next();
+                assertThat(count.getInt(1)).as("Viewed events left under " + anna)
+                        .isEqualTo(between.equals("another event batch") ? 1 : 0);
+            }
+        }
+        double retries = registry.get("tether.storage.retries").tag("reason", "conflict").functionCounter().count()
+                - retriesBefore;
+        switch (between) {
+            case "another event batch" -> {
+                assertThat(now.get("objectId").asText()).isEqualTo(anna);
+                assertThat(now.get("events").get("Opened").get("count").asInt()).isEqualTo(1);
+                assertThat(retries).as("the batch waited for the other one instead of running again").isZero();
+            }
+            case "a delete" -> {
+                assertThat(now.get("objectId").asText()).as("a new profile of the number").isNotIn(anna, bob);
+                assertThat(retries).as("the batch ran again").isEqualTo(1);
+            }
+            default -> {
+                assertThat(now.get("objectId").asText()).as("the profile anna's was merged into").isEqualTo(bob);
+                assertThat(retries).as("the batch ran again").isEqualTo(1);
+            }
+        }
     }
 
     private static int indexOf(List<String> statements, Predicate<String> matching) {

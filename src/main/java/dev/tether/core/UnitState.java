@@ -8,6 +8,7 @@ import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
+import dev.tether.store.Isolation;
 import dev.tether.store.MergeRecord;
 import dev.tether.store.NewEvent;
 import dev.tether.store.ProfileWrites;
@@ -49,6 +50,8 @@ final class UnitState {
     private final Set<String> deleted = new LinkedHashSet<>();
     /** The profiles events were added to. */
     private final Set<String> withEvents = new LinkedHashSet<>();
+    /** Profiles reached through unlocked bindings, to be locked and checked at the flush (READ COMMITTED). */
+    private final Set<String> lockAtFlush = new HashSet<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
     private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
     private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
@@ -92,9 +95,14 @@ final class UnitState {
         Set<String> holders = new HashSet<>();
         followed.forEach(key -> holderOf(key).ifPresent(holders::add));
         holders.removeAll(wanted);
-        if (!holders.isEmpty()) {
-            // locked as early as a read would lock them: a unit that took them at its flush conflicted with every
-            // batch that had marked one of them written since the unit's snapshot
+        if (tx.isolation() == Isolation.LATEST_COMMITTED) {
+            // a batch of events: locked and checked live at the flush, after its events are in, so that the locks
+            // are held for the last statements only, not for the inserts (DECISIONS.md, "Event batches run in
+            // READ COMMITTED")
+            lockAtFlush.addAll(holders);
+        } else if (!holders.isEmpty()) {
+            // locked as early as a read would lock them: in one snapshot, a unit that took them at its flush
+            // conflicted with every batch that had marked one of them written since
             Set<String> locked = new HashSet<>(wanted);
             locked.addAll(holders);
             tx.profiles().lock(accountId, locked, holders);
@@ -273,14 +281,16 @@ final class UnitState {
         }
         write.profiles().insert(accountId, created);
         write.profiles().update(accountId, updated);
+        endedByReason().forEach((reason, keys) -> write.bindings().endActive(accountId, keys, now(), reason));
+        write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
+        write.events().insert(accountId, events);
+        lockAtFlush.removeAll(deleted);
+        write.profiles().lock(accountId, lockAtFlush, lockAtFlush);
         Set<String> touched = new LinkedHashSet<>(withEvents);
         created.forEach(p -> touched.remove(p.guid()));
         updated.forEach(p -> touched.remove(p.guid()));
         touched.removeAll(deleted);
         write.profiles().touch(accountId, touched, now());
-        endedByReason().forEach((reason, keys) -> write.bindings().endActive(accountId, keys, now(), reason));
-        write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
-        write.events().insert(accountId, events);
         for (MergeRecord merge : merges) {
             write.events().move(accountId, merge.from(), merge.into());
             write.profiles().merge(accountId, merge);

@@ -11,8 +11,9 @@ public interface BindingReads {
     Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys);
 
     /**
-     * {@link #active}, unlocked in a write too: for keys a unit only follows to their profile and never binds or
-     * ends (an event's user). The profile they name is locked where the unit writes it ({@link ProfileWrites#touch}).
+     * {@link #active}, unlocked in a write too, and read in one statement, so at one moment even in
+     * {@link Isolation#LATEST_COMMITTED}: for keys a unit only follows to their profile and never binds or ends (an
+     * event's user). The profiles they name are locked and checked by {@link ProfileReads#lock}.
      */
     Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys);
 

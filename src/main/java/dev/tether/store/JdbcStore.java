@@ -158,7 +158,8 @@ public final class JdbcStore implements Store {
             if (begin.isPresent()) {
                 execute(connection, begin.get());
             }
-            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements)));
+            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements),
+                    writing.orElse(Isolation.SNAPSHOT)));
             if (transactional) {
                 commit(connection);
             }

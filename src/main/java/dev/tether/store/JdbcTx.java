@@ -10,9 +10,11 @@ final class JdbcTx implements WriteTx {
     private final JdbcIdempotency idempotency;
     private final JdbcWebhooks webhooks;
     private final Sql sql;
+    private final Isolation isolation;
 
-    JdbcTx(Sql sql) {
+    JdbcTx(Sql sql, Isolation isolation) {
         this.sql = sql;
+        this.isolation = isolation;
         this.accounts = new JdbcAccounts(sql);
         this.bindings = new JdbcBindings(sql);
         this.profiles = new JdbcProfiles(sql);
@@ -24,6 +26,11 @@ final class JdbcTx implements WriteTx {
 
     Sql sql() {
         return sql;
+    }
+
+    @Override
+    public Isolation isolation() {
+        return isolation;
     }
 
     @Override

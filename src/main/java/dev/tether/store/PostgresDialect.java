@@ -48,13 +48,13 @@ final class PostgresDialect implements Dialect {
                 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; " + begin : begin);
     }
 
-    /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */
     /** Two-int advisory locks: a space of their own, apart from the writers' lock (one bigint). */
     @Override
     public Optional<String> tryTransactionLock() {
         return Optional.of("SELECT pg_try_advisory_xact_lock(?, ?)");
     }
 
+    /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */
     @Override
     public Optional<RunAlone> runAlone() {
         return Optional.of(new RunAlone("SELECT pg_advisory_lock(" + WRITERS_LOCK + ")",

@@ -15,4 +15,7 @@ public interface ReadTx {
     IdempotencyReads idempotency();
 
     WebhookReads webhooks();
+
+    /** What the transaction's statements see of concurrent writes; {@link Isolation#SNAPSHOT} for reads. */
+    Isolation isolation();
 }

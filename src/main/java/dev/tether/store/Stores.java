@@ -126,7 +126,10 @@ public final class Stores {
         // Write transactions see one snapshot, and a row another writer changed since is a serialization
         // failure (retried), never a silently different row: under READ COMMITTED a locking read that waited
         // for a transfer saw the old binding end and not the new one start, and answered 543 for a bound number.
-        // Reads run in autocommit, one statement each, where the level makes no difference.
+        // Reads run in autocommit, one statement each, where the level makes no difference. The one write that
+        // opens in READ COMMITTED is a batch of events named by key (Isolation.LATEST_COMMITTED), whose only
+        // locking read is of its profiles, checked to be still live (DECISIONS.md, "Event batches run in READ
+        // COMMITTED").
         pool.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
         pool.addDataSourceProperty("connectTimeout", "5");
         HikariDataSource source = new HikariDataSource(pool);

@@ -97,7 +97,9 @@ final class ProfileViewQuery {
                 + " UNION ALL SELECT " + IDENTITY + ", binding_id, kind, value, started_at, NULL, NULL"
                 + " FROM live_identities"
                 + " UNION ALL SELECT " + EVENT + ", e.evt_name, NULL, NULL, COUNT(*), MIN(e.ts), MAX(e.ts) FROM events e"
-                + " WHERE e.account_id = ? AND e.guid = (SELECT guid FROM live) GROUP BY e.evt_name"
+                // the grouping kept from the index by name, which SQLite without statistics took for the order of
+                // its groups and then walked every event of the account (the contract's "= (SELECT" equality)
+                + " WHERE e.account_id = ? AND e.guid = (SELECT guid FROM live) GROUP BY " + dialect.notIndexed("e.evt_name")
                 + " UNION ALL SELECT " + ADDRESS + ", a.kind, a.value, s.status, NULL, NULL, NULL FROM addresses a"
                 + " LEFT JOIN subscriptions s ON s.account_id = ? AND s.kind = a.kind AND s.value = a.value"
                 + " WHERE a.value IS NOT NULL";

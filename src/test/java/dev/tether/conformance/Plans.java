@@ -37,9 +37,12 @@ final class Plans {
     /** The tables that grow with an account's data; a full scan of one grows with every account's. */
     static final Set<String> DATA_TABLES = Set.of("profiles", "identity_bindings", "events", "profile_merges",
             "subscriptions", "idempotency_keys", "webhook_outbox", "webhook_attempts");
-    /** A column compared for equality: {@code c = ?}, {@code c = ANY(...)}, {@code c = 'x'}, {@code c = t.d}, {@code c IN (}. */
+    /**
+     * A column compared for equality: {@code c = ?}, {@code c = ANY(...)}, {@code c = 'x'}, {@code c = t.d},
+     * {@code c = (SELECT ...)} (one value, as the profile read's parts take the profile's GUID), {@code c IN (}.
+     */
     private static final Pattern EQUALITY = Pattern.compile("(?i)(?<![\\w.)])(?:(\\w+)\\.)?(\\w+)\\s*(?:=\\s*(?:\\?"
-            + "|ANY\\s*\\(|'|(\\w+)\\.(\\w+))|IN\\s*\\()");
+            + "|ANY\\s*\\(|'|\\(\\s*SELECT\\b|(\\w+)\\.(\\w+))|IN\\s*\\()");
     /** The tables a statement names, with their aliases. */
     private static final Pattern TABLE = Pattern.compile("(?i)\\b(?:FROM|JOIN|UPDATE|INTO)\\s+(\\w+)(?:\\s+(?:AS\\s+)?"
             + "(?!WHERE\\b|ON\\b|SET\\b|LEFT\\b|JOIN\\b|ORDER\\b|GROUP\\b|LIMIT\\b|INDEXED\\b|USING\\b|\\()(\\w+))?");

@@ -107,12 +107,6 @@ abstract class QueryPlanContract {
     }
 
     /**
-     * The contract's own check: a count of one profile's events that walks the account's events through
-     * {@code events_by_name}, as the statement once did, fails it (on PostgreSQL, whose planner would not choose
-     * that index while the primary key serves, the primary key is dropped for the EXPLAIN, inside a transaction
-     * rolled back).
-     */
-    /**
      * The contract's own check of the partition rule: a statement that binds {@code account_id} and reaches two
      * partitions of a table (here by naming two accounts, which hash to two partitions for most pairs) fails it.
      */
@@ -134,6 +128,12 @@ abstract class QueryPlanContract {
                 .allSatisfy(p -> assertThat(p).startsWith("the plan reaches 2 partitions of profiles"));
     }
 
+    /**
+     * The contract's own check: a count of one profile's events that walks the account's events through
+     * {@code events_by_name}, as the statement once did, fails it (on PostgreSQL, whose planner would not choose
+     * that index while the primary key serves, the primary key is dropped for the EXPLAIN, inside a transaction
+     * rolled back).
+     */
     @Test
     void aCountOfOneProfilesEventsThroughEventsByName_failsTheContract() throws Exception {
         String url = backend().newDatabaseUrl();

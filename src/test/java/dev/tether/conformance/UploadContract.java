@@ -27,6 +27,7 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -586,16 +587,11 @@ abstract class UploadContract extends ServerContract {
         server.store().instrument(registry);
         double retriesBefore = registry.get("tether.storage.retries").tag("reason", "conflict").functionCounter().count();
         AtomicBoolean ran = new AtomicBoolean();
-        StatementLog.listen(statement -> {
+        assertSuccess(uploadWhile(statement -> {
             if (statement.sql().startsWith("SELECT guid, merged_into IS NULL FROM profiles") && !ran.getAndSet(true)) {
                 concurrent.run();
             }
-        });
-        try {
-            assertSuccess(upload(merging, event("identity", "+15551230100", "Viewed", "{}")), 1);
-        } finally {
-            StatementLog.stop();
-        }
+        }, merging, event("identity", "+15551230100", "Viewed", "{}")), 1);
         assertThat(ran).as("a commit came between the batch's read and its lock").isTrue();
         JsonNode now = merging.get("/1/profile.json?phone=%2B15551230100").json().get("record");
         assertThat(now.get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
@@ -644,7 +640,7 @@ abstract class UploadContract extends ServerContract {
         AtomicBoolean bindingsRead = new AtomicBoolean();
         AtomicBoolean ran = new AtomicBoolean();
         Thread test = Thread.currentThread();
-        StatementLog.listen(statement -> {
+        assertSuccess(uploadWhile(statement -> {
             if (Thread.currentThread() == test || Thread.currentThread().getName().startsWith("tether-") || ran.get()) {
                 return;
             }
@@ -654,12 +650,7 @@ abstract class UploadContract extends ServerContract {
             } else if (statement.sql().contains("FROM identity_bindings")) {
                 bindingsRead.set(true);
             }
-        });
-        try {
-            assertSuccess(upload(client, event("identity", "x@example.com", "Viewed", "{}")), 1);
-        } finally {
-            StatementLog.stop();
-        }
+        }, client, event("identity", "x@example.com", "Viewed", "{}")), 1);
         assertThat(ran).as("the upload committed right after the batch's first read of bindings").isTrue();
         JsonNode now = client.get("/1/profile.json?identity=x@example.com").json().get("record");
         assertThat(now.get("objectId").asText()).isEqualTo(a);
@@ -667,6 +658,17 @@ abstract class UploadContract extends ServerContract {
         assertThat(now.get("events").get("Viewed").get("count").asInt()).isEqualTo(1);
         assertThat(client.get("/1/profile.json?email=x@example.com").status()).as("nobody holds the old email")
                 .isEqualTo(404);
+    }
+
+    /** Uploads with the listener told of every statement the store runs meanwhile, on any thread. */
+    private static ApiResponse uploadWhile(Consumer<StatementLog.Statement> listener, TestServer.Client client,
+                                           String... records) {
+        StatementLog.listen(listener);
+        try {
+            return upload(client, records);
+        } finally {
+            StatementLog.stop();
+        }
     }
 
     private static int indexOf(List<String> statements, Predicate<String> matching) {

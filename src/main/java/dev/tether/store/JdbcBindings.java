@@ -33,15 +33,10 @@ final class JdbcBindings implements BindingWrites {
     }
 
     @Override
-    public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
-        return active(accountId, keys, " ORDER BY value" + sql.lockRows());
-    }
-
-    @Override
     public Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys) {
-        // one statement for every kind, each kind's part the statement of active() unlocked: in READ COMMITTED each
-        // statement sees its own moment, and a binding moved from one kind's key to another's between two of them
-        // would show neither (DECISIONS.md, "Event batches run in READ COMMITTED")
+        // one statement for every kind, each kind's part the statement of active() without its lock: in READ
+        // COMMITTED each statement sees its own moment, and a binding moved from one kind's key to another's between
+        // two of them would show neither (DECISIONS.md, "Event batches run in READ COMMITTED")
         Map<IdentityKind, List<String>> byKind = valuesByKind(keys);
         if (byKind.isEmpty()) {
             return Map.of();
@@ -61,12 +56,13 @@ final class JdbcBindings implements BindingWrites {
         return found;
     }
 
-    private Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys, String lock) {
+    @Override
+    public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
         Map<IdentityKey, ActiveBinding> found = new HashMap<>();
         Dialect dialect = sql.dialect();
         valuesByKind(keys).forEach((kind, values) -> sql.query("SELECT " + COLUMNS + " FROM identity_bindings"
                         + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
-                        + lock,
+                        + " ORDER BY value" + sql.lockRows(),
                 s -> {
                     s.setString(1, accountId);
                     s.setString(2, kind.storedName());

@@ -6,7 +6,7 @@
 -- time and its disk twice over while it runs: partition before the servers start.
 DO $partition$
 DECLARE
-    data_tables CONSTANT text[] := ARRAY['passcodes', 'profiles', 'identity_bindings', 'events', 'profile_merges',
+    data_tables CONSTANT text[] := ARRAY['passcodes', 'profiles', 'identity_bindings', 'identity_keys', 'events', 'profile_merges',
                                          'subscriptions', 'idempotency_keys', 'webhook_outbox'];
     partitions CONSTANT int := {partitions};
     t text;

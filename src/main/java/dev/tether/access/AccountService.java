@@ -62,7 +62,10 @@ public final class AccountService {
      */
     public Account update(String accountId, Settings settings) {
         return store.write(tx -> {
-            Account current = requireAccount(tx, accountId);
+            // alone: the writes of the account that began before this change end first, and none begins until it
+            // commits, so none runs on the settings it replaces and the profiles counted below are all there are
+            Account current = tx.accounts().lockAlone(accountId)
+                    .orElseThrow(() -> new UnknownAccountException(accountId));
             boolean kindsChange = settings.emailIsIdentity().filter(on -> on != current.emailIsIdentity()).isPresent()
                     || settings.phoneIsIdentity().filter(on -> on != current.phoneIsIdentity()).isPresent();
             if (kindsChange && tx.profiles().any(accountId)) {

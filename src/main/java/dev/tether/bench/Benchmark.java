@@ -343,7 +343,7 @@ final class Benchmark {
 
     private int uploadInProcess(Account into, List<JsonNode> records) {
         UploadRequest request = UploadRequest.parse(into, records, Limits.defaults(), clock.instant().getEpochSecond());
-        return transactions.write(into, UploadService.isolation(request), false, unit -> uploads.upload(unit, request))
+        return transactions.write(into, false, unit -> uploads.upload(unit, request))
                 .result().processedCount();
     }
 

@@ -62,6 +62,23 @@ public final class InvariantChecker {
                         + " ORDER BY started_at, COALESCE(ended_at, " + NO_END + "), binding_id"
                         + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end"
                         + " FROM identity_bindings) h WHERE earlier_end > started_at OR ended_at < started_at", limit);
+        check(found, InvariantViolation.Invariant.KEY_ROW_MATCHES_BINDINGS,
+                "SELECT b.account_id, b.kind || ' ' || b.value || ' has no key row' FROM identity_bindings b"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM identity_keys k WHERE k.account_id = b.account_id"
+                        + " AND k.kind = b.kind AND k.value = b.value) GROUP BY b.account_id, b.kind, b.value", limit);
+        check(found, InvariantViolation.Invariant.KEY_ROW_MATCHES_BINDINGS,
+                "SELECT k.account_id, k.kind || ' ' || k.value || ': its key row names '"
+                        + " || COALESCE(k.guid, 'no profile') || ', its active binding '"
+                        + " || COALESCE(b.guid, CASE WHEN b.binding_id IS NULL THEN 'none' ELSE 'no profile' END)"
+                        + " FROM identity_keys k LEFT JOIN identity_bindings b ON b.account_id = k.account_id"
+                        + " AND b.kind = k.kind AND b.value = k.value AND b.ended_at IS NULL"
+                        + " WHERE COALESCE(k.guid, '') <> COALESCE(b.guid, '')", limit);
+        check(found, InvariantViolation.Invariant.KEY_ROW_MATCHES_BINDINGS,
+                "SELECT k.account_id, k.kind || ' ' || k.value || ': its key row changed at ' || k.changed_at"
+                        + " || ', before its binding ' || b.binding_id || ' started or ended'"
+                        + " FROM identity_keys k JOIN identity_bindings b ON b.account_id = k.account_id"
+                        + " AND b.kind = k.kind AND b.value = k.value"
+                        + " WHERE k.changed_at < COALESCE(b.ended_at, b.started_at)", limit);
         check(found, InvariantViolation.Invariant.EVENT_HAS_PROFILE,
                 "SELECT e.account_id, COUNT(*) || ' events of ' || e.guid || CASE WHEN p.guid IS NULL"
                         + " THEN ', which does not exist' ELSE ', which was merged into ' || p.merged_into END"

@@ -10,6 +10,8 @@ public record InvariantViolation(Invariant invariant, String accountId, String d
         ONE_IDENTITY_PER_KIND("a profile holds at most one active identity of each kind"),
         PROPERTY_MATCHES_BINDING("a profile's Identity, Email or Phone property is the value of its active binding"),
         HISTORY_DOES_NOT_OVERLAP("the bindings of one value, over time, never overlap and never end before they start"),
+        KEY_ROW_MATCHES_BINDINGS("an identity's key row names the profile of its active binding, or none when it has"
+                + " none, and was written at its last start or end"),
         EVENT_HAS_PROFILE("every event belongs to a live profile"),
         MERGE_IS_RECORDED("a merged profile has the record of its merge, and a record of a merge names a merged"
                 + " profile (a demerge removes the record with the merge)");

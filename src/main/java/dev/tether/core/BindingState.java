@@ -43,9 +43,13 @@ final class BindingState {
         endReason = Optional.of(reason);
     }
 
-    /** The reason a stored binding was ended by this unit of work, if it was. */
-    Optional<BindingReason> storedEnding() {
-        return stored ? endReason : Optional.empty();
+    /** How and when a stored binding was ended by this unit of work, if it was. */
+    Optional<Ending> storedEnding() {
+        return stored ? endReason.map(reason -> new Ending(reason, endedAt.orElseThrow())) : Optional.empty();
+    }
+
+    /** The end of a binding: why and when. */
+    record Ending(BindingReason reason, long at) {
     }
 
     Optional<NewBinding> asNew() {

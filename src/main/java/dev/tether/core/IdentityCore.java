@@ -42,32 +42,42 @@ public final class IdentityCore {
     private final UnitState state;
 
     public IdentityCore(Account account, ReadTx tx, Clock clock) {
-        this.account = account;
-        this.state = new UnitState(account.id(), tx, clock);
+        this(account, tx, clock, LockHints.none());
     }
 
-    /** Reads, in a few set-based statements, the bindings of these keys and the profiles they and the GUIDs name. */
+    /** With what earlier runs of the same request learned they must lock ({@link LockHints}). */
+    public IdentityCore(Account account, ReadTx tx, Clock clock, LockHints hints) {
+        this.account = account;
+        this.state = new UnitState(account.id(), tx, clock, hints);
+    }
+
+    /**
+     * Locks and reads, in a few set-based statements, the bindings of these keys and the profiles they and the GUIDs
+     * name (with the keys those profiles hold, which the unit may end too).
+     */
     public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
         state.preload(keys, List.of(), guids);
     }
 
     /**
-     * {@link #preload}, and the bindings of {@code followedKeys} without their profiles: keys the unit only follows to
-     * a GUID ({@link #firstHolderGuid}), as an event's user. They are read unlocked, since the unit neither binds nor
-     * ends them; the profiles they name are locked at once, not read, and marked written at the flush. An event at a
-     * random profile of a big account then costs no read of that profile's row and identities.
+     * {@link #preload}, and the bindings of the lookup keys of {@code followedUsers} without their profiles: users the
+     * unit only follows to a GUID ({@link #firstHolderGuid}), as an event's. A user someone holds is read without the
+     * lock of her keys, since the unit neither binds nor ends them, and the profile they name is locked, not read (at
+     * the flush, when the unit locks no other profile); the keys of a user nobody holds are locked, as the unit will
+     * make her a profile. An event at a random profile of a big account then costs no read of that profile's row and
+     * identities.
      */
-    public void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys,
+    public void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
                         Collection<String> guids) {
-        state.preload(keys, followedKeys, guids);
+        state.preload(keys, followedUsers, guids);
     }
 
     /**
-     * Reads the bindings of these keys only, one statement per kind, without their profiles: what a disassociation
-     * needs (the profiles it changes are then written set-based).
+     * Locks and reads the bindings of these keys and locks the profiles that hold them, without reading those: what a
+     * disassociation needs (the profiles it changes are then written set-based).
      */
     public void preloadBindings(Collection<IdentityKey> keys) {
-        state.loadBindings(keys);
+        state.preloadKeys(keys);
     }
 
     /** The GUID of the profile that holds this identity now, within this unit of work. */
@@ -80,10 +90,9 @@ public final class IdentityCore {
         return Merges.follow(state.profile(guid), p -> p.mergedInto, state::profile);
     }
 
-    /** The profile the first of these keys, in their order, names (the resolution rule of {@link Holders}). */
+    /** The live profile the first of these keys, in their order, names (the resolution rule of {@link Holders}). */
     public Optional<ProfileState> firstHolder(List<IdentityKey> keys) {
-        return Holders.first(keys, key -> holder(key).filter(g -> state.profile(g).isPresent()))
-                .flatMap(state::profile);
+        return Holders.first(keys, key -> holder(key).filter(g -> state.profile(g).isPresent())).flatMap(this::live);
     }
 
     /** The GUID of the profile the first of these keys names, as {@link #firstHolder}, without reading that profile. */
@@ -187,6 +196,7 @@ public final class IdentityCore {
             }
         }
         loser.mergedInto = Optional.of(survivor.guid);
+        state.lockMergedInto(List.of(loser.guid));
         state.loadedMergedInto(loser.guid).forEach(p -> p.mergedInto = Optional.of(survivor.guid));
         survivor.touch();
         state.merged(new MergeRecord(loser.guid, survivor.guid, state.now(), copied));
@@ -276,8 +286,7 @@ public final class IdentityCore {
             return all;
         }
         for (ActiveBinding binding : state.tx().bindings().activeOf(account.id(), all)) {
-            state.changed(new IdentityChange.BindingEnded(binding.key(), binding.guid(), BindingReason.DELETED,
-                    state.now()));
+            state.released(binding);
         }
         state.deleted(all);
         return all;
@@ -329,7 +338,7 @@ public final class IdentityCore {
         Set<String> seen = new LinkedHashSet<>(guids);
         Set<String> merged = new LinkedHashSet<>();
         for (List<String> level = List.copyOf(guids); !level.isEmpty(); ) {
-            level = state.tx().profiles().mergedInto(account.id(), level).stream().filter(seen::add).toList();
+            level = state.lockMergedInto(level).stream().filter(seen::add).toList();
             merged.addAll(level);
         }
         return merged;

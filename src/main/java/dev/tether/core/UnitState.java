@@ -8,17 +8,16 @@ import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
-import dev.tether.store.Isolation;
+import dev.tether.store.KeyRow;
 import dev.tether.store.MergeRecord;
 import dev.tether.store.NewEvent;
-import dev.tether.store.ProfileWrites;
 import dev.tether.store.ReadTx;
+import dev.tether.store.RowLock;
 import dev.tether.store.StoredProfile;
 import dev.tether.store.WriteTx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,8 +30,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The profiles and bindings one unit of work touches, read in a few set-based queries, changed in memory, and
- * written back in one flush. Mechanics only: the rules that decide what to change are in {@link IdentityCore}.
+ * The profiles and bindings one unit of work touches, locked and read in a few set-based queries, changed in memory,
+ * and written back in one flush. Mechanics only: the rules that decide what to change are in {@link IdentityCore}.
+ *
+ * <p>The lock order (DECISIONS.md, "Concurrency: one lock order"): after the account's row (taken by the unit of
+ * work), the rows of the keys the unit may bind or end, then the profiles it reads or writes, each group sorted, each
+ * lock waited for; what it finds it needs later is locked without waiting ({@link RowLock#OUT_OF_ORDER}) and learned
+ * for the next run ({@link LockHints}). Every key whose binding starts or ends is locked before, and its row written
+ * with the change.
  */
 final class UnitState {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +45,14 @@ final class UnitState {
     private final String accountId;
     private final ReadTx tx;
     private final Clock clock;
+    private final LockHints hints;
     private OptionalLong now = OptionalLong.empty();
+    /** The keys locked, with when each one's history last changed (0 where unknown: nothing is locked on SQLite). */
+    private final Map<IdentityKey, Long> lockedKeys = new HashMap<>();
+    /** The keys whose binding started or ended in this unit, with who holds each at the end of it. */
+    private final Map<IdentityKey, Optional<String>> keyHolders = new LinkedHashMap<>();
+    /** Whether a profile was locked: later profile locks are out of the one order. */
+    private boolean profilesLocked;
     private final Map<IdentityKey, Optional<BindingState>> active = new HashMap<>();
     private final Map<String, Optional<ProfileState>> profiles = new LinkedHashMap<>();
     private final List<BindingState> bindings = new ArrayList<>();
@@ -48,19 +60,18 @@ final class UnitState {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<String, Set<String>> propertyRemovals = new LinkedHashMap<>();
     private final Set<String> deleted = new LinkedHashSet<>();
-    /** The profiles events were added to. */
-    private final Set<String> withEvents = new LinkedHashSet<>();
-    /** Profiles reached through unlocked bindings, to be locked and checked at the flush (READ COMMITTED). */
+    /** Profiles of an event's user, to be locked and checked live at the flush, after the events are in. */
     private final Set<String> lockAtFlush = new HashSet<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
     private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
     private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
     private final List<IdentityChange> changes = new ArrayList<>();
 
-    UnitState(String accountId, ReadTx tx, Clock clock) {
+    UnitState(String accountId, ReadTx tx, Clock clock, LockHints hints) {
         this.accountId = accountId;
         this.tx = tx;
         this.clock = clock;
+        this.hints = hints;
     }
 
     ReadTx tx() {
@@ -68,8 +79,8 @@ final class UnitState {
     }
 
     /**
-     * The unit's time, read when it first changes something: after the loads it builds on, which wait for the locks
-     * of concurrent writers, so a binding never starts before the end of the one it follows on the same clock.
+     * The unit's time, read when it first changes something: after the locks it builds on, which wait for concurrent
+     * writers, so a binding never starts before the end of the one it follows on the same clock.
      */
     long now() {
         if (now.isEmpty()) {
@@ -79,42 +90,118 @@ final class UnitState {
     }
 
     /**
-     * Loads the bindings of these keys and the profiles of these GUIDs and of the keys' holders; and the bindings of
-     * {@code followedKeys}, unlocked, whose holders' profiles are locked but not read (see
-     * {@link IdentityCore#preload}). Every profile is locked in one statement, in GUID order, when there are both.
+     * The time of a change of this key's history: the unit's time, or the key's last change where that is later (a
+     * server whose clock runs behind another's), so that one key's history never runs backwards.
      */
-    void preload(Collection<IdentityKey> keys, Collection<IdentityKey> followedKeys, Collection<String> guids) {
-        loadBindings(keys);
-        List<IdentityKey> followed = followedKeys.stream().filter(k -> !active.containsKey(k)).distinct().toList();
-        if (!followed.isEmpty()) {
-            Map<IdentityKey, ActiveBinding> found = tx.bindings().activeUnlocked(accountId, followed);
-            followed.forEach(key -> active.put(key, Optional.ofNullable(found.get(key)).map(this::tracked)));
+    private long at(IdentityKey key, long notBefore) {
+        return Math.max(Math.max(now(), notBefore), lockedKeys.getOrDefault(key, 0L));
+    }
+
+    /** Notes a start or end of this key's binding, at this time, leaving it held by this profile or by none. */
+    private void keyChanged(IdentityKey key, Optional<String> holder, long at) {
+        keyHolders.put(key, holder);
+        lockedKeys.merge(key, at, Math::max);
+    }
+
+    /**
+     * Locks and loads what the unit decides on: the keys it may bind or end ({@code keys}, those of the
+     * {@code followedUsers} nobody holds, and where writers run at once the keys their holders and {@code guids} hold
+     * now, found by a read before the locks), then the profiles of these GUIDs and of the keys' holders, each group in
+     * sorted statements. A followed user someone holds is read without locking her keys: the unit only follows them to
+     * a GUID (an event's user), and their holders' profiles are locked but not read, with the other profiles, or at
+     * the flush when there are none (see {@link IdentityCore#preload}).
+     */
+    void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
+                 Collection<String> guids) {
+        List<IdentityKey> followed = followedUsers.stream().flatMap(List::stream).filter(k -> !keys.contains(k))
+                .distinct().toList();
+        Map<IdentityKey, ActiveBinding> held = followed.isEmpty() ? Map.of()
+                : tx.bindings().active(accountId, followed);
+        Set<IdentityKey> toLock = new LinkedHashSet<>(keys);
+        toLock.addAll(hints.keys);
+        followedUsers.stream().filter(user -> user.stream().noneMatch(held::containsKey)).forEach(toLock::addAll);
+        if (tx.locksRows()) {
+            toLock.addAll(keysHeldBy(keys, guids));
         }
+        lockKeys(toLock, RowLock.IN_ORDER);
+        loadBindings(toLock);
+        followed.forEach(key -> active.putIfAbsent(key, Optional.ofNullable(held.get(key)).map(this::tracked)));
         Set<String> wanted = new HashSet<>(guids);
+        wanted.addAll(hints.profiles);
         keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
+        hints.keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
         Set<String> holders = new HashSet<>();
         followed.forEach(key -> holderOf(key).ifPresent(holders::add));
         holders.removeAll(wanted);
-        if (tx.isolation() == Isolation.LATEST_COMMITTED) {
+        if (wanted.isEmpty()) {
             // a batch of events: locked and checked live at the flush, after its events are in, so that the locks
-            // are held for the last statements only, not for the inserts (DECISIONS.md, "Event batches run in
-            // READ COMMITTED")
+            // are held for the last statements only, not for the inserts
             lockAtFlush.addAll(holders);
         } else if (!holders.isEmpty()) {
-            // locked as early as a read would lock them: in one snapshot, a unit that took them at its flush
-            // conflicted with every batch that had marked one of them written since
             Set<String> locked = new HashSet<>(wanted);
             locked.addAll(holders);
-            tx.profiles().lock(accountId, locked, holders);
+            tx.profiles().lock(accountId, locked, holders, profileLock());
+            profilesLocked = true;
         }
         loadProfiles(wanted);
+    }
+
+    /**
+     * Locks the keys of a disassociation and the profiles that hold them, which lose the binding and their mirrored
+     * property; the profiles are not read (their property goes set-based at the flush).
+     */
+    void preloadKeys(Collection<IdentityKey> keys) {
+        lockKeys(keys, RowLock.IN_ORDER);
+        loadBindings(keys);
+        Set<String> holders = new HashSet<>();
+        keys.forEach(key -> holderOf(key).ifPresent(holders::add));
+        tx.profiles().lock(accountId, holders, List.of(), profileLock());
+        profilesLocked |= !holders.isEmpty();
+    }
+
+    /**
+     * The keys the holders of these keys and these profiles hold now, read without locks: what the unit may end too
+     * (a value replaced, a merge, a delete, a demerge), to be locked with the keys it names, in order.
+     */
+    private Set<IdentityKey> keysHeldBy(Collection<IdentityKey> keys, Collection<String> guids) {
+        Set<String> profiles = new HashSet<>(guids);
+        profiles.addAll(hints.profiles);
+        tx.bindings().active(accountId, keys).values().forEach(binding -> profiles.add(binding.guid()));
+        Set<IdentityKey> theirs = new HashSet<>();
+        tx.bindings().activeOf(accountId, profiles).forEach(binding -> theirs.add(binding.key()));
+        return theirs;
+    }
+
+    private void lockKeys(Collection<IdentityKey> keys, RowLock lock) {
+        List<IdentityKey> unlocked = keys.stream().filter(k -> !lockedKeys.containsKey(k)).distinct().toList();
+        if (unlocked.isEmpty()) {
+            return;
+        }
+        Map<IdentityKey, Long> changedAt = tx.bindings().lockKeys(accountId, unlocked, lock);
+        unlocked.forEach(key -> lockedKeys.put(key, changedAt.getOrDefault(key, 0L)));
+    }
+
+    /**
+     * Locks a key the unit found late, after it took later locks in the order (it is bound to a profile the unit
+     * holds, so its binding cannot change under the unit): without waiting, and learned for the next run.
+     */
+    private void lockLate(IdentityKey key) {
+        if (!lockedKeys.containsKey(key)) {
+            hints.keys.add(key);
+            lockKeys(List.of(key), RowLock.OUT_OF_ORDER);
+        }
+    }
+
+    /** In the order while no profile is locked yet; after that, out of it. */
+    private RowLock profileLock() {
+        return profilesLocked ? RowLock.OUT_OF_ORDER : RowLock.IN_ORDER;
     }
 
     private Optional<String> holderOf(IdentityKey key) {
         return active.getOrDefault(key, Optional.empty()).map(b -> b.guid);
     }
 
-    void loadBindings(Collection<IdentityKey> keys) {
+    private void loadBindings(Collection<IdentityKey> keys) {
         List<IdentityKey> unknown = keys.stream().filter(k -> !active.containsKey(k)).distinct().toList();
         if (unknown.isEmpty()) {
             return;
@@ -128,7 +215,11 @@ final class UnitState {
         if (unknown.isEmpty()) {
             return;
         }
-        Map<String, StoredProfile> found = tx.profiles().find(accountId, unknown);
+        if (profilesLocked) {
+            hints.profiles.addAll(unknown);
+        }
+        Map<String, StoredProfile> found = tx.profiles().find(accountId, unknown, profileLock());
+        profilesLocked = true;
         unknown.forEach(guid -> profiles.put(guid, Optional.ofNullable(found.get(guid)).map(UnitState::loaded)));
         for (ActiveBinding binding : tx.bindings().activeOf(accountId, found.keySet())) {
             current(binding).ifPresent(state ->
@@ -162,14 +253,29 @@ final class UnitState {
         }
     }
 
-    /** The active binding of this key now, within this unit. */
+    /** The active binding of this key now, within this unit; a key not loaded yet is locked late first. */
     Optional<BindingState> binding(IdentityKey key) {
         Optional<BindingState> known = active.get(key);
         if (known != null) {
             return known;
         }
+        lockLate(key);
         loadBindings(List.of(key));
         return active.getOrDefault(key, Optional.empty());
+    }
+
+    /**
+     * Locks the profiles merged into this one (a merge points them at its survivor, a delete deletes them, a demerge
+     * gives them back), found through it after it was locked: out of the order, learned for the next run. A merged
+     * profile changes only with the profile it was merged into, so the read that finds them is current.
+     */
+    List<String> lockMergedInto(Collection<String> guids) {
+        List<String> merged = tx.profiles().mergedInto(accountId, guids, RowLock.NONE);
+        if (!merged.isEmpty() && tx.locksRows()) {
+            hints.profiles.addAll(merged);
+            tx.profiles().lock(accountId, merged, List.of(), profileLock());
+        }
+        return merged;
     }
 
     Optional<ProfileState> profile(String guid) {
@@ -194,27 +300,44 @@ final class UnitState {
     }
 
     void bind(ProfileState profile, IdentityKey key, BindingReason reason) {
-        BindingState binding = BindingState.started(Guids.newGuid(), key, profile.guid, now(), reason);
+        lockLate(key);
+        long at = at(key, 0);
+        BindingState binding = BindingState.started(Guids.newGuid(), key, profile.guid, at, reason);
         bindings.add(binding);
         active.put(key, Optional.of(binding));
         profile.identities.put(key.kind(), binding);
         profile.touch();
-        changes.add(new IdentityChange.BindingStarted(key, profile.guid, reason, now()));
+        keyChanged(key, Optional.of(profile.guid), at);
+        changes.add(new IdentityChange.BindingStarted(key, profile.guid, reason, at));
     }
 
     /** Ends the active binding of this key, if any; returns the GUID that held it. */
     Optional<String> unbind(IdentityKey key, BindingReason reason) {
         Optional<BindingState> ending = binding(key);
         ending.ifPresent(binding -> {
-            binding.end(now(), reason);
+            lockLate(key);
+            long at = at(key, binding.startedAt);
+            binding.end(at, reason);
             if (binding.stored) {
                 bindings.add(binding);
             }
             active.put(key, Optional.empty());
             profiles.getOrDefault(binding.guid, Optional.empty()).ifPresent(p -> p.identities.remove(key.kind()));
-            changes.add(new IdentityChange.BindingEnded(key, binding.guid, reason, now()));
+            keyChanged(key, Optional.empty(), at);
+            changes.add(new IdentityChange.BindingEnded(key, binding.guid, reason, at));
         });
         return ending.map(b -> b.guid);
+    }
+
+    /**
+     * The bindings of deleted profiles end with them ({@code deleted}); their keys are locked (late where the unit
+     * did not name them) and left held by nobody.
+     */
+    void released(ActiveBinding binding) {
+        lockLate(binding.key());
+        long at = at(binding.key(), binding.since());
+        keyChanged(binding.key(), Optional.empty(), at);
+        changes.add(new IdentityChange.BindingEnded(binding.key(), binding.guid(), BindingReason.DELETED, at));
     }
 
     /** Removes a property from a profile: in memory when the unit holds it, else set-based when it is written. */
@@ -228,12 +351,11 @@ final class UnitState {
     }
 
     /**
-     * An event of the profile. Its properties are not rewritten for it, as an event changes none of them: the
-     * profile is only marked as written where concurrent writers need that ({@link ProfileWrites#touch}).
-     * Rewriting a random profile's row for every event took half of event upload's time on SQLite.
+     * An event of the profile. Its row is not rewritten for it, as an event changes none of its properties (rewriting
+     * a random profile's row for every event took half of event upload's time on SQLite): the profile is locked, so
+     * that a delete or merge of it waits for the event or the event's batch runs again after it.
      */
     void addEvent(String guid, String arrivedAs, String name, long ts, ObjectNode data) {
-        withEvents.add(guid);
         events.add(new NewEvent(Guids.newGuid(), guid, arrivedAs, name, ts, data.toString()));
     }
 
@@ -281,16 +403,13 @@ final class UnitState {
         }
         write.profiles().insert(accountId, created);
         write.profiles().update(accountId, updated);
-        endedByReason().forEach((reason, keys) -> write.bindings().endActive(accountId, keys, now(), reason));
+        endings().forEach((ending, keys) -> write.bindings().endActive(accountId, keys, ending.at(), ending.reason()));
         write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
+        write.bindings().recordKeys(accountId, keyHolders.entrySet().stream()
+                .map(e -> new KeyRow(e.getKey(), e.getValue(), lockedKeys.getOrDefault(e.getKey(), now()))).toList());
         write.events().insert(accountId, events);
         lockAtFlush.removeAll(deleted);
-        write.profiles().lock(accountId, lockAtFlush, lockAtFlush);
-        Set<String> touched = new LinkedHashSet<>(withEvents);
-        created.forEach(p -> touched.remove(p.guid()));
-        updated.forEach(p -> touched.remove(p.guid()));
-        touched.removeAll(deleted);
-        write.profiles().touch(accountId, touched, now());
+        write.profiles().lock(accountId, lockAtFlush, lockAtFlush, profileLock());
         for (MergeRecord merge : merges) {
             write.events().move(accountId, merge.from(), merge.into());
             write.profiles().merge(accountId, merge);
@@ -310,10 +429,10 @@ final class UnitState {
         }
     }
 
-    private Map<BindingReason, List<IdentityKey>> endedByReason() {
+    /** The stored bindings this unit ended, by reason and time: one statement for each (usually one time). */
+    private Map<BindingState.Ending, List<IdentityKey>> endings() {
         return bindings.stream().filter(b -> b.storedEnding().isPresent())
-                .collect(Collectors.groupingBy(b -> b.storedEnding().orElseThrow(),
-                        () -> new EnumMap<>(BindingReason.class),
+                .collect(Collectors.groupingBy(b -> b.storedEnding().orElseThrow(), LinkedHashMap::new,
                         Collectors.mapping(b -> b.key, Collectors.toList())));
     }
 }

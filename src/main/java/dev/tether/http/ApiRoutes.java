@@ -23,7 +23,6 @@ import dev.tether.profile.ProfileReader;
 import dev.tether.reassigned.ReassignedRequest;
 import dev.tether.reassigned.ReassignedService;
 import dev.tether.store.HistoryEntry;
-import dev.tether.store.Isolation;
 import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
 import dev.tether.upload.UploadRequest;
@@ -80,34 +79,40 @@ final class ApiRoutes {
     void upload(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.UPLOAD)) {
-            UploadRequest request = UploadRequest.parse(account, parseBatch(ctx), limits,
-                    clock.instant().getEpochSecond());
-            sendBatch(ctx, request.records(), account, UploadService.isolation(request),
-                    unit -> uploads.upload(unit, request));
+            List<JsonNode> records = parseBatch(ctx);
+            long now = clock.instant().getEpochSecond();
+            UploadRequest request = UploadRequest.parse(account, records, limits, now);
+            sendBatch(ctx, request.records(), account, unit -> uploads.upload(unit,
+                    asLocked(unit, account, request, settled -> UploadRequest.parse(settled, records, limits, now))));
         }
     }
 
     void disassociate(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DISASSOCIATE)) {
-            DisassociateRequest request = DisassociateRequest.parse(account, parseBatch(ctx));
-            sendBatch(ctx, request.records(), account, unit -> disassociations.disassociate(unit, request));
+            List<JsonNode> records = parseBatch(ctx);
+            DisassociateRequest request = DisassociateRequest.parse(account, records);
+            sendBatch(ctx, request.records(), account, unit -> disassociations.disassociate(unit,
+                    asLocked(unit, account, request, settled -> DisassociateRequest.parse(settled, records))));
         }
+    }
+
+    /**
+     * The request as the account's settings are once its unit of work has locked the account: parsed again with them
+     * in the rare case that they changed after the request was authenticated (which keys a value is looked up by,
+     * whether Phone is an identity), so that no write runs on settings replaced before it began.
+     */
+    private static <Q> Q asLocked(UnitOfWork unit, Account parsedWith, Q request, Function<Account, Q> parse) {
+        return unit.account().equals(parsedWith) ? request : parse.apply(unit.account());
     }
 
     /** Runs a batch write as one unit of work and answers its envelope (stored under its Idempotency-Key). */
     private void sendBatch(Context ctx, List<JsonNode> records, Account account,
                            Function<UnitOfWork, BatchResult> work) {
-        sendBatch(ctx, records, account, Isolation.SNAPSHOT, work);
-    }
-
-    /** {@link #sendBatch} in the isolation the request may run in. */
-    private void sendBatch(Context ctx, List<JsonNode> records, Account account, Isolation isolation,
-                           Function<UnitOfWork, BatchResult> work) {
         ctx.attribute(RECORDS_ATTRIBUTE, records.size());
         boolean dryRun = Requests.dryRun(ctx);
         AtomicReference<BatchResult> committed = new AtomicReference<>();
-        Reply reply = transactions.answer(account, isolation, dryRun, Requests.idempotencyKey(ctx), work, result -> {
+        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, result -> {
             committed.set(result);
             return Json.text(Json.envelope(result));
         });
@@ -155,17 +160,20 @@ final class ApiRoutes {
     void demergeProfiles(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DEMERGE)) {
-            DemergeRequest request = DemergeRequest.parse(account, Requests.jsonBody(ctx),
-                    limits.valuesPerBulkRequest());
-            sendProcessed(ctx, account, unit -> demerges.demerge(unit, request));
+            JsonNode body = Requests.jsonBody(ctx);
+            DemergeRequest request = DemergeRequest.parse(account, body, limits.valuesPerBulkRequest());
+            sendProcessed(ctx, account, unit -> demerges.demerge(unit, asLocked(unit, account, request,
+                    settled -> DemergeRequest.parse(settled, body, limits.valuesPerBulkRequest()))));
         }
     }
 
     void deleteProfiles(Context ctx) {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DELETE)) {
-            DeleteRequest request = DeleteRequest.parse(account, Requests.jsonBody(ctx), limits.valuesPerBulkRequest());
-            sendProcessed(ctx, account, unit -> deletions.delete(unit, request));
+            JsonNode body = Requests.jsonBody(ctx);
+            DeleteRequest request = DeleteRequest.parse(account, body, limits.valuesPerBulkRequest());
+            sendProcessed(ctx, account, unit -> deletions.delete(unit, asLocked(unit, account, request,
+                    settled -> DeleteRequest.parse(settled, body, limits.valuesPerBulkRequest()))));
         }
     }
 

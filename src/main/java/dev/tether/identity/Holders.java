@@ -5,13 +5,16 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The resolution rule for lookup keys (see {@code Account.lookupKeys}): the first key, in their order, that some
- * profile holds names that profile. Upload, the profile read and delete all resolve an identity this way.
+ * The resolution rule for lookup keys (see {@code Account.lookupKeys}): the first key, in their order, whose active
+ * binding names a profile that exists names that profile, followed along its merges to the live one. Upload, delete
+ * and demerge resolve an identity this way through {@code IdentityCore.firstHolder}; the profile read follows the same
+ * rule inside its one statement ({@code ProfileViewQuery}), and {@code ProfileReadContract} holds the two together.
  */
 public final class Holders {
     private Holders() {
     }
 
+    /** The first holder of these keys; {@code holderOf} answers a key's holder where that profile exists. */
     public static Optional<String> first(List<IdentityKey> keys, Function<IdentityKey, Optional<String>> holderOf) {
         for (IdentityKey key : keys) {
             Optional<String> holder = holderOf.apply(key);

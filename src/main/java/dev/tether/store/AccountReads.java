@@ -8,6 +8,13 @@ import java.util.Optional;
 public interface AccountReads {
     Optional<Account> find(String accountId);
 
+    /**
+     * The account as it is now; in a write its row is locked shared until the transaction ends, the first lock of
+     * every write unit of the account (DECISIONS.md, "Concurrency: one lock order"). {@code account update} locks it
+     * alone ({@link AccountWrites#lockAlone}), so a write never runs on settings changed since it began.
+     */
+    Optional<Account> lockShared(String accountId);
+
     List<Account> list();
 
     /** The account and the hashes of its active passcodes, in one statement. */

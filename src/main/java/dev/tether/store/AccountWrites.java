@@ -1,10 +1,17 @@
 package dev.tether.store;
 
 import dev.tether.account.Account;
+import java.util.Optional;
 
 /** Accounts and passcodes, written. */
 public interface AccountWrites extends AccountReads {
     void insert(Account account);
+
+    /**
+     * The account as it is now, its row locked until the transaction ends, after every write that holds it shared
+     * ({@link AccountReads#lockShared}): what a change of its settings decides on first.
+     */
+    Optional<Account> lockAlone(String accountId);
 
     /** Changes the settings of an existing account (identity kinds, conflict policy, name); its id and region stay. */
     void update(Account account);

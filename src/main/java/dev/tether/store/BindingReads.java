@@ -5,17 +5,21 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** Identity bindings, as read. Every lookup takes a set of keys: one statement per kind, not one per key. */
+/** Identity bindings and the rows of their keys, as read. Every lookup takes a set of keys, not one key. */
 public interface BindingReads {
-    /** The active bindings of the given keys, by key; keys nobody holds are absent. Locked in a write. */
+    /**
+     * The active bindings of the given keys, by key; keys nobody holds are absent. One statement, so at one moment.
+     * It locks nothing: a write that may change these bindings has locked their keys first ({@link #lockKeys}).
+     */
     Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys);
 
     /**
-     * {@link #active}, unlocked in a write too, and read in one statement, so at one moment even in
-     * {@link Isolation#LATEST_COMMITTED}: for keys a unit only follows to their profile and never binds or ends (an
-     * event's user). The profiles they name are locked and checked by {@link ProfileReads#lock}.
+     * In a write, locks the rows of these keys until the transaction ends, making the missing ones (keys nobody ever
+     * held), in the one order of keys (kind, then value); with {@link RowLock#NO_WAIT}, a row another transaction
+     * holds fails the transaction as a conflict. Returns when each key's history last changed (absent: never, or a
+     * row the flush will make). In a read, only reads that.
      */
-    Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys);
+    Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock);
 
     /** Every active binding held by the given profiles. */
     List<ActiveBinding> activeOf(String accountId, Collection<String> guids);

@@ -9,6 +9,12 @@ public interface BindingWrites extends BindingReads {
     void insert(String accountId, Collection<NewBinding> bindings);
 
     /**
+     * Writes the rows of these keys (made if missing): who holds each now, and when its history changed. Every start
+     * and end of a binding writes its key's row, in the transaction that locked it ({@link #lockKeys}).
+     */
+    void recordKeys(String accountId, Collection<KeyRow> keys);
+
+    /**
      * Ends the active bindings of these identities at one time for one reason, set-based: one statement per kind,
      * found through the index of active bindings rather than by binding id.
      */

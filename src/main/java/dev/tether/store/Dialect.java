@@ -16,23 +16,6 @@ interface Dialect {
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
     /**
-     * A statement that opens every write transaction, where the backend needs one: it sets the transaction's
-     * isolation; {@code alone} for a write that lost to concurrent ones several times and must now run without
-     * competition.
-     */
-    Optional<String> beginWrite(Isolation isolation, boolean alone);
-
-    /**
-     * A statement run before a write that must run alone begins, outside its transaction, so that its snapshot
-     * starts after the writers it waited for, and the statement that ends it; empty where writers never compete.
-     */
-    Optional<RunAlone> runAlone();
-
-    /** The statements that take and give up the lock of a write that runs alone. */
-    record RunAlone(String take, String release) {
-    }
-
-    /**
      * A query that tries to take a lock held until the transaction ends, named by two ints, and answers whether it
      * got it; empty where writers never run at once (SQLite's one writer holds everything already).
      */
@@ -45,12 +28,6 @@ interface Dialect {
     String lockRowsSkippingLocked(String table);
 
     /**
-     * A statement that lets the transaction wait for the next row lock as long as it takes, for a lock that is
-     * taken last and held only to the commit, which no deadlock can involve; empty where locks are not waited for.
-     */
-    Optional<String> waitForLastLock();
-
-    /**
      * A query that waits for a lock held until the transaction ends, named by two ints; empty where one writer
      * holds everything already.
      */
@@ -61,12 +38,6 @@ interface Dialect {
      * its documented way); the expression itself elsewhere.
      */
     String notIndexed(String expression);
-
-    /**
-     * Whether write transactions run at once, so that one can miss rows another adds (PostgreSQL); SQLite's one
-     * writer runs them one after another.
-     */
-    boolean writersRunAtOnce();
 
     /**
      * The statement that refreshes the planner's statistics where the backend leaves it to the application (run
@@ -100,8 +71,20 @@ interface Dialect {
     /** A query of the next number of a database sequence; empty where the backend has none. */
     Optional<String> nextval(String sequence);
 
-    /** Appended to a SELECT of profiles in a write transaction: row locks where the backend has them. */
+    /** Appended to a SELECT of rows a write transaction decides on: row locks where the backend has them. */
     String lockRows();
+
+    /**
+     * {@link #lockRows} for a lock taken out of the one order (DECISIONS.md, "Concurrency: one lock order"): it does
+     * not wait, and a row another transaction holds fails the statement ({@link #isLockNotAvailable}).
+     */
+    String lockRowsNoWait();
+
+    /** Appended to a SELECT of a row that writers share and one writer changes alone (the account row). */
+    String lockRowsShared();
+
+    /** A lock was not available: taken without waiting, or waited for past the lock timeout. */
+    boolean isLockNotAvailable(SQLException e);
 
     /** An expression of the properties column with one key removed; one placeholder, bound by {@link #propertyArgument}. */
     String propertiesWithoutKey();

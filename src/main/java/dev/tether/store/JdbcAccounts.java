@@ -26,6 +26,18 @@ final class JdbcAccounts implements AccountWrites {
     }
 
     @Override
+    public Optional<Account> lockShared(String accountId) {
+        return sql.query("SELECT " + COLUMNS + " FROM accounts WHERE account_id = ?" + sql.lockRowShared(),
+                s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Account> lockAlone(String accountId) {
+        return sql.query("SELECT " + COLUMNS + " FROM accounts WHERE account_id = ?" + sql.lockRows(),
+                s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
+    }
+
+    @Override
     public List<Account> list() {
         return sql.query("SELECT " + COLUMNS + " FROM accounts ORDER BY created_at, account_id",
                 s -> { }, JdbcAccounts::account);

@@ -26,17 +26,16 @@ final class JdbcBindings implements BindingWrites {
         this.sql = sql;
     }
 
-    /** Values grouped by kind, kinds in one fixed order: every writer takes row locks in the same order. */
+    /** Values grouped by kind, kinds in one fixed order: every writer takes the keys' locks in the same order. */
     private static Map<IdentityKind, List<String>> valuesByKind(Collection<IdentityKey> keys) {
         return keys.stream().distinct().collect(Collectors.groupingBy(IdentityKey::kind,
                 () -> new EnumMap<>(IdentityKind.class), Collectors.mapping(IdentityKey::value, Collectors.toList())));
     }
 
     @Override
-    public Map<IdentityKey, ActiveBinding> activeUnlocked(String accountId, Collection<IdentityKey> keys) {
-        // one statement for every kind, each kind's part the statement of active() without its lock: in READ
-        // COMMITTED each statement sees its own moment, and a binding moved from one kind's key to another's between
-        // two of them would show neither (DECISIONS.md, "Event batches run in READ COMMITTED")
+    public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
+        // one statement for every kind, so at one moment: in READ COMMITTED each statement sees its own, and a binding
+        // moved from one kind's key to another's between two of them would show neither
         Map<IdentityKind, List<String>> byKind = valuesByKind(keys);
         if (byKind.isEmpty()) {
             return Map.of();
@@ -56,19 +55,51 @@ final class JdbcBindings implements BindingWrites {
         return found;
     }
 
+    /**
+     * Per kind, in the order of the kinds: the missing rows made, in the order of their values, then every row locked
+     * in the order of its value. So keys are locked in one order (kind, then value) by every write. Nothing where
+     * rows are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's clock orders
+     * its history.
+     */
     @Override
-    public Map<IdentityKey, ActiveBinding> active(String accountId, Collection<IdentityKey> keys) {
-        Map<IdentityKey, ActiveBinding> found = new HashMap<>();
+    public Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
+        if (!sql.locksRows() || lock == RowLock.NONE) {
+            return Map.of();
+        }
+        Map<IdentityKey, Long> changedAt = new HashMap<>();
         Dialect dialect = sql.dialect();
-        valuesByKind(keys).forEach((kind, values) -> sql.query("SELECT " + COLUMNS + " FROM identity_bindings"
-                        + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value") + " AND ended_at IS NULL"
-                        + " ORDER BY value" + sql.lockRows(),
-                s -> {
+        valuesByKind(keys).forEach((kind, values) -> {
+            if (lock == RowLock.IN_ORDER) {
+                sql.batch("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) VALUES (?, ?, ?, NULL, 0)"
+                        + " ON CONFLICT (account_id, kind, value) DO NOTHING", values.stream().sorted().toList(),
+                        (s, value) -> {
+                            s.setString(1, accountId);
+                            s.setString(2, kind.storedName());
+                            s.setString(3, value);
+                        });
+            }
+            sql.lock("SELECT value, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
+                    + dialect.inList("value") + sql.lockRowsInOrder("value", lock), lock, s -> {
+                        s.setString(1, accountId);
+                        s.setString(2, kind.storedName());
+                        dialect.bindList(s, 3, values);
+                    }, row -> Map.entry(new IdentityKey(kind, row.getString(1)), row.getLong(2)))
+                    .forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
+        });
+        return changedAt;
+    }
+
+    @Override
+    public void recordKeys(String accountId, Collection<KeyRow> keys) {
+        sql.batch("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (account_id, kind, value) DO UPDATE SET guid = excluded.guid,"
+                + " changed_at = excluded.changed_at", keys, (s, k) -> {
                     s.setString(1, accountId);
-                    s.setString(2, kind.storedName());
-                    dialect.bindList(s, 3, values);
-                }, JdbcBindings::activeBinding).forEach(b -> found.put(b.key(), b)));
-        return found;
+                    s.setString(2, k.key().kind().storedName());
+                    s.setString(3, k.key().value());
+                    s.setString(4, k.holder().orElse(null));
+                    s.setLong(5, k.changedAt());
+                });
     }
 
     @Override
@@ -148,8 +179,9 @@ final class JdbcBindings implements BindingWrites {
     }
 
     /**
-     * The caller has read these bindings in the same transaction (locked on PostgreSQL); fewer rows ended than keys
-     * named means the state it decided on is gone, so the transaction fails as a conflict and runs again.
+     * The caller has read these bindings in the same transaction, after locking their keys; fewer rows ended than
+     * keys named means the state it decided on is gone (a key it did not lock), so the transaction fails as a
+     * conflict and runs again.
      */
     @Override
     public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {

@@ -26,13 +26,13 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
-    public Map<String, StoredProfile> find(String accountId, Collection<String> guids) {
+    public Map<String, StoredProfile> find(String accountId, Collection<String> guids, RowLock lock) {
         if (guids.isEmpty()) {
             return Map.of();
         }
         Map<String, StoredProfile> found = new LinkedHashMap<>();
-        sql.query("SELECT guid, properties, created_at, updated_at, merged_into FROM profiles WHERE account_id = ? AND "
-                        + sql.dialect().inList("guid") + " ORDER BY guid" + sql.lockRows(),
+        sql.lock("SELECT guid, properties, created_at, updated_at, merged_into FROM profiles WHERE account_id = ? AND "
+                        + sql.dialect().inList("guid") + sql.lockRowsInOrder("guid", lock), lock,
                 s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
@@ -42,13 +42,13 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
-    public void lock(String accountId, Collection<String> guids, Collection<String> live) {
+    public void lock(String accountId, Collection<String> guids, Collection<String> live, RowLock lock) {
         if (guids.isEmpty() || sql.lockRows().isEmpty()) {
             return;
         }
         Set<String> stillLive = new HashSet<>();
-        sql.query("SELECT guid, merged_into IS NULL FROM profiles WHERE account_id = ? AND "
-                        + sql.dialect().inList("guid") + sql.lockRowsInOrder("guid"), s -> {
+        sql.lock("SELECT guid, merged_into IS NULL FROM profiles WHERE account_id = ? AND "
+                        + sql.dialect().inList("guid") + sql.lockRowsInOrder("guid", lock), lock, s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
                 }, row -> new Locked(row.getString(1), row.getBoolean(2)))
@@ -84,14 +84,14 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
-    public List<String> mergedInto(String accountId, Collection<String> guids) {
+    public List<String> mergedInto(String accountId, Collection<String> guids, RowLock lock) {
         if (guids.isEmpty()) {
             return List.of();
         }
         // ordered only where rows are locked (the one lock order of every writer); on SQLite an ORDER BY guid made
         // the planner walk the account's primary key to skip a sort, instead of the index of merged profiles
-        return sql.query("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("merged_into")
-                        + sql.lockRowsInOrder("guid"),
+        return sql.lock("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("merged_into")
+                        + sql.lockRowsInOrder("guid", lock), lock,
                 s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
@@ -170,18 +170,6 @@ final class JdbcProfiles implements ProfileWrites {
                     s.setString(4, accountId);
                     s.setString(5, p.guid());
                 });
-    }
-
-    @Override
-    public void touch(String accountId, Collection<String> guids, long at) {
-        if (guids.isEmpty() || !sql.dialect().writersRunAtOnce()) {
-            return;
-        }
-        sql.update("UPDATE profiles SET updated_at = ? WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
-            s.setLong(1, at);
-            s.setString(2, accountId);
-            sql.dialect().bindList(s, 3, guids);
-        });
     }
 
     @Override

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class JdbcStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     private static final int MAX_ATTEMPTS = 12;
-    /** From this attempt on a write runs alone (see {@link Dialect#beginWrite}). */
-    private static final int ALONE_FROM_ATTEMPT = 4;
 
     private final Dialect dialect;
     private final HikariDataSource writer;
@@ -34,6 +32,7 @@ public final class JdbcStore implements Store {
     private final OutageGate gate = new OutageGate();
     private final AtomicLong conflictRetries = new AtomicLong();
     private final AtomicLong brokenConnectionRetries = new AtomicLong();
+    private final AtomicLong lockTimeouts = new AtomicLong();
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -50,6 +49,9 @@ public final class JdbcStore implements Store {
         FunctionCounter.builder("tether.storage.retries", brokenConnectionRetries, AtomicLong::get)
                 .tag("reason", "broken_connection")
                 .description("Transactions run again after their connection broke before the commit")
+                .register(registry);
+        FunctionCounter.builder("tether.storage.lock.timeouts", lockTimeouts, AtomicLong::get)
+                .description("Writes that waited for a row lock past the safety timeout, answered 503")
                 .register(registry);
         for (HikariDataSource pool : pools) {
             String name = String.valueOf(pool.getPoolName());
@@ -83,12 +85,12 @@ public final class JdbcStore implements Store {
 
     @Override
     public <R> R read(Work<ReadTx, R> work) {
-        return withRetries(reader, Optional.empty(), work::apply);
+        return withRetries(reader, false, work::apply);
     }
 
     @Override
-    public <R> R write(Isolation isolation, Work<WriteTx, R> work) {
-        return withRetries(writer, Optional.of(isolation), work::apply);
+    public <R> R write(Work<WriteTx, R> work) {
+        return withRetries(writer, true, work::apply);
     }
 
     /**
@@ -97,7 +99,7 @@ public final class JdbcStore implements Store {
      * connection that breaks during the commit leaves the outcome unknown, and a pool that cannot connect has
      * already waited its timeout: neither is retried here.
      */
-    private <R> R withRetries(HikariDataSource source, Optional<Isolation> writing, Work<JdbcTx, R> work) {
+    private <R> R withRetries(HikariDataSource source, boolean writing, Work<JdbcTx, R> work) {
         boolean probe = gate.enter();
         try {
             R result = attempts(source, writing, work);
@@ -116,10 +118,10 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private <R> R attempts(HikariDataSource source, Optional<Isolation> writing, Work<JdbcTx, R> work) {
+    private <R> R attempts(HikariDataSource source, boolean writing, Work<JdbcTx, R> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return inTransaction(source, writing, attempt >= ALONE_FROM_ATTEMPT, work);
+                return inTransaction(source, writing, work);
             } catch (SQLException e) {
                 boolean broken = dialect.isBrokenConnection(e) && !(e instanceof CommitFailedException)
                         && !(e instanceof SQLTransientConnectionException);
@@ -141,25 +143,13 @@ public final class JdbcStore implements Store {
      * Runs the work on one connection: a transaction for writes, and for reads where the backend gives a
      * transaction's statements one snapshot; otherwise (reads on PostgreSQL) in autocommit.
      */
-    private <R> R inTransaction(HikariDataSource source, Optional<Isolation> writing, boolean alone,
-                                Work<JdbcTx, R> work) throws SQLException {
-        boolean writable = writing.isPresent();
+    private <R> R inTransaction(HikariDataSource source, boolean writable, Work<JdbcTx, R> work) throws SQLException {
         boolean transactional = writable || dialect.readsShareASnapshot();
         Connection connection = source.getConnection();
         boolean reusable = false;
-        Optional<Dialect.RunAlone> runAlone = writable && alone ? dialect.runAlone() : Optional.empty();
         try {
-            if (runAlone.isPresent()) {
-                connection.setAutoCommit(true);
-                execute(connection, runAlone.get().take());
-            }
             connection.setAutoCommit(!transactional);
-            Optional<String> begin = writing.flatMap(isolation -> dialect.beginWrite(isolation, alone));
-            if (begin.isPresent()) {
-                execute(connection, begin.get());
-            }
-            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements),
-                    writing.orElse(Isolation.SNAPSHOT)));
+            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements)));
             if (transactional) {
                 commit(connection);
             }
@@ -175,27 +165,7 @@ public final class JdbcStore implements Store {
             reusable = !(e instanceof CommitFailedException) && (!transactional || rolledBack(connection));
             throw e;
         } finally {
-            if (runAlone.isPresent() && reusable) {
-                reusable = ranAlone(connection, runAlone.get());
-            }
             release(source, connection, reusable);
-        }
-    }
-
-    private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    /** Gives up the lock of a write that ran alone; a connection that cannot is dropped, which also frees it. */
-    private static boolean ranAlone(Connection connection, Dialect.RunAlone alone) {
-        try {
-            connection.setAutoCommit(true);
-            execute(connection, alone.release());
-            return true;
-        } catch (SQLException e) {
-            return false;
         }
     }
 
@@ -237,6 +207,10 @@ public final class JdbcStore implements Store {
     }
 
     private RuntimeException translate(SQLException e) {
+        if (dialect.isLockNotAvailable(e)) {
+            lockTimeouts.incrementAndGet();
+            LOG.warn("a write waited for a row lock past the safety timeout: {}", e.getMessage());
+        }
         if (dialect.isUnavailable(e)) {
             boolean unreachable = dialect.isBrokenConnection(e) || (e instanceof SQLTransientConnectionException
                     && e.getCause() instanceof SQLException cause && dialect.isBrokenConnection(cause));

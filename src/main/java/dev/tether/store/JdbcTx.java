@@ -10,11 +10,9 @@ final class JdbcTx implements WriteTx {
     private final JdbcIdempotency idempotency;
     private final JdbcWebhooks webhooks;
     private final Sql sql;
-    private final Isolation isolation;
 
-    JdbcTx(Sql sql, Isolation isolation) {
+    JdbcTx(Sql sql) {
         this.sql = sql;
-        this.isolation = isolation;
         this.accounts = new JdbcAccounts(sql);
         this.bindings = new JdbcBindings(sql);
         this.profiles = new JdbcProfiles(sql);
@@ -29,8 +27,8 @@ final class JdbcTx implements WriteTx {
     }
 
     @Override
-    public Isolation isolation() {
-        return isolation;
+    public boolean locksRows() {
+        return sql.locksRows();
     }
 
     @Override

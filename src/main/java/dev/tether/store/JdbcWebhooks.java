@@ -228,7 +228,6 @@ final class JdbcWebhooks implements WebhookWrites {
         Dialect dialect = sql.dialect();
         Optional<String> nextval = dialect.nextval(UNITS);
         if (nextval.isPresent()) {
-            dialect.waitForLastLock().ifPresent(wait -> sql.query(wait, s -> { }, row -> 1));
             dialect.transactionLock().ifPresent(lock -> sql.query(lock, s -> {
                 s.setInt(1, OUTBOX_LOCKS);
                 s.setInt(2, accountId.hashCode());

@@ -12,13 +12,14 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** PostgreSQL: lists travel as one text[] through = ANY(?); profiles are locked FOR UPDATE in write transactions. */
+/**
+ * PostgreSQL: lists travel as one text[] through = ANY(?); the rows a write decides on are locked FOR UPDATE, in the one
+ * order (DECISIONS.md, "Concurrency: one lock order").
+ */
 final class PostgresDialect implements Dialect {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DEADLOCK = "40P01";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
-    /** The advisory lock every Tether write holds: shared normally, exclusive for a write that kept losing. */
-    private static final long WRITERS_LOCK = 0x7e7e_7e7eL;
 
     @Override
     public String inList(String column) {
@@ -30,35 +31,10 @@ final class PostgresDialect implements Dialect {
         statement.setArray(index, statement.getConnection().createArrayOf("text", values.toArray()));
     }
 
-    /**
-     * Writers racing over the same rows can deadlock or queue behind each other; PostgreSQL looks for deadlocks
-     * only after deadlock_timeout (1 s by default, settable by a superuser only) while the waiting transactions
-     * hold their connections. So a write waits at most 200 ms for a lock, then runs again after a random pause.
-     * Every write holds the writers' advisory lock shared; a write that lost several times runs alone: it takes
-     * that lock exclusively before its transaction begins (see {@link #runAlone}) and then waits for row locks as
-     * long as they take, so it cannot starve. The pool opens every transaction in REPEATABLE READ; one of
-     * {@link Isolation#LATEST_COMMITTED} says so first, before its first query takes the snapshot.
-     */
-    @Override
-    public Optional<String> beginWrite(Isolation isolation, boolean alone) {
-        String begin = alone
-                ? "SELECT set_config('lock_timeout', '0', true)"
-                : "SELECT set_config('lock_timeout', '200ms', true), pg_advisory_xact_lock_shared(" + WRITERS_LOCK + ")";
-        return Optional.of(isolation == Isolation.LATEST_COMMITTED
-                ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; " + begin : begin);
-    }
-
-    /** Two-int advisory locks: a space of their own, apart from the writers' lock (one bigint). */
+    /** Two-int advisory locks, of one Idempotency-Key or one account's outbox. */
     @Override
     public Optional<String> tryTransactionLock() {
         return Optional.of("SELECT pg_try_advisory_xact_lock(?, ?)");
-    }
-
-    /** Session-level, in autocommit: its wait ends before the transaction, and so its snapshot, begins. */
-    @Override
-    public Optional<RunAlone> runAlone() {
-        return Optional.of(new RunAlone("SELECT pg_advisory_lock(" + WRITERS_LOCK + ")",
-                "SELECT pg_advisory_unlock(" + WRITERS_LOCK + ")"));
     }
 
     @Override
@@ -111,11 +87,6 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public boolean writersRunAtOnce() {
-        return true;
-    }
-
-    @Override
     public String rowKey(String qualifier, String... keyColumns) {
         return Arrays.stream(keyColumns).map(column -> qualifier + column)
                 .collect(Collectors.joining(", "));
@@ -132,13 +103,23 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public Optional<String> waitForLastLock() {
-        return Optional.of("SELECT set_config('lock_timeout', '10s', true)");
+    public String lockRows() {
+        return " FOR UPDATE";
     }
 
     @Override
-    public String lockRows() {
-        return " FOR UPDATE";
+    public String lockRowsNoWait() {
+        return " FOR UPDATE NOWAIT";
+    }
+
+    @Override
+    public String lockRowsShared() {
+        return " FOR SHARE";
+    }
+
+    @Override
+    public boolean isLockNotAvailable(SQLException e) {
+        return LOCK_NOT_AVAILABLE.equals(e.getSQLState());
     }
 
     @Override
@@ -170,8 +151,7 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean isConflict(SQLException e) {
         String state = e.getSQLState();
-        return UNIQUE_VIOLATION.equals(state) || CONFLICT_STATE.equals(state) || DEADLOCK.equals(state)
-                || LOCK_NOT_AVAILABLE.equals(state);
+        return UNIQUE_VIOLATION.equals(state) || CONFLICT_STATE.equals(state) || DEADLOCK.equals(state);
     }
 
     /** Connection exceptions (class 08) and the server ending the session (57P01 to 57P03). */
@@ -183,7 +163,8 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public boolean isUnavailable(SQLException e) {
-        return e instanceof SQLTransientException || isBrokenConnection(e) || "53300".equals(e.getSQLState());
+        return e instanceof SQLTransientException || isBrokenConnection(e) || "53300".equals(e.getSQLState())
+                || isLockNotAvailable(e);
     }
 
     @Override

@@ -8,18 +8,21 @@ import java.util.Optional;
 
 /** Profiles and their merges, as read. */
 public interface ProfileReads {
-    /** The given profiles that exist, by GUID. In a write transaction they are locked until it ends. */
-    Map<String, StoredProfile> find(String accountId, Collection<String> guids);
+    /**
+     * The given profiles that exist, by GUID. In a write transaction they are locked until it ends, in GUID order
+     * (without waiting: see {@link RowLock}).
+     */
+    Map<String, StoredProfile> find(String accountId, Collection<String> guids, RowLock lock);
 
     /**
      * Locks the given profiles' rows until the write transaction ends, in GUID order (the one lock order of every
      * writer), without reading their properties, where writers run at once (PostgreSQL); nothing where one writer
      * runs at a time (SQLite) or outside a write. The profiles of {@code live} must still be live (there, not
-     * merged): they were found through bindings read before, and one that is not shows that the bindings changed
-     * since (a delete or merge committed in between, seen by a write in {@link Isolation#LATEST_COMMITTED}), so the
-     * transaction fails as a conflict and runs again on what is there now.
+     * merged): they were found through bindings read before without locking their keys (an event's user), and one
+     * that is not shows that a delete or merge committed in between, so the transaction fails as a conflict and runs
+     * again on what is there now.
      */
-    void lock(String accountId, Collection<String> guids, Collection<String> live);
+    void lock(String accountId, Collection<String> guids, Collection<String> live, RowLock lock);
 
     /**
      * The live profile the first of these keys with an active binding names, followed along its merges, with all its
@@ -33,8 +36,11 @@ public interface ProfileReads {
     /** Whether the account has any profile at all. */
     boolean any(String accountId);
 
-    /** Profiles merged into any of the given ones (through the index of merged profiles), in GUID order. */
-    List<String> mergedInto(String accountId, Collection<String> guids);
+    /**
+     * Profiles merged into any of the given ones (through the index of merged profiles), in GUID order; locked in a
+     * write.
+     */
+    List<String> mergedInto(String accountId, Collection<String> guids, RowLock lock);
 
     /** The merges into the given profiles, oldest first. */
     List<MergeRecord> mergesInto(String accountId, Collection<String> guids);

@@ -50,7 +50,9 @@ final class ProfileViewQuery {
                     .append(".account_id = ? AND ").append(k).append(".kind = ? AND ").append(k)
                     .append(".value = ? AND ").append(k).append(".ended_at IS NULL");
         }
-        start.append(") AS found ORDER BY found.n LIMIT 1");
+        // the rule of Holders.first: the first key whose binding names a profile that exists
+        start.append(") AS found JOIN profiles holder ON holder.account_id = ? AND holder.guid = found.guid"
+                + " ORDER BY found.n LIMIT 1");
         return run(accountId, start.toString(), s -> {
             int index = 1;
             for (IdentityKey key : keys) {
@@ -58,6 +60,7 @@ final class ProfileViewQuery {
                 s.setString(index++, key.kind().storedName());
                 s.setString(index++, key.value());
             }
+            s.setString(index++, accountId);
             return index;
         });
     }

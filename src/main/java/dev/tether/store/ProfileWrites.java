@@ -9,14 +9,6 @@ public interface ProfileWrites extends ProfileReads {
     /** Writes the properties, the time of the update and the profile each was merged into (none after a demerge). */
     void update(String accountId, Collection<StoredProfile> profiles);
 
-    /**
-     * Marks profiles that gained events as written in this transaction, so that a concurrent delete of one of them
-     * conflicts with it and one runs again, instead of the delete missing the new events: their {@code updated_at},
-     * set-based, where writers run at once (PostgreSQL); nothing where one writer runs at a time (SQLite), where no
-     * transaction can miss another's rows (DECISIONS.md, "Storage").
-     */
-    void touch(String accountId, Collection<String> guids, long at);
-
     /** Removes one property key from the given profiles, set-based. */
     void removeProperty(String accountId, Collection<String> guids, String key, long at);
 

@@ -16,6 +16,9 @@ public interface ReadTx {
 
     WebhookReads webhooks();
 
-    /** What the transaction's statements see of concurrent writes; {@link Isolation#SNAPSHOT} for reads. */
-    Isolation isolation();
+    /**
+     * Whether the transaction's row locks are real: a write where writers run at once (PostgreSQL), which must find
+     * out what it will lock before it locks it. Elsewhere (a read, SQLite's one writer) nothing is locked.
+     */
+    boolean locksRows();
 }

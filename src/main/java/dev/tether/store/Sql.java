@@ -44,11 +44,45 @@ final class Sql {
 
     /**
      * {@link #lockRows} in the order of a column, so that every writer takes the locks in one order; nothing where
-     * no rows are locked, so that the order does not steer the planner away from the statement's index.
+     * no rows are locked, so that the order does not steer the planner away from the statement's index. Out of
+     * order ({@link RowLock#OUT_OF_ORDER}), a lock another transaction holds fails the statement as a conflict.
      */
+    String lockRowsInOrder(String column, RowLock lock) {
+        String clause = !writable || lock == RowLock.NONE ? ""
+                : lock == RowLock.OUT_OF_ORDER ? dialect.lockRowsNoWait() : dialect.lockRows();
+        return clause.isEmpty() ? "" : " ORDER BY " + column + clause;
+    }
+
+    /** Whether this transaction's row locks are real: a write where writers run at once (PostgreSQL). */
+    boolean locksRows() {
+        return !lockRows().isEmpty();
+    }
+
     String lockRowsInOrder(String column) {
-        String lock = lockRows();
-        return lock.isEmpty() ? "" : " ORDER BY " + column + lock;
+        return lockRowsInOrder(column, RowLock.IN_ORDER);
+    }
+
+    /** Appended to a SELECT of the row every writer shares (the account's): a shared lock, in writes only. */
+    String lockRowShared() {
+        return writable ? dialect.lockRowsShared() : "";
+    }
+
+    /**
+     * A query that locks rows: a lock taken without waiting ({@link RowLock#OUT_OF_ORDER}) that another transaction holds
+     * fails it as a conflict (SQLSTATE 40001), so the transaction runs again, counted, instead of waiting out of the
+     * one lock order; a lock waited for past the safety timeout stays what it is (the database is too busy: 503).
+     */
+    <T> List<T> lock(String sql, RowLock lock, Binder binder, RowReader<T> reader) {
+        try {
+            return query(sql, binder, reader);
+        } catch (StorageException e) {
+            if (lock == RowLock.OUT_OF_ORDER && dialect.isLockNotAvailable(e.sqlCause())) {
+                throw new StorageException("a row locked out of order is held by another transaction: " + sql,
+                        new SQLException("a lock taken out of order was not available", Dialect.CONFLICT_STATE,
+                                e.sqlCause()));
+            }
+            throw e;
+        }
     }
 
     @FunctionalInterface

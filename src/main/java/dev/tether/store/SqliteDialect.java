@@ -28,22 +28,8 @@ final class SqliteDialect implements Dialect {
         }
     }
 
-    /**
-     * One writer at a time: there is no lock to wait for inside a transaction, and every write sees every commit
-     * before it, whatever its isolation.
-     */
-    @Override
-    public Optional<String> beginWrite(Isolation isolation, boolean alone) {
-        return Optional.empty();
-    }
-
     @Override
     public Optional<String> tryTransactionLock() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<RunAlone> runAlone() {
         return Optional.empty();
     }
 
@@ -86,11 +72,6 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public boolean writersRunAtOnce() {
-        return false;
-    }
-
-    @Override
     public String rowKey(String qualifier, String... keyColumns) {
         return qualifier + "rowid";
     }
@@ -105,14 +86,25 @@ final class SqliteDialect implements Dialect {
         return "";
     }
 
-    @Override
-    public Optional<String> waitForLastLock() {
-        return Optional.empty();
-    }
-
+    /** One writer at a time: it holds the whole database, so there is no row to lock and no lock to wait for. */
     @Override
     public String lockRows() {
         return "";
+    }
+
+    @Override
+    public String lockRowsNoWait() {
+        return "";
+    }
+
+    @Override
+    public String lockRowsShared() {
+        return "";
+    }
+
+    @Override
+    public boolean isLockNotAvailable(SQLException e) {
+        return false;
     }
 
     @Override

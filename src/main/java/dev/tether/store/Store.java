@@ -20,16 +20,13 @@ public interface Store extends AutoCloseable {
     <R> R read(Work<ReadTx, R> work);
 
     /**
-     * Runs the work in one write transaction and commits it. When the database refuses the commit for a
-     * conflict with a concurrent transaction (a unique violation, a serialization failure, a deadlock), the
-     * work runs again from the start on fresh reads, a few times before giving up.
+     * Runs the work in one write transaction and commits it. Each statement sees what was committed before it (READ
+     * COMMITTED on PostgreSQL; SQLite runs one writer at a time): the work locks what it decides on before it reads
+     * it, in the one lock order (DECISIONS.md, "Concurrency: one lock order"), so a concurrent write is a wait. Where
+     * the database still refuses it for a conflict (a lock taken out of order was held, a deadlock, a unique
+     * violation), the work runs again from the start, counted, a few times before giving up.
      */
-    default <R> R write(Work<WriteTx, R> work) {
-        return write(Isolation.SNAPSHOT, work);
-    }
-
-    /** {@link #write} with the given isolation: {@link Isolation#LATEST_COMMITTED} for the work it names only. */
-    <R> R write(Isolation isolation, Work<WriteTx, R> work);
+    <R> R write(Work<WriteTx, R> work);
 
     /** {@link #write} for work that answers nothing. */
     default void change(Consumer<WriteTx> work) {

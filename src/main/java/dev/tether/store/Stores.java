@@ -18,6 +18,12 @@ public final class Stores {
     private static final int SQLITE_READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 10_000;
     /**
+     * How long a PostgreSQL statement waits for a row lock: far longer than any write holds one (they wait for each
+     * other in the one lock order, never in a cycle), so reaching it means the database is stuck, and the write
+     * answers 503.
+     */
+    static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /**
      * Page cache per connection, outside the Java heap. SQLite's default (2 MiB) holds the upper levels of
      * the indexes of a few hundred thousand profiles; the writer touches every index of every table, so it
      * gets more. Measured with ./tether bench at 1,000,000 profiles: the in-process load went from 36,800 to
@@ -123,14 +129,11 @@ public final class Stores {
         // others answer 503 at once (OutageGate) rather than each waiting as long
         pool.setConnectionTimeout(3_000);
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
-        // Write transactions see one snapshot, and a row another writer changed since is a serialization
-        // failure (retried), never a silently different row: under READ COMMITTED a locking read that waited
-        // for a transfer saw the old binding end and not the new one start, and answered 543 for a bound number.
-        // Reads run in autocommit, one statement each, where the level makes no difference. The one write that
-        // opens in READ COMMITTED is a batch of events named by key (Isolation.LATEST_COMMITTED), whose only
-        // locking read is of its profiles, checked to be still live (DECISIONS.md, "Event batches run in READ
-        // COMMITTED").
-        pool.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+        // Writes lock what they decide on before they read it, in one order, so each statement may see the latest
+        // commits (DECISIONS.md, "Concurrency: one lock order"); reads run in autocommit, one statement each. A lock
+        // waited for longer than LOCK_TIMEOUT is not flow control but a safety net: the write answers 503, counted.
+        pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        pool.setConnectionInitSql("SET lock_timeout = '" + LOCK_TIMEOUT.toMillis() + "ms'");
         pool.addDataSourceProperty("connectTimeout", "5");
         HikariDataSource source = new HikariDataSource(pool);
         return new JdbcStore(new PostgresDialect(), source, source);

@@ -14,7 +14,6 @@ import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.profile.ProfileData;
 import dev.tether.profile.PropertyChange;
-import dev.tether.store.Isolation;
 import dev.tether.work.UnitOfWork;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,18 +35,6 @@ public final class UploadService {
         this.limits = limits;
     }
 
-    /**
-     * The isolation the request's unit of work may run in: {@link Isolation#LATEST_COMMITTED} for a batch of events
-     * whose users are all named by identity, email, phone or the like (not by GUID), which reads only their keys'
-     * bindings and locks the profiles they lead to (DECISIONS.md, "Event batches run in READ COMMITTED"); a batch
-     * with anything else, one snapshot.
-     */
-    public static Isolation isolation(UploadRequest request) {
-        boolean eventsOfKeys = !request.valid().isEmpty() && request.valid().stream().allMatch(record ->
-                record instanceof UploadRecord.EventUpload && record.user().guid().isEmpty());
-        return eventsOfKeys ? Isolation.LATEST_COMMITTED : Isolation.SNAPSHOT;
-    }
-
     public BatchResult upload(UnitOfWork unit, UploadRequest request) {
         IdentityCore core = unit.identities();
         preload(request.valid(), core);
@@ -56,24 +43,23 @@ public final class UploadService {
     }
 
     /**
-     * Reads, in a few queries, every binding and profile the records name; for the users of events named by
-     * identity, only the bindings: an event needs its profile's GUID, not its row.
+     * Locks and reads, in a few queries, every binding and profile the records name; for the users of events named
+     * by identity, only the bindings: an event needs its profile's GUID, not its row.
      */
     private static void preload(List<UploadRecord> records, IdentityCore core) {
         Set<IdentityKey> keys = new HashSet<>();
-        Set<IdentityKey> eventKeys = new HashSet<>();
+        List<List<IdentityKey>> eventUsers = new ArrayList<>();
         Set<String> guids = new HashSet<>();
         for (UploadRecord record : records) {
             record.user().guid().ifPresent(guids::add);
             if (record instanceof UploadRecord.ProfileUpload profile) {
                 keys.addAll(record.user().lookupKeys());
                 keys.addAll(profile.identityValues());
-            } else {
-                eventKeys.addAll(record.user().lookupKeys());
+            } else if (record.user().guid().isEmpty()) {
+                eventUsers.add(record.user().lookupKeys());
             }
         }
-        eventKeys.removeAll(keys);
-        core.preload(keys, eventKeys, guids);
+        core.preload(keys, eventUsers, guids);
     }
 
     private void applyRecord(Account account, UploadRecord record, IdentityCore core) {

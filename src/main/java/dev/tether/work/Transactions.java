@@ -1,9 +1,11 @@
 package dev.tether.work;
 
 import dev.tether.account.Account;
+import dev.tether.account.UnknownAccountException;
 import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityCore;
-import dev.tether.store.Isolation;
+import dev.tether.core.LockHints;
+import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import dev.tether.store.StoredReply;
 import dev.tether.store.WriteTx;
@@ -54,20 +56,26 @@ public final class Transactions {
      * and writes nothing; its changes are what would have happened.
      */
     public <R> Committed<R> write(Account account, boolean dryRun, Function<UnitOfWork, R> work) {
-        return write(account, Isolation.SNAPSHOT, dryRun, work);
-    }
-
-    /** {@link #write} in the given isolation: {@link Isolation#LATEST_COMMITTED} only for the work it names. */
-    public <R> Committed<R> write(Account account, Isolation isolation, boolean dryRun,
-                                  Function<UnitOfWork, R> work) {
         if (dryRun) {
             return store.read(tx -> {
-                IdentityCore core = new IdentityCore(account, tx, clock);
-                R result = work.apply(new UnitOfWork(account, tx, core));
+                Account now = settled(account, tx);
+                IdentityCore core = new IdentityCore(now, tx, clock);
+                R result = work.apply(new UnitOfWork(now, tx, core));
                 return new Committed<>(result, core.changes(), false);
             });
         }
-        return committed(store.write(isolation, tx -> unit(account, tx, work)));
+        LockHints hints = LockHints.none();
+        return committed(store.write(tx -> unit(account, tx, work, hints)));
+    }
+
+    /**
+     * The account as the unit runs with it: its row read, and in a write locked shared, first of all the unit's
+     * locks (DECISIONS.md, "Concurrency: one lock order"). A change of its settings that committed after the
+     * request was authenticated is what the unit sees; one that comes later waits for the unit to end.
+     */
+    private static Account settled(Account authenticated, ReadTx tx) {
+        return tx.accounts().lockShared(authenticated.id())
+                .orElseThrow(() -> new UnknownAccountException(authenticated.id()));
     }
 
     private <R> Committed<R> committed(Committed<R> unit) {
@@ -77,9 +85,14 @@ public final class Transactions {
         return unit;
     }
 
-    /** The operation in the write transaction, then everything it changed, written. */
-    private <R> Committed<R> unit(Account account, WriteTx tx, Function<UnitOfWork, R> work) {
-        IdentityCore core = new IdentityCore(account, tx, clock);
+    /**
+     * The operation in the write transaction, then everything it changed, written; with what the request's earlier
+     * runs learned they must lock.
+     */
+    private <R> Committed<R> unit(Account authenticated, WriteTx tx, Function<UnitOfWork, R> work,
+                                  LockHints hints) {
+        Account account = settled(authenticated, tx);
+        IdentityCore core = new IdentityCore(account, tx, clock, hints);
         R result = work.apply(new UnitOfWork(account, tx, core));
         core.flush(tx);
         boolean wroteMessages = Outbox.write(tx.webhooks(), account.id(), core.changes(),
@@ -99,18 +112,13 @@ public final class Transactions {
      */
     public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key,
                             Function<UnitOfWork, R> work, Function<R, String> render) {
-        return answer(account, Isolation.SNAPSHOT, dryRun, key, work, render);
-    }
-
-    /** {@link #answer} in the given isolation: {@link Isolation#LATEST_COMMITTED} only for the work it names. */
-    public <R> Reply answer(Account account, Isolation isolation, boolean dryRun, Optional<IdempotencyKey> key,
-                            Function<UnitOfWork, R> work, Function<R, String> render) {
         if (dryRun || key.isEmpty()) {
-            return new Reply(200, render.apply(write(account, isolation, dryRun, work).result()), false);
+            return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
         }
         IdempotencyKey given = key.get();
         AtomicBoolean wroteMessages = new AtomicBoolean();
-        Reply reply = store.write(isolation, tx -> {
+        LockHints hints = LockHints.none();
+        Reply reply = store.write(tx -> {
             wroteMessages.set(false);
             if (!tx.idempotency().claim(account.id(), given.value())) {
                 throw new IdempotencyKeyInFlightException();
@@ -126,7 +134,7 @@ public final class Transactions {
             if (stored.isPresent()) {
                 tx.idempotency().forget(account.id(), given.value());
             }
-            Committed<R> unit = unit(account, tx, work);
+            Committed<R> unit = unit(account, tx, work, hints);
             wroteMessages.set(unit.wroteMessages());
             String body = render.apply(unit.result());
             tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,

@@ -7,6 +7,10 @@ import dev.tether.account.ConflictPolicy;
 import dev.tether.store.StatementLog;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.TestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -91,5 +95,47 @@ abstract class ProfileReadContract extends ServerContract {
         JsonNode cara = record(plain, "identity=cara");
         assertThat(cara.get("phone").asText()).isEqualTo("+14155550101");
         assertThat(cara.get("subscriptions").toString()).isEqualTo("{\"phone\":\"Unsubscribe\"}");
+    }
+
+    /**
+     * The read and the identity core resolve a lookup by one rule ({@code Holders}): the first key whose binding names
+     * a profile that exists, followed along its merges. On data a broken store could hold (a binding whose profile is
+     * gone, one that names a merged profile) the profile an upload changes is the one a read shows. Before, the read
+     * took the first bound key whatever its profile and answered 404, and the upload changed the merged profile.
+     */
+    @Test
+    void theReadAndTheCore_resolveALookupAlike_whenABindingsProfileIsGoneOrMerged() throws Exception {
+        TestServer.Client client = server.newAccount(true, true, ConflictPolicy.REJECT);
+        client.post("/1/upload", batch(profile("identity", "anna", "{\"Email\":\"x@example.com\"}")));
+        String anna = record(client, "identity=anna").get("objectId").asText();
+        try (Connection sql = DriverManager.getConnection(server.databaseUrl())) {
+            insert(sql, "INSERT INTO profiles (account_id, guid, properties, created_at, updated_at, merged_into)"
+                    + " VALUES (?, 'merged-1', '{}', 1, 1, ?)", client.accountId(), anna);
+            for (String[] binding : List.of(new String[] {"b-ghost", "x@example.com", "ghost"},
+                    new String[] {"b-merged", "m1", "merged-1"})) {
+                insert(sql, "INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at,"
+                        + " start_reason) VALUES (?, ?, 'Identity', ?, ?, 1, 'uploaded')", client.accountId(),
+                        binding[0], binding[1], binding[2]);
+            }
+        }
+        assertThat(record(client, "identity=x@example.com").get("objectId").asText())
+                .as("the Identity binding's profile is gone: the Email binding names anna").isEqualTo(anna);
+        assertThat(record(client, "identity=m1").get("objectId").asText()).as("merged-1 answers with anna")
+                .isEqualTo(anna);
+        client.post("/1/upload", batch(profile("identity", "x@example.com", "{\"Tier\":\"gold\"}"),
+                profile("identity", "m1", "{\"Plan\":\"b\"}")));
+        JsonNode now = record(client, "identity=anna");
+        assertThat(now.get("profileData").get("Tier").asText()).as("the upload changed the profile the read shows")
+                .isEqualTo("gold");
+        assertThat(now.get("profileData").get("Plan").asText()).isEqualTo("b");
+    }
+
+    private static void insert(Connection sql, String statement, String... values) throws SQLException {
+        try (PreparedStatement insert = sql.prepareStatement(statement)) {
+            for (int i = 0; i < values.length; i++) {
+                insert.setString(i + 1, values[i]);
+            }
+            insert.executeUpdate();
+        }
     }
 }

@@ -58,6 +58,14 @@ class SqliteConformanceTest {
     }
 
     @Nested
+    class LockOrder extends LockOrderContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Delete extends DeleteContract {
         @Override
         protected Backend backend() {

@@ -11,6 +11,7 @@ import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.HistoryEntry;
 import dev.tether.store.MergeRecord;
+import dev.tether.store.RowLock;
 import dev.tether.store.NewEvent;
 import dev.tether.store.NewBinding;
 import dev.tether.store.StorageException;
@@ -161,7 +162,7 @@ abstract class StoreContract {
             tx.profiles().removeProperty(account, List.of("g1", "g2"), "Phone", 2L);
             return null;
         });
-        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g1", "g2", "g3")));
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g1", "g2", "g3"), RowLock.NONE));
         assertThat(found).containsOnlyKeys("g1", "g2");
         assertThat(found.get("g1").propertiesJson()).doesNotContain("Phone").contains("Name");
         assertThat(found.get("g2").propertiesJson()).doesNotContain("Phone");
@@ -173,7 +174,7 @@ abstract class StoreContract {
             tx.profiles().insert(account, List.of(StoredProfile.created("g9", "{}", 1L)));
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class);
-        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g9")));
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("g9"), RowLock.NONE));
         assertThat(found).isEmpty();
     }
 
@@ -200,10 +201,10 @@ abstract class StoreContract {
             tx.profiles().merge(account, new MergeRecord("l", "s", 4L, List.of("Plan", "Score")));
             return null;
         });
-        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("s", "l", "c")));
+        Map<String, StoredProfile> found = store.read(tx -> tx.profiles().find(account, List.of("s", "l", "c"), RowLock.NONE));
         assertThat(found.get("l").mergedInto()).contains("s");
         assertThat(found.get("c").mergedInto()).as("no chains").contains("s");
-        List<String> mergedIntoS = store.read(tx -> tx.profiles().mergedInto(account, List.of("s")));
+        List<String> mergedIntoS = store.read(tx -> tx.profiles().mergedInto(account, List.of("s"), RowLock.NONE));
         assertThat(mergedIntoS).containsExactly("c", "l");
         List<MergeRecord> merges = store.read(tx -> tx.profiles().mergesInto(account, List.of("s", "l")));
         assertThat(merges).containsExactly(

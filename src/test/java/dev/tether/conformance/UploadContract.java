@@ -1,6 +1,7 @@
 package dev.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -436,9 +437,14 @@ abstract class UploadContract extends ServerContract {
         before = server.store().statementCount();
         assertSuccess(api.post("/1/upload", "{\"d\":[" + updated + "]}"), 500);
         long updates500 = server.store().statementCount() - before;
-        assertThat(batch500).as("statements for 500 new profiles and 500 events").isLessThanOrEqualTo(12);
-        assertThat(updates500).as("statements for 500 updates").isLessThanOrEqualTo(12);
-        assertThat(batch500).as("as many as for one record").isEqualTo(one);
+        // where writers run at once, the batch also reads what its users hold before it locks, and makes and locks
+        // its keys' rows, per kind (the lock order): a few statements more, still none per record
+        int handful = backend().postgres() ? 16 : 12;
+        assertThat(batch500).as("statements for 500 new profiles and 500 events").isLessThanOrEqualTo(handful);
+        assertThat(updates500).as("statements for 500 updates").isLessThanOrEqualTo(handful);
+        // the count is the store's, so a statement of the server's background work (webhook delivery) may fall in
+        // either window
+        assertThat(batch500).as("as many as for one record").isCloseTo(one, within(1L));
         assertThat(record("phone", "+15550008499").get("profileData").get("Visits").asInt()).isEqualTo(1);
     }
 
@@ -503,8 +509,9 @@ abstract class UploadContract extends ServerContract {
 
     /**
      * An event's user is followed to its profile's GUID only (DECISIONS.md, "An event's user is followed to a GUID"):
-     * a batch of events at known users reads no profile row and none of their identities, and locks no binding; on
-     * PostgreSQL the profiles are locked in order and marked written, so a concurrent delete conflicts.
+     * a batch of events at known users reads no profile row and none of their identities, and locks no key; on
+     * PostgreSQL the profiles are locked in order after the events are in, so a concurrent delete or merge waits for
+     * the batch, or the batch runs again after it.
      */
     @Test
     void eventsOfKnownUsers_readNoProfileRow_andLockNoBinding() {
@@ -530,11 +537,13 @@ abstract class UploadContract extends ServerContract {
             int read = indexOf(statements, sql -> sql.contains("FROM identity_bindings"));
             int lock = indexOf(statements, sql -> sql.startsWith("SELECT guid, merged_into IS NULL FROM profiles")
                     && sql.endsWith("ORDER BY guid FOR UPDATE"));
-            int touch = indexOf(statements, sql -> sql.startsWith("UPDATE profiles SET updated_at"));
             int insert = indexOf(statements, sql -> sql.startsWith("INSERT INTO events"));
-            assertThat(List.of(read, insert, lock, touch)).as("in READ COMMITTED, the events go in, then their"
-                    + " profiles are locked in order and marked written, so the locks are held for the last"
-                    + " statements only: " + statements).doesNotContain(-1).isSorted();
+            assertThat(List.of(read, insert, lock)).as("the events go in, then their profiles are locked in order,"
+                    + " so the locks are held for the last statements only: " + statements).doesNotContain(-1)
+                    .isSorted();
+            assertThat(statements).as("known users' keys are followed, not locked, and no profile row is written for"
+                    + " an event").noneMatch(sql -> sql.contains("identity_keys"))
+                    .noneMatch(sql -> sql.startsWith("UPDATE profiles"));
 
             statements.clear();
             StatementLog.listen(statement -> {

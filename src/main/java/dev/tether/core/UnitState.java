@@ -60,6 +60,8 @@ final class UnitState {
     private final List<MergeRecord> merges = new ArrayList<>();
     private final Map<String, Set<String>> propertyRemovals = new LinkedHashMap<>();
     private final Set<String> deleted = new LinkedHashSet<>();
+    /** Keys read without their lock, only to follow them to a profile (an event's user). */
+    private final Set<IdentityKey> followedUnlocked = new HashSet<>();
     /** Profiles of an event's user, to be locked and checked live at the flush, after the events are in. */
     private final Set<String> lockAtFlush = new HashSet<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
@@ -125,7 +127,12 @@ final class UnitState {
         }
         lockKeys(toLock, RowLock.IN_ORDER);
         loadBindings(toLock);
-        followed.forEach(key -> active.putIfAbsent(key, Optional.ofNullable(held.get(key)).map(this::tracked)));
+        for (IdentityKey key : followed) {
+            if (!active.containsKey(key)) {
+                active.put(key, Optional.ofNullable(held.get(key)).map(this::tracked));
+                followedUnlocked.add(key);
+            }
+        }
         Set<String> wanted = new HashSet<>(guids);
         wanted.addAll(hints.profiles);
         keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
@@ -230,10 +237,11 @@ final class UnitState {
 
     /**
      * The unit's view of a stored binding: the one it already tracks, or a new tracked one. Empty when the unit has
-     * ended it or bound its key elsewhere since: what the unit did wins over what is stored.
+     * ended it or bound its key elsewhere since: what the unit did wins over what is stored. A key only followed
+     * (read before the locks, without its own) takes the binding read with its profile's lock, which is current.
      */
     private Optional<BindingState> current(ActiveBinding binding) {
-        if (!active.containsKey(binding.key())) {
+        if (!active.containsKey(binding.key()) || followedUnlocked.remove(binding.key())) {
             active.put(binding.key(), Optional.of(tracked(binding)));
         }
         return active.getOrDefault(binding.key(), Optional.empty())

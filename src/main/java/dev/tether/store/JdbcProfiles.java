@@ -60,7 +60,8 @@ final class JdbcProfiles implements ProfileWrites {
         List<String> gone = live.stream().filter(guid -> !stillLive.contains(guid)).toList();
         if (!gone.isEmpty()) {
             throw new StorageException("profiles " + gone + " are gone or merged", new SQLException(
-                    "the bindings read earlier in the transaction changed", Dialect.CONFLICT_STATE));
+                    "profiles reached through keys read without their lock were deleted or merged since",
+                    Dialect.CONFLICT_STATE));
         }
     }
 

@@ -132,8 +132,8 @@ public final class JdbcStore implements Store {
                     throw translate(e);
                 }
                 (broken ? brokenConnectionRetries : conflictRetries).incrementAndGet();
-                LOG.info("transaction runs again after {} (SQLState {}, attempt {})",
-                        broken ? "a broken connection" : "a conflict", e.getSQLState(), attempt + 1);
+                LOG.info("transaction runs again after {} (SQLState {}, attempt {}): {}",
+                        broken ? "a broken connection" : "a conflict", e.getSQLState(), attempt + 1, e.getMessage());
                 backOff(attempt);
             }
         }

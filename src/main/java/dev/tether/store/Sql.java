@@ -78,7 +78,7 @@ final class Sql {
         } catch (StorageException e) {
             if (lock == RowLock.OUT_OF_ORDER && dialect.isLockNotAvailable(e.sqlCause())) {
                 throw new StorageException("a row locked out of order is held by another transaction: " + sql,
-                        new SQLException("a lock taken out of order was not available", Dialect.CONFLICT_STATE,
+                        new SQLException("a row locked out of order was held: " + sql, Dialect.CONFLICT_STATE,
                                 e.sqlCause()));
             }
             throw e;

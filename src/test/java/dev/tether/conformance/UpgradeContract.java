@@ -77,6 +77,9 @@ abstract class UpgradeContract {
             assertThat(server.store().inspection().rows("SELECT COUNT(*) FROM profile_merges"))
                     .as("the three V1 merges have their records").containsExactly(List.of("3"));
             assertThat(server.violations()).isEmpty();
+            assertThat(single(server, "SELECT COUNT(*) FROM identity_keys")).as("a row for every key V1 bound")
+                    .isEqualTo(single(server, "SELECT COUNT(*) FROM (SELECT DISTINCT account_id, kind, value"
+                            + " FROM identity_bindings) k"));
 
             String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(MERGE_ACCOUNT);
             JsonNode dave = get(server, passcode, "identity=dave").json().get("record");
@@ -99,6 +102,60 @@ abstract class UpgradeContract {
                     .as("an event written by V1 moves with the merge and keeps the GUID it had")
                     .containsExactly(List.of(newbie, alice));
             assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    /**
+     * A database of the schema before key rows (V6) gets, from V7, a row for every key its bindings ever named: the
+     * profile of its active binding (none when it has none) and the time of its history's last start or end; and
+     * the server goes on writing them.
+     */
+    @Test
+    void aDatabaseOfTheSchemaBeforeKeyRows_getsARowPerKey_withItsHolderAndLastChange() throws Exception {
+        String url = backend().newDatabaseUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/"
+                + (backend().postgres() ? "postgresql" : "sqlite")).target("6").load().migrate();
+        String account = "KEY-ROW-V6AA";
+        try (Connection sql = DriverManager.getConnection(url)) {
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts (account_id, name, region,"
+                    + " email_is_identity, phone_is_identity, conflict_policy, created_at)"
+                    + " VALUES (?, 'v6', 'local', ?, ?, 'reject', 1)")) {
+                insert.setString(1, account);
+                insert.setBoolean(2, true);
+                insert.setBoolean(3, true);
+                insert.executeUpdate();
+            }
+            for (String guid : List.of("p1", "p2")) {
+                execute(sql, "INSERT INTO profiles (account_id, guid, properties, created_at, updated_at)"
+                        + " VALUES ('" + account + "', '" + guid + "', '{}', 100, 100)");
+            }
+            execute(sql, "INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at,"
+                    + " start_reason, ended_at, end_reason) VALUES"
+                    + " ('" + account + "', 'b1', 'Phone', '+15550001000', 'p1', 100, 'uploaded', 200, 'disassociated'),"
+                    + " ('" + account + "', 'b2', 'Phone', '+15550001000', 'p2', 300, 'uploaded', NULL, NULL),"
+                    + " ('" + account + "', 'b3', 'Identity', 'u1', 'p1', 100, 'uploaded', NULL, NULL),"
+                    + " ('" + account + "', 'b4', 'Email', 'e@x.co', NULL, 50, 'uploaded', 60, 'deleted')");
+        }
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            assertThat(server.store().inspection().rows("SELECT kind, value, guid, changed_at FROM identity_keys"
+                    + " ORDER BY kind, value")).containsExactly(List.of("Email", "e@x.co", "null", "60"),
+                    List.of("Identity", "u1", "p1", "100"), List.of("Phone", "+15550001000", "p2", "300"));
+            assertThat(server.violations()).isEmpty();
+            String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(account);
+            ApiResponse cut = TestServer.send(server.request("/1/disassociate").header("X-CleverTap-Account-Id",
+                    account).header("X-CleverTap-Passcode", passcode).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"d\":[{\"type\":\"phone\",\"value\":\"+15550001000\"}]}")));
+            assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+            assertThat(server.store().inspection().rows("SELECT guid FROM identity_keys WHERE kind = 'Phone'"))
+                    .as("the disassociation wrote the key's row").containsExactly(List.of("null"));
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    private static void execute(Connection sql, String statement) throws SQLException {
+        try (Statement run = sql.createStatement()) {
+            run.execute(statement);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.tether.store.MergeRecord;
 import dev.tether.store.NewEvent;
 import dev.tether.store.ReadTx;
 import dev.tether.store.RowLock;
+import dev.tether.store.Savepoint;
 import dev.tether.store.StoredProfile;
 import dev.tether.store.WriteTx;
 import java.time.Clock;
@@ -41,6 +42,8 @@ import java.util.stream.Collectors;
  */
 final class UnitState {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many times a unit takes its locks again before it leaves what is still missing to late locks. */
+    private static final int RELOCK_ROUNDS = 3;
 
     private final String accountId;
     private final ReadTx tx;
@@ -115,12 +118,34 @@ final class UnitState {
      */
     void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
                  Collection<String> guids) {
+        Set<IdentityKey> theirs = new HashSet<>();
+        for (int round = 1; ; round++) {
+            // a unit that loads no profile (a batch of events by key) has nothing to verify
+            Savepoint before = keys.isEmpty() && guids.isEmpty() && hints.profiles.isEmpty() ? Savepoint.NONE
+                    : tx.savepoint();
+            lockAndLoad(keys, followedUsers, guids, theirs);
+            Set<IdentityKey> unlocked = keysOfLoadedProfilesNotLocked();
+            if (unlocked.isEmpty() || round == RELOCK_ROUNDS) {
+                return;
+            }
+            // what the unit read to choose its locks changed before it took them (a profile it locks gained a
+            // key): back to before the locks, and take them again in order with that key, waiting where another
+            // write holds one, instead of taking it out of order later and running again whole
+            before.rollback();
+            forgetLoaded();
+            theirs.addAll(unlocked);
+        }
+    }
+
+    private void lockAndLoad(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
+                             Collection<String> guids, Set<IdentityKey> theirs) {
         List<IdentityKey> followed = followedUsers.stream().flatMap(List::stream).filter(k -> !keys.contains(k))
                 .distinct().toList();
         Map<IdentityKey, ActiveBinding> held = followed.isEmpty() ? Map.of()
                 : tx.bindings().active(accountId, followed);
         Set<IdentityKey> toLock = new LinkedHashSet<>(keys);
         toLock.addAll(hints.keys);
+        toLock.addAll(theirs);
         followedUsers.stream().filter(user -> user.stream().noneMatch(held::containsKey)).forEach(toLock::addAll);
         if (tx.locksRows()) {
             toLock.addAll(keysHeldBy(keys, guids));
@@ -151,6 +176,30 @@ final class UnitState {
             profilesLocked = true;
         }
         loadProfiles(wanted);
+    }
+
+    /** The keys the loaded profiles hold now that the unit has not locked: it may end any of them. */
+    private Set<IdentityKey> keysOfLoadedProfilesNotLocked() {
+        if (!tx.locksRows()) {
+            return Set.of();
+        }
+        Set<IdentityKey> unlocked = new HashSet<>();
+        profiles.values().forEach(profile -> profile.ifPresent(p -> p.identities.values().forEach(binding -> {
+            if (!lockedKeys.containsKey(binding.key)) {
+                unlocked.add(binding.key);
+            }
+        })));
+        return unlocked;
+    }
+
+    /** Forgets what the unit locked and loaded, after going back to before its locks. */
+    private void forgetLoaded() {
+        active.clear();
+        profiles.clear();
+        lockedKeys.clear();
+        followedUnlocked.clear();
+        lockAtFlush.clear();
+        profilesLocked = false;
     }
 
     /**

@@ -33,6 +33,7 @@ public final class JdbcStore implements Store {
     private final AtomicLong conflictRetries = new AtomicLong();
     private final AtomicLong brokenConnectionRetries = new AtomicLong();
     private final AtomicLong lockTimeouts = new AtomicLong();
+    private final AtomicLong relocks = new AtomicLong();
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
@@ -49,6 +50,10 @@ public final class JdbcStore implements Store {
         FunctionCounter.builder("tether.storage.retries", brokenConnectionRetries, AtomicLong::get)
                 .tag("reason", "broken_connection")
                 .description("Transactions run again after their connection broke before the commit")
+                .register(registry);
+        FunctionCounter.builder("tether.storage.relocks", relocks, AtomicLong::get)
+                .description("Writes that went back to before their locks and took them again, in order, as what"
+                        + " they had read to choose them had changed meanwhile")
                 .register(registry);
         FunctionCounter.builder("tether.storage.lock.timeouts", lockTimeouts, AtomicLong::get)
                 .description("Writes that waited for a row lock past the safety timeout, answered 503")
@@ -149,7 +154,7 @@ public final class JdbcStore implements Store {
         boolean reusable = false;
         try {
             connection.setAutoCommit(!transactional);
-            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements)));
+            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements, relocks)));
             if (transactional) {
                 commit(connection);
             }

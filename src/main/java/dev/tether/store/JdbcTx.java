@@ -32,6 +32,11 @@ final class JdbcTx implements WriteTx {
     }
 
     @Override
+    public Savepoint savepoint() {
+        return sql.savepoint();
+    }
+
+    @Override
     public AccountWrites accounts() {
         return accounts;
     }

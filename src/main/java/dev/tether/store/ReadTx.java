@@ -21,4 +21,7 @@ public interface ReadTx {
      * out what it will lock before it locks it. Elsewhere (a read, SQLite's one writer) nothing is locked.
      */
     boolean locksRows();
+
+    /** A point to go back to with the row locks taken after it ({@link Savepoint}); nothing where none are taken. */
+    Savepoint savepoint();
 }

@@ -25,12 +25,36 @@ final class Sql {
     private final Dialect dialect;
     private final boolean writable;
     private final AtomicLong statements;
+    private final AtomicLong relocks;
 
-    Sql(Connection connection, Dialect dialect, boolean writable, AtomicLong statements) {
+    Sql(Connection connection, Dialect dialect, boolean writable, AtomicLong statements, AtomicLong relocks) {
         this.connection = connection;
         this.dialect = dialect;
         this.writable = writable;
         this.statements = statements;
+        this.relocks = relocks;
+    }
+
+    /** A savepoint where row locks are real ({@link #locksRows}); elsewhere one with nothing to undo. */
+    Savepoint savepoint() {
+        if (!locksRows()) {
+            return Savepoint.NONE;
+        }
+        try {
+            statements.incrementAndGet();
+            java.sql.Savepoint point = connection.setSavepoint();
+            return () -> {
+                try {
+                    statements.incrementAndGet();
+                    relocks.incrementAndGet();
+                    connection.rollback(point);
+                } catch (SQLException e) {
+                    throw new StorageException("rollback to a savepoint failed", e);
+                }
+            };
+        } catch (SQLException e) {
+            throw new StorageException("a savepoint failed", e);
+        }
     }
 
     Dialect dialect() {

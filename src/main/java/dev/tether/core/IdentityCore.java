@@ -61,11 +61,11 @@ public final class IdentityCore {
 
     /**
      * {@link #preload}, and the bindings of the lookup keys of {@code followedUsers} without their profiles: users the
-     * unit only follows to a GUID ({@link #firstHolderGuid}), as an event's. A user someone holds is read without the
-     * lock of her keys, since the unit neither binds nor ends them, and the profile they name is locked, not read (at
-     * the flush, when the unit locks no other profile); the keys of a user nobody holds are locked, as the unit will
-     * make her a profile. An event at a random profile of a big account then costs no read of that profile's row and
-     * identities.
+     * unit only follows to a GUID ({@link #firstHolderGuid}), as an event's. The key that names a user's profile is
+     * locked shared, so that no write moves or ends it, or deletes or merges that profile, before the unit ends, while
+     * other batches of her events go on; her profile is neither read nor locked. The keys of a user nobody holds are
+     * locked for the unit, as it will make her a profile. An event at a random profile of a big account then costs no
+     * read of that profile's row and identities.
      */
     public void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
                         Collection<String> guids) {

@@ -65,8 +65,6 @@ final class UnitState {
     private final Set<String> deleted = new LinkedHashSet<>();
     /** Keys read without their lock, only to follow them to a profile (an event's user). */
     private final Set<IdentityKey> followedUnlocked = new HashSet<>();
-    /** Profiles of an event's user, to be locked and checked live at the flush, after the events are in. */
-    private final Set<String> lockAtFlush = new HashSet<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
     private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
     private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
@@ -111,10 +109,10 @@ final class UnitState {
     /**
      * Locks and loads what the unit decides on: the keys it may bind or end ({@code keys}, those of the
      * {@code followedUsers} nobody holds, and where writers run at once the keys their holders and {@code guids} hold
-     * now, found by a read before the locks), then the profiles of these GUIDs and of the keys' holders, each group in
-     * sorted statements. A followed user someone holds is read without locking her keys: the unit only follows them to
-     * a GUID (an event's user), and their holders' profiles are locked but not read, with the other profiles, or at
-     * the flush when there are none (see {@link IdentityCore#preload}).
+     * now, found by a read before the locks) for itself, the key that names each other followed user's profile (an
+     * event's user) shared, then the profiles of these GUIDs and of the keys' holders, each group in sorted
+     * statements. A followed user's profile is not read or locked: her shared key keeps it hers and alive. When a
+     * loaded profile turns out to hold a key the unit did not lock, it goes back and locks again with that key.
      */
     void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
                  Collection<String> guids) {
@@ -146,35 +144,41 @@ final class UnitState {
         Set<IdentityKey> toLock = new LinkedHashSet<>(keys);
         toLock.addAll(hints.keys);
         toLock.addAll(theirs);
-        followedUsers.stream().filter(user -> user.stream().noneMatch(held::containsKey)).forEach(toLock::addAll);
+        Set<IdentityKey> shared = new LinkedHashSet<>();
+        for (List<IdentityKey> user : followedUsers) {
+            // the key that names her profile is locked shared: no write may end or move it, or delete or merge that
+            // profile, until the unit ends, while other batches of her events go on; a user nobody holds is made a
+            // profile, so all her keys are locked
+            user.stream().filter(held::containsKey).findFirst().ifPresentOrElse(shared::add, () -> toLock.addAll(user));
+        }
+        shared.removeAll(toLock);
         if (tx.locksRows()) {
             toLock.addAll(keysHeldBy(keys, guids));
         }
-        lockKeys(toLock, RowLock.IN_ORDER);
-        loadBindings(toLock);
+        lockKeys(toLock, shared);
+        Set<IdentityKey> fresh = new LinkedHashSet<>(toLock);
+        fresh.addAll(shared);
+        fresh.addAll(followed);
+        loadBindings(fresh);
         for (IdentityKey key : followed) {
-            if (!active.containsKey(key)) {
-                active.put(key, Optional.ofNullable(held.get(key)).map(this::tracked));
+            if (!lockedKeys.containsKey(key) && !shared.contains(key)) {
                 followedUnlocked.add(key);
+            }
+        }
+        for (List<IdentityKey> user : followedUsers) {
+            // a user whose keys changed between the read that chose the locks and the locks: the key that names
+            // her profile now is locked shared, or, when none does, all of hers for the unit, out of the order
+            Optional<IdentityKey> naming = user.stream().filter(key -> holderOf(key).isPresent()).findFirst();
+            if (naming.isPresent() && !shared.contains(naming.get())) {
+                lockLate(naming.get(), RowLock.SHARED_OUT_OF_ORDER);
+            } else if (naming.isEmpty()) {
+                user.forEach(key -> lockLate(key, RowLock.OUT_OF_ORDER));
             }
         }
         Set<String> wanted = new HashSet<>(guids);
         wanted.addAll(hints.profiles);
         keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
         hints.keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
-        Set<String> holders = new HashSet<>();
-        followed.forEach(key -> holderOf(key).ifPresent(holders::add));
-        holders.removeAll(wanted);
-        if (wanted.isEmpty()) {
-            // a batch of events: locked and checked live at the flush, after its events are in, so that the locks
-            // are held for the last statements only, not for the inserts
-            lockAtFlush.addAll(holders);
-        } else if (!holders.isEmpty()) {
-            Set<String> locked = new HashSet<>(wanted);
-            locked.addAll(holders);
-            tx.profiles().lock(accountId, locked, holders, profileLock());
-            profilesLocked = true;
-        }
         loadProfiles(wanted);
     }
 
@@ -198,7 +202,6 @@ final class UnitState {
         profiles.clear();
         lockedKeys.clear();
         followedUnlocked.clear();
-        lockAtFlush.clear();
         profilesLocked = false;
     }
 
@@ -211,7 +214,7 @@ final class UnitState {
         loadBindings(keys);
         Set<String> holders = new HashSet<>();
         keys.forEach(key -> holderOf(key).ifPresent(holders::add));
-        tx.profiles().lock(accountId, holders, List.of(), profileLock());
+        tx.profiles().lock(accountId, holders, profileLock());
         profilesLocked |= !holders.isEmpty();
     }
 
@@ -237,14 +240,29 @@ final class UnitState {
         unlocked.forEach(key -> lockedKeys.put(key, changedAt.getOrDefault(key, 0L)));
     }
 
+    /** Locks these keys for the unit alone and those of {@code shared} shared, in one pass in the one order. */
+    private void lockKeys(Collection<IdentityKey> keys, Collection<IdentityKey> shared) {
+        Map<IdentityKey, Long> changedAt = tx.bindings().lockKeys(accountId, keys, shared, RowLock.IN_ORDER);
+        keys.forEach(key -> lockedKeys.put(key, changedAt.getOrDefault(key, 0L)));
+    }
+
     /**
      * Locks a key the unit found late, after it took later locks in the order (it is bound to a profile the unit
      * holds, so its binding cannot change under the unit): without waiting, and learned for the next run.
      */
     private void lockLate(IdentityKey key) {
-        if (!lockedKeys.containsKey(key)) {
-            hints.keys.add(key);
-            lockKeys(List.of(key), RowLock.OUT_OF_ORDER);
+        lockLate(key, RowLock.OUT_OF_ORDER);
+    }
+
+    private void lockLate(IdentityKey key, RowLock lock) {
+        if (lockedKeys.containsKey(key)) {
+            return;
+        }
+        hints.keys.add(key);
+        if (lock == RowLock.SHARED_OUT_OF_ORDER) {
+            tx.bindings().lockKeys(accountId, List.of(), List.of(key), lock);
+        } else {
+            lockKeys(List.of(key), lock);
         }
     }
 
@@ -330,7 +348,7 @@ final class UnitState {
         List<String> merged = tx.profiles().mergedInto(accountId, guids, RowLock.NONE);
         if (!merged.isEmpty() && tx.locksRows()) {
             hints.profiles.addAll(merged);
-            tx.profiles().lock(accountId, merged, List.of(), profileLock());
+            tx.profiles().lock(accountId, merged, profileLock());
         }
         return merged;
     }
@@ -465,8 +483,6 @@ final class UnitState {
         write.bindings().recordKeys(accountId, keyHolders.entrySet().stream()
                 .map(e -> new KeyRow(e.getKey(), e.getValue(), lockedKeys.getOrDefault(e.getKey(), now()))).toList());
         write.events().insert(accountId, events);
-        lockAtFlush.removeAll(deleted);
-        write.profiles().lock(accountId, lockAtFlush, lockAtFlush, profileLock());
         for (MergeRecord merge : merges) {
             write.events().move(accountId, merge.from(), merge.into());
             write.profiles().merge(accountId, merge);

@@ -21,6 +21,14 @@ public interface BindingReads {
      */
     Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock);
 
+    /**
+     * {@link #lockKeys}, with the keys of {@code followed} (those not among {@code keys}) locked shared in the same
+     * pass and order: keys the unit follows to a profile (an event's user) and that no other write may bind or end
+     * until it ends, while writes that only follow them too go on.
+     */
+    Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, Collection<IdentityKey> followed,
+                                    RowLock lock);
+
     /** Every active binding held by the given profiles. */
     List<ActiveBinding> activeOf(String accountId, Collection<String> guids);
 

@@ -80,8 +80,14 @@ interface Dialect {
      */
     String lockRowsNoWait();
 
-    /** Appended to a SELECT of a row that writers share and one writer changes alone (the account row). */
+    /** Appended to a locking clause: the lock is not waited for ({@link #isLockNotAvailable} when held). */
+    String noWait();
+
+    /** Appended to a SELECT of rows that writers share and one writer changes alone (the account, a followed key). */
     String lockRowsShared();
+
+    /** The column in the order of its UTF-8 bytes, the order in which rows are locked by it (Java sorts the same). */
+    String byteOrder(String column);
 
     /** A lock was not available: taken without waiting, or waited for past the lock timeout. */
     boolean isLockNotAvailable(SQLException e);

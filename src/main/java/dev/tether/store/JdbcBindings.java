@@ -6,9 +6,12 @@ import dev.tether.identity.IdentityKind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -56,37 +59,76 @@ final class JdbcBindings implements BindingWrites {
     }
 
     /**
-     * Per kind, in the order of the kinds: the missing rows made, in the order of their values, then every row locked
-     * in the order of its value. So keys are locked in one order (kind, then value) by every write. Nothing where
-     * rows are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's clock orders
-     * its history.
+     * Every key in the one order of keys: by kind in the order of the kinds, then by the UTF-8 bytes of the value;
+     * each run of keys of one kind and one mode is one statement (a unit that follows some keys and changes others
+     * interleaves them), the missing rows of the keys it locks alone made first, in the same order. Nothing where rows
+     * are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's clock orders its
+     * history.
      */
     @Override
     public Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
+        return lockKeys(accountId, keys, List.of(), lock);
+    }
+
+    @Override
+    public Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys,
+                                           Collection<IdentityKey> followed, RowLock lock) {
         if (!sql.locksRows() || lock == RowLock.NONE) {
             return Map.of();
         }
         Map<IdentityKey, Long> changedAt = new HashMap<>();
-        Dialect dialect = sql.dialect();
-        valuesByKind(keys).forEach((kind, values) -> {
-            if (lock == RowLock.IN_ORDER) {
-                sql.batch("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) VALUES (?, ?, ?, NULL, 0)"
-                        + " ON CONFLICT (account_id, kind, value) DO NOTHING", values.stream().sorted().toList(),
-                        (s, value) -> {
-                            s.setString(1, accountId);
-                            s.setString(2, kind.storedName());
-                            s.setString(3, value);
-                        });
+        List<IdentityKey> ordered = new ArrayList<>(keys);
+        followed.stream().filter(key -> !keys.contains(key)).forEach(ordered::add);
+        ordered = ordered.stream().distinct().sorted(KEY_ORDER).toList();
+        List<IdentityKey> run = new ArrayList<>();
+        RowLock runLock = lock;
+        for (IdentityKey key : ordered) {
+            RowLock keyLock = keys.contains(key) ? lock
+                    : lock == RowLock.IN_ORDER ? RowLock.SHARED : RowLock.SHARED_OUT_OF_ORDER;
+            if (!run.isEmpty() && (keyLock != runLock || key.kind() != run.get(0).kind())) {
+                lockRun(accountId, run, runLock, changedAt);
+                run = new ArrayList<>();
             }
-            sql.lock("SELECT value, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
-                    + dialect.inList("value") + sql.lockRowsInOrder("value", lock), lock, s -> {
+            runLock = keyLock;
+            run.add(key);
+        }
+        if (!run.isEmpty()) {
+            lockRun(accountId, run, runLock, changedAt);
+        }
+        return changedAt;
+    }
+
+    /** The one order of keys: kind, then the value's UTF-8 bytes (the order of {@link Dialect#byteOrder}). */
+    private static final Comparator<IdentityKey> KEY_ORDER = Comparator.comparing(IdentityKey::kind)
+            .thenComparing(key -> key.value().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+
+    /** Keys of one kind, consecutive in the one order, locked in one mode. */
+    private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, Long> changedAt) {
+        Dialect dialect = sql.dialect();
+        IdentityKind kind = run.get(0).kind();
+        List<String> values = run.stream().map(IdentityKey::value).toList();
+        if (lock == RowLock.IN_ORDER) {
+            sql.batch("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) VALUES (?, ?, ?, NULL, 0)"
+                    + " ON CONFLICT (account_id, kind, value) DO NOTHING", values, (s, value) -> {
                         s.setString(1, accountId);
                         s.setString(2, kind.storedName());
-                        dialect.bindList(s, 3, values);
-                    }, row -> Map.entry(new IdentityKey(kind, row.getString(1)), row.getLong(2)))
-                    .forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
-        });
-        return changedAt;
+                        s.setString(3, value);
+                    });
+        }
+        List<Map.Entry<IdentityKey, Long>> locked = sql.lock("SELECT value, changed_at FROM identity_keys"
+                + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
+                + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, kind.storedName());
+                    dialect.bindList(s, 3, values);
+                }, row -> Map.entry(new IdentityKey(kind, row.getString(1)), row.getLong(2)));
+        if ((lock == RowLock.OUT_OF_ORDER || lock == RowLock.SHARED_OUT_OF_ORDER) && locked.size() < values.size()) {
+            // a row is made only in the order (its insert may wait for another's); out of it, the unit runs again
+            // and makes it then
+            throw new StorageException("a key locked out of order has no row yet", new SQLException(
+                    "a key locked out of order has no row yet", Dialect.CONFLICT_STATE));
+        }
+        locked.forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
     }
 
     @Override

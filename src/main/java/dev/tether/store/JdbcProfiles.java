@@ -8,12 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The SQL of profiles and of the records of their merges. */
 final class JdbcProfiles implements ProfileWrites {
@@ -42,30 +40,15 @@ final class JdbcProfiles implements ProfileWrites {
     }
 
     @Override
-    public void lock(String accountId, Collection<String> guids, Collection<String> live, RowLock lock) {
-        if (guids.isEmpty() || sql.lockRows().isEmpty()) {
+    public void lock(String accountId, Collection<String> guids, RowLock lock) {
+        if (guids.isEmpty() || !sql.locksRows()) {
             return;
         }
-        Set<String> stillLive = new HashSet<>();
-        sql.lock("SELECT guid, merged_into IS NULL FROM profiles WHERE account_id = ? AND "
-                        + sql.dialect().inList("guid") + sql.lockRowsInOrder("guid", lock), lock, s -> {
+        sql.lock("SELECT guid FROM profiles WHERE account_id = ? AND " + sql.dialect().inList("guid")
+                + sql.lockRowsInOrder("guid", lock), lock, s -> {
                     s.setString(1, accountId);
                     sql.dialect().bindList(s, 2, guids);
-                }, row -> new Locked(row.getString(1), row.getBoolean(2)))
-                .forEach(locked -> {
-                    if (locked.live()) {
-                        stillLive.add(locked.guid());
-                    }
-                });
-        List<String> gone = live.stream().filter(guid -> !stillLive.contains(guid)).toList();
-        if (!gone.isEmpty()) {
-            throw new StorageException("profiles " + gone + " are gone or merged", new SQLException(
-                    "profiles reached through keys read without their lock were deleted or merged since",
-                    Dialect.CONFLICT_STATE));
-        }
-    }
-
-    private record Locked(String guid, boolean live) {
+                }, row -> row.getString(1));
     }
 
     @Override

@@ -113,6 +113,16 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String byteOrder(String column) {
+        return column + " COLLATE \"C\"";
+    }
+
+    @Override
+    public String noWait() {
+        return " NOWAIT";
+    }
+
+    @Override
     public String lockRowsShared() {
         return " FOR SHARE";
     }

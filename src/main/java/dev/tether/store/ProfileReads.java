@@ -17,12 +17,9 @@ public interface ProfileReads {
     /**
      * Locks the given profiles' rows until the write transaction ends, in GUID order (the one lock order of every
      * writer), without reading their properties, where writers run at once (PostgreSQL); nothing where one writer
-     * runs at a time (SQLite) or outside a write. The profiles of {@code live} must still be live (there, not
-     * merged): they were found through bindings read before without locking their keys (an event's user), and one
-     * that is not shows that a delete or merge committed in between, so the transaction fails as a conflict and runs
-     * again on what is there now.
+     * runs at a time (SQLite) or outside a write.
      */
-    void lock(String accountId, Collection<String> guids, Collection<String> live, RowLock lock);
+    void lock(String accountId, Collection<String> guids, RowLock lock);
 
     /**
      * The live profile the first of these keys with an active binding names, followed along its merges, with all its

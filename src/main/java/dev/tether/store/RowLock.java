@@ -12,6 +12,13 @@ public enum RowLock {
     IN_ORDER,
     /** Locked without waiting: a row another transaction holds fails the transaction as a conflict. */
     OUT_OF_ORDER,
+    /**
+     * Locked shared, in the order, waiting: for a key the unit only follows to its profile (an event's user), which no
+     * other write may bind or end meanwhile, while writes that only follow it too go on.
+     */
+    SHARED,
+    /** Locked shared without waiting: a row another transaction holds for itself fails the transaction. */
+    SHARED_OUT_OF_ORDER,
     /** Not locked: read to learn what to lock. */
     NONE
 }

@@ -72,8 +72,14 @@ final class Sql {
      * order ({@link RowLock#OUT_OF_ORDER}), a lock another transaction holds fails the statement as a conflict.
      */
     String lockRowsInOrder(String column, RowLock lock) {
-        String clause = !writable || lock == RowLock.NONE ? ""
-                : lock == RowLock.OUT_OF_ORDER ? dialect.lockRowsNoWait() : dialect.lockRows();
+        String clause = switch (lock) {
+            case NONE -> "";
+            case OUT_OF_ORDER -> dialect.lockRowsNoWait();
+            case SHARED -> dialect.lockRowsShared();
+            case SHARED_OUT_OF_ORDER -> dialect.lockRowsShared() + dialect.noWait();
+            case IN_ORDER -> dialect.lockRows();
+        };
+        clause = writable ? clause : "";
         return clause.isEmpty() ? "" : " ORDER BY " + column + clause;
     }
 
@@ -100,7 +106,8 @@ final class Sql {
         try {
             return query(sql, binder, reader);
         } catch (StorageException e) {
-            if (lock == RowLock.OUT_OF_ORDER && dialect.isLockNotAvailable(e.sqlCause())) {
+            boolean outOfOrder = lock == RowLock.OUT_OF_ORDER || lock == RowLock.SHARED_OUT_OF_ORDER;
+            if (outOfOrder && dialect.isLockNotAvailable(e.sqlCause())) {
                 throw new StorageException("a row locked out of order is held by another transaction: " + sql,
                         new SQLException("a row locked out of order was held: " + sql, Dialect.CONFLICT_STATE,
                                 e.sqlCause()));

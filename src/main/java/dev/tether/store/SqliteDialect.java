@@ -98,6 +98,16 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String byteOrder(String column) {
+        return column;
+    }
+
+    @Override
+    public String noWait() {
+        return "";
+    }
+
+    @Override
     public String lockRowsShared() {
         return "";
     }

@@ -118,6 +118,16 @@ class ServerRaceTest {
                     .filter(line -> line.contains("transaction runs again")).map(ServerRaceTest::cause)
                     .forEach(cause -> causes.merge(cause, 1L, Long::sum));
             System.out.println("runs again by cause: " + causes);
+            for (TetherProcess server : servers) {
+                List<String> lines = server.lines();
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).contains("40P01")) {
+                        for (int j = Math.max(0, i - 2); j < Math.min(lines.size(), i + 6); j++) {
+                            System.out.println("DEADLOCK " + lines.get(j));
+                        }
+                    }
+                }
+            }
             if (summary.keySet().stream().anyMatch(key -> key.startsWith("5xx"))) {
                 servers.stream().flatMap(s -> s.lines().stream())
                         .filter(line -> !line.contains("transaction runs again")).limit(300)

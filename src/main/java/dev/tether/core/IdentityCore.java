@@ -56,20 +56,22 @@ public final class IdentityCore {
      * name (with the keys those profiles hold, which the unit may end too).
      */
     public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
-        state.preload(keys, List.of(), guids);
+        state.preload(keys, List.of(), List.of(), guids);
     }
 
     /**
-     * {@link #preload}, and the bindings of the lookup keys of {@code followedUsers} without their profiles: users the
+     * {@link #preload}; the profiles of {@code profileUsers}, whose identities the unit does not change (records
+     * without claims), found through the key that names each, locked shared; and the bindings of the lookup keys of
+     * {@code followedUsers} without their profiles: users the
      * unit only follows to a GUID ({@link #firstHolderGuid}), as an event's. The key that names a user's profile is
      * locked shared, so that no write moves or ends it, or deletes or merges that profile, before the unit ends, while
      * other batches of her events go on; her profile is neither read nor locked. The keys of a user nobody holds are
      * locked for the unit, as it will make her a profile. An event at a random profile of a big account then costs no
      * read of that profile's row and identities.
      */
-    public void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
-                        Collection<String> guids) {
-        state.preload(keys, followedUsers, guids);
+    public void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
+                        Collection<List<IdentityKey>> followedUsers, Collection<String> guids) {
+        state.preload(keys, profileUsers, followedUsers, guids);
     }
 
     /**

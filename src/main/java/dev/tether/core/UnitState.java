@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.Guids;
+import dev.tether.identity.Holders;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
@@ -114,15 +115,17 @@ final class UnitState {
      * statements. A followed user's profile is not read or locked: her shared key keeps it hers and alive. When a
      * loaded profile turns out to hold a key the unit did not lock, it goes back and locks again with that key.
      */
-    void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
-                 Collection<String> guids) {
+    void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
+                 Collection<List<IdentityKey>> followedUsers, Collection<String> guids) {
         Set<IdentityKey> theirs = new HashSet<>();
         for (int round = 1; ; round++) {
-            // a unit that loads no profile (a batch of events by key) has nothing to verify
-            Savepoint before = keys.isEmpty() && guids.isEmpty() && hints.profiles.isEmpty() ? Savepoint.NONE
-                    : tx.savepoint();
-            lockAndLoad(keys, followedUsers, guids, theirs);
-            Set<IdentityKey> unlocked = keysOfLoadedProfilesNotLocked();
+            // only the profiles whose keys the unit may end are verified: a unit that changes no key (a batch of
+            // events by key, of updates of properties, on its first run) has nothing to go back on
+            boolean changesKeys = !keys.isEmpty() || !guids.isEmpty() || !hints.keys.isEmpty()
+                    || !hints.profiles.isEmpty();
+            Savepoint before = changesKeys ? tx.savepoint() : Savepoint.NONE;
+            Set<String> verified = lockAndLoad(keys, profileUsers, followedUsers, guids, theirs);
+            Set<IdentityKey> unlocked = keysNotLocked(verified);
             if (unlocked.isEmpty() || round == RELOCK_ROUNDS) {
                 return;
             }
@@ -135,8 +138,12 @@ final class UnitState {
         }
     }
 
-    private void lockAndLoad(Collection<IdentityKey> keys, Collection<List<IdentityKey>> followedUsers,
-                             Collection<String> guids, Set<IdentityKey> theirs) {
+    /** Returns the profiles whose keys the unit may end: those to verify against the keys it locked. */
+    private Set<String> lockAndLoad(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
+                                    Collection<List<IdentityKey>> eventUsers, Collection<String> guids,
+                                    Set<IdentityKey> theirs) {
+        List<List<IdentityKey>> followedUsers = new ArrayList<>(profileUsers);
+        followedUsers.addAll(eventUsers);
         List<IdentityKey> followed = followedUsers.stream().flatMap(List::stream).filter(k -> !keys.contains(k))
                 .distinct().toList();
         Map<IdentityKey, ActiveBinding> held = followed.isEmpty() ? Map.of()
@@ -165,34 +172,62 @@ final class UnitState {
                 followedUnlocked.add(key);
             }
         }
-        for (List<IdentityKey> user : followedUsers) {
-            // a user whose keys changed between the read that chose the locks and the locks: the key that names
-            // her profile now is locked shared, or, when none does, all of hers for the unit, out of the order
-            Optional<IdentityKey> naming = user.stream().filter(key -> holderOf(key).isPresent()).findFirst();
-            if (naming.isPresent() && !shared.contains(naming.get())) {
-                lockLate(naming.get(), RowLock.SHARED_OUT_OF_ORDER);
-            } else if (naming.isEmpty()) {
-                user.forEach(key -> lockLate(key, RowLock.OUT_OF_ORDER));
-            }
+        followedUsers.forEach(user -> settle(user, shared));
+        Set<String> verified = new HashSet<>(guids);
+        verified.addAll(hints.profiles);
+        keys.forEach(key -> holderOf(key).ifPresent(verified::add));
+        hints.keys.forEach(key -> holderOf(key).ifPresent(verified::add));
+        Set<String> wanted = new HashSet<>(verified);
+        for (List<IdentityKey> user : profileUsers) {
+            Holders.first(user, this::holderOf).ifPresent(wanted::add);
         }
-        Set<String> wanted = new HashSet<>(guids);
-        wanted.addAll(hints.profiles);
-        keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
-        hints.keys.forEach(key -> holderOf(key).ifPresent(wanted::add));
         loadProfiles(wanted);
+        return verified;
     }
 
-    /** The keys the loaded profiles hold now that the unit has not locked: it may end any of them. */
-    private Set<IdentityKey> keysOfLoadedProfilesNotLocked() {
+    /**
+     * A followed user whose keys changed between the read that chose the locks and the locks: the key that names her
+     * profile now is locked shared and read again, until the key read names the profile under its lock. When none
+     * names one, she is made a profile, and the key bound for her is locked then ({@link #bind}): her other keys
+     * being taken by someone after this read puts that write after this one. Out of the order: a lock held by
+     * another write makes the unit run again. A user whose keys change under every one of three such locks is left
+     * with the last one read.
+     */
+    private void settle(List<IdentityKey> user, Set<IdentityKey> shared) {
+        if (lockedKeys.keySet().containsAll(user)) {
+            return;
+        }
+        for (int round = 0; round < RELOCK_ROUNDS; round++) {
+            Optional<IdentityKey> naming = user.stream().filter(key -> holderOf(key).isPresent()).findFirst();
+            if (naming.isEmpty() || shared.contains(naming.get()) || lockedKeys.containsKey(naming.get())) {
+                return;
+            }
+            tx.bindings().lockKeys(accountId, List.of(), List.of(naming.get()), RowLock.SHARED_OUT_OF_ORDER);
+            shared.add(naming.get());
+            readAgain(List.of(naming.get()));
+        }
+    }
+
+    /** Reads these keys' bindings again, now that they are locked (the unit has changed none of them yet). */
+    private void readAgain(Collection<IdentityKey> keys) {
+        keys.forEach(active::remove);
+        followedUnlocked.removeAll(keys);
+        loadBindings(keys);
+    }
+
+    /** The keys these loaded profiles hold now that the unit has not locked: it may end any of them. */
+    private Set<IdentityKey> keysNotLocked(Set<String> guids) {
         if (!tx.locksRows()) {
             return Set.of();
         }
         Set<IdentityKey> unlocked = new HashSet<>();
-        profiles.values().forEach(profile -> profile.ifPresent(p -> p.identities.values().forEach(binding -> {
-            if (!lockedKeys.containsKey(binding.key)) {
-                unlocked.add(binding.key);
-            }
-        })));
+        for (String guid : guids) {
+            profiles.getOrDefault(guid, Optional.empty()).ifPresent(p -> p.identities.values().forEach(binding -> {
+                if (!lockedKeys.containsKey(binding.key)) {
+                    unlocked.add(binding.key);
+                }
+            }));
+        }
         return unlocked;
     }
 
@@ -247,8 +282,9 @@ final class UnitState {
     }
 
     /**
-     * Locks a key the unit found late, after it took later locks in the order (it is bound to a profile the unit
-     * holds, so its binding cannot change under the unit): without waiting, and learned for the next run.
+     * Locks a key for the unit that it found late, after it took later locks in the order: without waiting, and
+     * learned for the next run. A key bound to a profile the unit holds cannot change under the unit; the keys of an
+     * event's user are read again after it ({@link #settle}).
      */
     private void lockLate(IdentityKey key) {
         lockLate(key, RowLock.OUT_OF_ORDER);
@@ -259,11 +295,7 @@ final class UnitState {
             return;
         }
         hints.keys.add(key);
-        if (lock == RowLock.SHARED_OUT_OF_ORDER) {
-            tx.bindings().lockKeys(accountId, List.of(), List.of(key), lock);
-        } else {
-            lockKeys(List.of(key), lock);
-        }
+        lockKeys(List.of(key), lock);
     }
 
     /** In the order while no profile is locked yet; after that, out of it. */
@@ -427,8 +459,8 @@ final class UnitState {
 
     /**
      * An event of the profile. Its row is not rewritten for it, as an event changes none of its properties (rewriting
-     * a random profile's row for every event took half of event upload's time on SQLite): the profile is locked, so
-     * that a delete or merge of it waits for the event or the event's batch runs again after it.
+     * a random profile's row for every event took half of event upload's time on SQLite): the key that named the
+     * profile is locked (shared, for an event's user), so a delete or merge of it waits for the event.
      */
     void addEvent(String guid, String arrivedAs, String name, long ts, ObjectNode data) {
         events.add(new NewEvent(Guids.newGuid(), guid, arrivedAs, name, ts, data.toString()));
@@ -452,10 +484,6 @@ final class UnitState {
     void subscribe(IdentityKey address, SubscriptionStatus status) {
         subscriptions.put(address, status);
         changes.add(new IdentityChange.SubscriptionChanged(address, status, now()));
-    }
-
-    void changed(IdentityChange change) {
-        changes.add(change);
     }
 
     List<IdentityChange> changes() {

@@ -9,6 +9,9 @@ import java.util.function.Function;
  * binding names a profile that exists names that profile, followed along its merges to the live one. Upload, delete
  * and demerge resolve an identity this way through {@code IdentityCore.firstHolder}; the profile read follows the same
  * rule inside its one statement ({@code ProfileViewQuery}), and {@code ProfileReadContract} holds the two together.
+ * An event's user is followed to the GUID of the first key's binding without reading the profile
+ * ({@code IdentityCore.firstHolderGuid}): the two differ only on a binding whose profile is gone or merged, which
+ * `tether check` reports as broken.
  */
 public final class Holders {
     private Holders() {

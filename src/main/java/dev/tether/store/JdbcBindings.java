@@ -122,8 +122,7 @@ final class JdbcBindings implements BindingWrites {
                     s.setString(2, kind.storedName());
                     dialect.bindList(s, 3, values);
                 }, row -> Map.entry(new IdentityKey(kind, row.getString(1)), row.getLong(2)));
-        boolean outOfOrder = lock == RowLock.OUT_OF_ORDER || lock == RowLock.SHARED_OUT_OF_ORDER;
-        if (outOfOrder && locked.size() < values.size()) {
+        if (lock.outOfOrder() && locked.size() < values.size()) {
             // a row is made only in the order (its insert may wait for another's); out of it, the unit runs again
             // and makes it then
             throw new StorageException("a key locked out of order has no row yet", new SQLException(

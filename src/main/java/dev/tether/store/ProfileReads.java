@@ -9,8 +9,8 @@ import java.util.Optional;
 /** Profiles and their merges, as read. */
 public interface ProfileReads {
     /**
-     * The given profiles that exist, by GUID. In a write transaction they are locked until it ends, in GUID order
-     * (without waiting: see {@link RowLock}).
+     * The given profiles that exist, by GUID. In a write transaction they are locked as {@code lock} says (in GUID
+     * order, waiting or not: see {@link RowLock}) until it ends.
      */
     Map<String, StoredProfile> find(String accountId, Collection<String> guids, RowLock lock);
 
@@ -35,7 +35,7 @@ public interface ProfileReads {
 
     /**
      * Profiles merged into any of the given ones (through the index of merged profiles), in GUID order; locked in a
-     * write.
+     * write as {@code lock} says.
      */
     List<String> mergedInto(String accountId, Collection<String> guids, RowLock lock);
 

@@ -20,5 +20,10 @@ public enum RowLock {
     /** Locked shared without waiting: a row another transaction holds for itself fails the transaction. */
     SHARED_OUT_OF_ORDER,
     /** Not locked: read to learn what to lock. */
-    NONE
+    NONE;
+
+    /** Whether the lock is taken without waiting, out of the one order. */
+    boolean outOfOrder() {
+        return this == OUT_OF_ORDER || this == SHARED_OUT_OF_ORDER;
+    }
 }

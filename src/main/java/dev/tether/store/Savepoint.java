@@ -7,7 +7,7 @@ package dev.tether.store;
  * (DECISIONS.md, "Concurrency: one lock order"). Where nothing is locked (a read, SQLite) there is nothing to undo.
  */
 public interface Savepoint {
-    /** Nothing to go back to. */
+    /** Nothing to go back to: where nothing is locked, or a write that locks nothing it would need to go back on. */
     Savepoint NONE = () -> { };
 
     /** Undoes everything since the savepoint; it can be gone back to once. */

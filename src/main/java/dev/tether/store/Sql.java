@@ -106,8 +106,7 @@ final class Sql {
         try {
             return query(sql, binder, reader);
         } catch (StorageException e) {
-            boolean outOfOrder = lock == RowLock.OUT_OF_ORDER || lock == RowLock.SHARED_OUT_OF_ORDER;
-            if (outOfOrder && dialect.isLockNotAvailable(e.sqlCause())) {
+            if (lock.outOfOrder() && dialect.isLockNotAvailable(e.sqlCause())) {
                 throw new StorageException("a row locked out of order is held by another transaction: " + sql,
                         new SQLException("a row locked out of order was held: " + sql, Dialect.CONFLICT_STATE,
                                 e.sqlCause()));

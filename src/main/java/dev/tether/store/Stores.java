@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -22,7 +23,7 @@ public final class Stores {
      * other in the one lock order, never in a cycle), so reaching it means the database is stuck, and the write
      * answers 503.
      */
-    static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(30);
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
     /**
      * Page cache per connection, outside the Java heap. SQLite's default (2 MiB) holds the upper levels of
      * the indexes of a few hundred thousand profiles; the writer touches every index of every table, so it

@@ -43,23 +43,27 @@ public final class UploadService {
     }
 
     /**
-     * Locks and reads, in a few queries, every binding and profile the records name; for the users of events named
-     * by identity, only the bindings: an event needs its profile's GUID, not its row.
+     * Locks and reads, in a few queries, every binding and profile the records name: the keys of records that claim
+     * identities for the unit; for the other users, the key that names each one's profile, shared, and for the users
+     * of events only that key's binding, as an event needs its profile's GUID, not its row.
      */
     private static void preload(List<UploadRecord> records, IdentityCore core) {
-        Set<IdentityKey> keys = new HashSet<>();
+        Set<IdentityKey> claims = new HashSet<>();
+        List<List<IdentityKey>> profileUsers = new ArrayList<>();
         List<List<IdentityKey>> eventUsers = new ArrayList<>();
         Set<String> guids = new HashSet<>();
         for (UploadRecord record : records) {
             record.user().guid().ifPresent(guids::add);
-            if (record instanceof UploadRecord.ProfileUpload profile) {
-                keys.addAll(record.user().lookupKeys());
-                keys.addAll(profile.identityValues());
+            if (record instanceof UploadRecord.ProfileUpload profile && !profile.identityValues().isEmpty()) {
+                // a record that claims identities may bind, end or move them, and its profile's own
+                claims.addAll(record.user().lookupKeys());
+                claims.addAll(profile.identityValues());
             } else if (record.user().guid().isEmpty()) {
-                eventUsers.add(record.user().lookupKeys());
+                (record instanceof UploadRecord.ProfileUpload ? profileUsers : eventUsers)
+                        .add(record.user().lookupKeys());
             }
         }
-        core.preload(keys, eventUsers, guids);
+        core.preload(claims, profileUsers, eventUsers, guids);
     }
 
     private void applyRecord(Account account, UploadRecord record, IdentityCore core) {

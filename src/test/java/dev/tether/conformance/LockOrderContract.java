@@ -138,8 +138,10 @@ abstract class LockOrderContract extends ServerContract {
                         batch(profile("identity", "h", "{\"Name\":\"second\"}")))))
                         .isEmpty()));
                 // long enough for a write that keeps losing to row locks to run alone, as it did after three
+                assertThat(waiter.get().outcome()).as("the second write waits for the first").isEqualTo(
+                        Interleaving.Outcome.WAITED);
                 for (int i = 0; i < 150 && retries(registry) - retriesBefore < 3 && !waiter.get().ended(20); i++) {
-                    assertThat(waiter.get().outcome()).isEqualTo(Interleaving.Outcome.WAITED);
+                    // polls the retries, until three or 3 s
                 }
                 waiter.get().ended(500);
                 elsewhere.set(start("another account", () -> assertThat(codes(other.post("/1/upload",

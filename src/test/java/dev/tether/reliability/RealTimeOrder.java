@@ -32,13 +32,15 @@ final class RealTimeOrder {
 
     private final Map<String, Map<String, List<Answer>>> answers = new ConcurrentHashMap<>();
 
-    /** A disassociation's answer: each number it sent is cut, but those its answer names as unprocessed. */
+    /**
+     * A disassociation's answer: each number it sent is cut, but those its answer names as unprocessed: 543 (held by
+     * nobody), or refused for another code (nothing is said of its binding then).
+     */
     void disassociated(String accountId, String body, JsonNode response, long startedMillis, long answeredMillis) {
-        List<String> failed = new ArrayList<>();
+        List<String> unbound = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (JsonNode record : response.path("unprocessed")) {
-            if (record.path("code").asInt() == 543) {
-                failed.add(record.path("record").path("value").asText());
-            }
+            (record.path("code").asInt() == 543 ? unbound : refused).add(record.path("record").path("value").asText());
         }
         long from = Math.floorDiv(startedMillis, 1000);
         long to = Math.floorDiv(answeredMillis + 999, 1000);
@@ -46,7 +48,10 @@ final class RealTimeOrder {
         try {
             for (JsonNode record : JSON.readTree(body).path("d")) {
                 String number = record.path("value").asText();
-                boolean cut = !failed.remove(number);
+                if (refused.remove(number)) {
+                    continue;
+                }
+                boolean cut = !unbound.remove(number);
                 byNumber.computeIfAbsent(number, n -> new CopyOnWriteArrayList<>()).add(new Answer(cut, from, to));
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -62,10 +62,8 @@ public final class ProfileState {
     }
 
     /**
-     * Marks a profile that gained a binding as written, so that its row is updated with the unit (one that gained
-     * only events is marked through {@code ProfileWrites.touch}).
-     * A concurrent delete of it then conflicts (and one of them runs again) instead of missing the new rows and
-     * leaving them without their profile.
+     * Marks a profile whose bindings changed as written, so that its row (and its {@code updated_at}) is updated with
+     * the unit; one that gained only events is not written.
      */
     void touch() {
         changed = true;

@@ -156,7 +156,8 @@ final class UnitState {
             // the key that names her profile is locked shared: no write may end or move it, or delete or merge that
             // profile, until the unit ends, while other batches of her events go on; a user nobody holds is made a
             // profile, so all her keys are locked
-            user.stream().filter(held::containsKey).findFirst().ifPresentOrElse(shared::add, () -> toLock.addAll(user));
+            Holders.firstHeld(user, key -> Optional.ofNullable(held.get(key)).map(ActiveBinding::guid))
+                    .ifPresentOrElse(shared::add, () -> toLock.addAll(user));
         }
         shared.removeAll(toLock);
         if (tx.locksRows()) {
@@ -198,7 +199,7 @@ final class UnitState {
             return;
         }
         for (int round = 0; round < RELOCK_ROUNDS; round++) {
-            Optional<IdentityKey> naming = user.stream().filter(key -> holderOf(key).isPresent()).findFirst();
+            Optional<IdentityKey> naming = Holders.firstHeld(user, this::holderOf);
             if (naming.isEmpty() || shared.contains(naming.get()) || lockedKeys.containsKey(naming.get())) {
                 return;
             }
@@ -287,15 +288,11 @@ final class UnitState {
      * event's user are read again after it ({@link #settle}).
      */
     private void lockLate(IdentityKey key) {
-        lockLate(key, RowLock.OUT_OF_ORDER);
-    }
-
-    private void lockLate(IdentityKey key, RowLock lock) {
         if (lockedKeys.containsKey(key)) {
             return;
         }
         hints.keys.add(key);
-        lockKeys(List.of(key), lock);
+        lockKeys(List.of(key), RowLock.OUT_OF_ORDER);
     }
 
     /** In the order while no profile is locked yet; after that, out of it. */

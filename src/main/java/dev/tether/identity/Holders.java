@@ -17,14 +17,14 @@ public final class Holders {
     private Holders() {
     }
 
+    /** The first of these keys that some profile holds: the key that names the user's profile. */
+    public static Optional<IdentityKey> firstHeld(List<IdentityKey> keys,
+                                                  Function<IdentityKey, Optional<String>> holderOf) {
+        return keys.stream().filter(key -> holderOf.apply(key).isPresent()).findFirst();
+    }
+
     /** The first holder of these keys; {@code holderOf} answers a key's holder where that profile exists. */
     public static Optional<String> first(List<IdentityKey> keys, Function<IdentityKey, Optional<String>> holderOf) {
-        for (IdentityKey key : keys) {
-            Optional<String> holder = holderOf.apply(key);
-            if (holder.isPresent()) {
-                return holder;
-            }
-        }
-        return Optional.empty();
+        return firstHeld(keys, holderOf).flatMap(holderOf);
     }
 }

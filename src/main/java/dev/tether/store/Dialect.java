@@ -74,13 +74,12 @@ interface Dialect {
     /** Appended to a SELECT of rows a write transaction decides on: row locks where the backend has them. */
     String lockRows();
 
-    /**
-     * {@link #lockRows} for a lock taken out of the one order (DECISIONS.md, "Concurrency: one lock order"): it does
-     * not wait, and a row another transaction holds fails the statement ({@link #isLockNotAvailable}).
-     */
-    String lockRowsNoWait();
 
-    /** Appended to a locking clause: the lock is not waited for ({@link #isLockNotAvailable} when held). */
+    /**
+     * Appended to a locking clause, for a lock taken out of the one order (DECISIONS.md, "Concurrency: one lock
+     * order"): it is not waited for, and a row another transaction holds fails the statement
+     * ({@link #isLockNotAvailable}).
+     */
     String noWait();
 
     /** Appended to a SELECT of rows that writers share and one writer changes alone (the account, a followed key). */

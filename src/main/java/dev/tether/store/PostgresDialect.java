@@ -108,11 +108,6 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String lockRowsNoWait() {
-        return " FOR UPDATE NOWAIT";
-    }
-
-    @Override
     public String byteOrder(String column) {
         return column + " COLLATE \"C\"";
     }

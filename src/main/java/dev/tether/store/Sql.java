@@ -74,7 +74,7 @@ final class Sql {
     String lockRowsInOrder(String column, RowLock lock) {
         String clause = switch (lock) {
             case NONE -> "";
-            case OUT_OF_ORDER -> dialect.lockRowsNoWait();
+            case OUT_OF_ORDER -> dialect.lockRows() + dialect.noWait();
             case SHARED -> dialect.lockRowsShared();
             case SHARED_OUT_OF_ORDER -> dialect.lockRowsShared() + dialect.noWait();
             case IN_ORDER -> dialect.lockRows();

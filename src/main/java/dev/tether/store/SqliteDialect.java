@@ -93,11 +93,6 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public String lockRowsNoWait() {
-        return "";
-    }
-
-    @Override
     public String byteOrder(String column) {
         return column;
     }

@@ -15,6 +15,9 @@ interface Dialect {
 
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
+    /** A table of the values bound by {@link #bindList} at its one placeholder: {@code listed}, one column {@code value}. */
+    String listedValues();
+
     /**
      * A query that tries to take a lock held until the transaction ends, named by two ints, and answers whether it
      * got it; empty where writers never run at once (SQLite's one writer holds everything already).

@@ -61,7 +61,7 @@ final class JdbcBindings implements BindingWrites {
     /**
      * Every key in the one order of keys: by kind in the order of the kinds, then by the UTF-8 bytes of the value;
      * each run of keys of one kind and one mode is one statement (a unit that follows some keys and changes others
-     * interleaves them), the missing rows of the keys it locks alone made first, in the same order. Nothing where rows
+     * interleaves them), the keys it locks alone each made or locked in its turn. Nothing where rows
      * are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's clock orders its
      * history.
      */
@@ -107,21 +107,30 @@ final class JdbcBindings implements BindingWrites {
         Dialect dialect = sql.dialect();
         IdentityKind kind = run.get(0).kind();
         List<String> values = run.stream().map(IdentityKey::value).toList();
+        String read = "SELECT value, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
+                + dialect.inList("value");
+        Sql.Binder keys = s -> {
+            s.setString(1, accountId);
+            s.setString(2, kind.storedName());
+            dialect.bindList(s, 3, values);
+        };
+        Sql.RowReader<Map.Entry<IdentityKey, Long>> row = r -> Map.entry(new IdentityKey(kind, r.getString(1)),
+                r.getLong(2));
         if (lock == RowLock.IN_ORDER) {
-            sql.batch("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) VALUES (?, ?, ?, NULL, 0)"
-                    + " ON CONFLICT (account_id, kind, value) DO NOTHING", values, (s, value) -> {
-                        s.setString(1, accountId);
-                        s.setString(2, kind.storedName());
-                        s.setString(3, value);
-                    });
+            // each row made or locked in its turn, in one statement: a row made is held like a locked one, so making
+            // the missing rows first and locking the others after would hold a later key while waiting for an earlier
+            // one (a deadlock with a write that holds the earlier and waits for the later); the conflict's update
+            // changes nothing and locks the row (documented for ON CONFLICT DO UPDATE ... WHERE)
+            sql.update("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
+                    + " SELECT ?, ?, listed.value, NULL, 0 FROM " + dialect.listedValues()
+                    + " ORDER BY " + dialect.byteOrder("listed.value")
+                    + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
+                    + " WHERE FALSE", keys);
+            sql.query(read, keys, row).forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
+            return;
         }
-        List<Map.Entry<IdentityKey, Long>> locked = sql.lock("SELECT value, changed_at FROM identity_keys"
-                + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
-                + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, s -> {
-                    s.setString(1, accountId);
-                    s.setString(2, kind.storedName());
-                    dialect.bindList(s, 3, values);
-                }, row -> Map.entry(new IdentityKey(kind, row.getString(1)), row.getLong(2)));
+        List<Map.Entry<IdentityKey, Long>> locked = sql.lock(read
+                + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, keys, row);
         if (lock.outOfOrder() && locked.size() < values.size()) {
             // a row is made only in the order (its insert may wait for another's); out of it, the unit runs again
             // and makes it then

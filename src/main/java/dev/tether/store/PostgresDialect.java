@@ -27,6 +27,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String listedValues() {
+        return "unnest(?::text[]) AS listed(value)";
+    }
+
+    @Override
     public void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
         statement.setArray(index, statement.getConnection().createArrayOf("text", values.toArray()));
     }

@@ -20,6 +20,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String listedValues() {
+        return "json_each(?) AS listed";
+    }
+
+    @Override
     public void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
         try {
             statement.setString(index, JSON.writeValueAsString(values));

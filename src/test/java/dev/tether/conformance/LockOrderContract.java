@@ -160,6 +160,42 @@ abstract class LockOrderContract extends ServerContract {
                 .isEqualTo("second");
     }
 
+    /**
+     * A key row is held from the moment a write makes it, like one it locks. Two batches name a user who exists (u1)
+     * and one who does not (u3); the second also follows u2, between them in the order of keys. When the first made
+     * u3's row and only then locked u1's, the second could take u1 and its shared u2, then wait at u3 for the first
+     * while the first waited at u1 for it: a deadlock, found by PostgreSQL after a second and run again. Making and
+     * locking each key in its turn, in one statement, leaves the second waiting at u1, and nothing runs again.
+     */
+    @Test
+    void aKeyRowMadeAndAnEarlierOneLocked_inOneTurn_noDeadlock() throws Exception {
+        assumeTrue(backend().postgres(), "writers run one at a time on SQLite");
+        TestServer.Client client = server.newAccount(true, true, ConflictPolicy.REJECT);
+        assertThat(codes(client.post("/1/upload", batch(profile("identity", "u1", phone("+15551239101")),
+                profile("identity", "u2", phone("+15551239102")))))).isEmpty();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        server.store().instrument(registry);
+        double retriesBefore = retries(registry);
+        boolean[] keysWritten = {false};
+        AtomicReference<Interleaving.Unit> second = new AtomicReference<>();
+        ApiResponse first = Interleaving.stoppedAt(statement -> {
+            boolean afterTheFirstKeyWrite = keysWritten[0];
+            keysWritten[0] |= statement.sql().startsWith("INSERT INTO identity_keys");
+            return afterTheFirstKeyWrite;
+        }, () -> second.set(start("u1, u2's events, u3", () -> assertThat(codes(client.post("/1/upload", batch(
+                profile("identity", "u1", phone("+15551239101")),
+                event("identity", "u2", "Viewed", "{}"),
+                profile("identity", "u3", phone("+15551239103")))))).isEmpty())),
+                () -> client.post("/1/upload", batch(profile("identity", "u1", phone("+15551239101")),
+                        profile("identity", "u3", phone("+15551239103")))));
+        assertThat(codes(first)).isEmpty();
+        assertThat(second.get().outcome()).as("the second batch waits at u1").isEqualTo(Interleaving.Outcome.WAITED);
+        second.get().join();
+        assertThat(retries(registry) - retriesBefore).as("no deadlock, nothing ran again").isZero();
+        assertThat(Violations.of(server.store())).isEmpty();
+        assertThat(guidOf(client, "u3")).isNotBlank();
+    }
+
     private static void nextSecond() {
         try {
             Thread.sleep(1000 - System.currentTimeMillis() % 1000 + 1);

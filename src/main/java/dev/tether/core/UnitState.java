@@ -272,14 +272,22 @@ final class UnitState {
         if (unlocked.isEmpty()) {
             return;
         }
-        Map<IdentityKey, Long> changedAt = tx.bindings().lockKeys(accountId, unlocked, lock);
-        unlocked.forEach(key -> lockedKeys.put(key, changedAt.getOrDefault(key, 0L)));
+        locked(unlocked, tx.bindings().lockKeys(accountId, unlocked, lock));
     }
 
     /** Locks these keys for the unit alone and those of {@code shared} shared, in one pass in the one order. */
     private void lockKeys(Collection<IdentityKey> keys, Collection<IdentityKey> shared) {
-        Map<IdentityKey, Long> changedAt = tx.bindings().lockKeys(accountId, keys, shared, RowLock.IN_ORDER);
-        keys.forEach(key -> lockedKeys.put(key, changedAt.getOrDefault(key, 0L)));
+        locked(keys, tx.bindings().lockKeys(accountId, keys, shared, RowLock.IN_ORDER));
+    }
+
+    /**
+     * Notes these keys as the unit's, with when each last changed, and every locked row that names nobody as a key
+     * nobody holds: its row changes with each start and end of its binding, so there is no binding to read.
+     */
+    private void locked(Collection<IdentityKey> keys, Map<IdentityKey, KeyRow> rows) {
+        keys.forEach(key -> lockedKeys.put(key, Optional.ofNullable(rows.get(key)).map(KeyRow::changedAt).orElse(0L)));
+        rows.values().stream().filter(row -> row.holder().isEmpty())
+                .forEach(row -> active.putIfAbsent(row.key(), Optional.empty()));
     }
 
     /**

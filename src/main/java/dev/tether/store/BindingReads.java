@@ -15,19 +15,19 @@ public interface BindingReads {
 
     /**
      * In a write, locks the rows of these keys until the transaction ends, making the missing ones (keys nobody ever
-     * held), in the one order of keys (kind, then value); with {@link RowLock#NO_WAIT}, a row another transaction
-     * holds fails the transaction as a conflict. Returns when each key's history last changed (absent: never, or a
-     * row the flush will make). In a read, only reads that.
+     * held), in the one order of keys (kind, then value); out of the order ({@link RowLock#outOfOrder}), a row another
+     * transaction holds fails the transaction as a conflict. Returns the rows as locked: who holds each key now, and
+     * when its history last changed (absent: where rows are not locked, SQLite's one writer, whose flush makes them).
      */
-    Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock);
+    Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock);
 
     /**
      * {@link #lockKeys}, with the keys of {@code followed} (those not among {@code keys}) locked shared in the same
      * pass and order: keys the unit follows to a profile (an event's user) and that no other write may bind or end
      * until it ends, while writes that only follow them too go on.
      */
-    Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, Collection<IdentityKey> followed,
-                                    RowLock lock);
+    Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys,
+                                      Collection<IdentityKey> followed, RowLock lock);
 
     /** Every active binding held by the given profiles. */
     List<ActiveBinding> activeOf(String accountId, Collection<String> guids);

@@ -66,17 +66,17 @@ final class JdbcBindings implements BindingWrites {
      * history.
      */
     @Override
-    public Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
+    public Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
         return lockKeys(accountId, keys, List.of(), lock);
     }
 
     @Override
-    public Map<IdentityKey, Long> lockKeys(String accountId, Collection<IdentityKey> keys,
-                                           Collection<IdentityKey> followed, RowLock lock) {
+    public Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys,
+                                             Collection<IdentityKey> followed, RowLock lock) {
         if (!sql.locksRows() || lock == RowLock.NONE) {
             return Map.of();
         }
-        Map<IdentityKey, Long> changedAt = new HashMap<>();
+        Map<IdentityKey, KeyRow> rows = new HashMap<>();
         List<IdentityKey> ordered = new ArrayList<>(keys);
         followed.stream().filter(key -> !keys.contains(key)).forEach(ordered::add);
         ordered = ordered.stream().distinct().sorted(KEY_ORDER).toList();
@@ -86,16 +86,16 @@ final class JdbcBindings implements BindingWrites {
             RowLock keyLock = keys.contains(key) ? lock
                     : lock == RowLock.IN_ORDER ? RowLock.SHARED : RowLock.SHARED_OUT_OF_ORDER;
             if (!run.isEmpty() && (keyLock != runLock || key.kind() != run.get(0).kind())) {
-                lockRun(accountId, run, runLock, changedAt);
+                lockRun(accountId, run, runLock, rows);
                 run = new ArrayList<>();
             }
             runLock = keyLock;
             run.add(key);
         }
         if (!run.isEmpty()) {
-            lockRun(accountId, run, runLock, changedAt);
+            lockRun(accountId, run, runLock, rows);
         }
-        return changedAt;
+        return rows;
     }
 
     /** The one order of keys: kind, then the value's UTF-8 bytes (the order of {@link Dialect#byteOrder}). */
@@ -103,19 +103,19 @@ final class JdbcBindings implements BindingWrites {
             .thenComparing(key -> key.value().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
     /** Keys of one kind, consecutive in the one order, locked in one mode. */
-    private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, Long> changedAt) {
+    private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, KeyRow> rows) {
         Dialect dialect = sql.dialect();
         IdentityKind kind = run.get(0).kind();
         List<String> values = run.stream().map(IdentityKey::value).toList();
-        String read = "SELECT value, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
+        String read = "SELECT value, guid, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
                 + dialect.inList("value");
         Sql.Binder keys = s -> {
             s.setString(1, accountId);
             s.setString(2, kind.storedName());
             dialect.bindList(s, 3, values);
         };
-        Sql.RowReader<Map.Entry<IdentityKey, Long>> row = r -> Map.entry(new IdentityKey(kind, r.getString(1)),
-                r.getLong(2));
+        Sql.RowReader<KeyRow> row = r -> new KeyRow(new IdentityKey(kind, r.getString(1)),
+                Optional.ofNullable(r.getString(2)), r.getLong(3));
         if (lock == RowLock.IN_ORDER) {
             // each row made or locked in its turn, in one statement: a row made is held like a locked one, so making
             // the missing rows first and locking the others after would hold a later key while waiting for an earlier
@@ -126,10 +126,10 @@ final class JdbcBindings implements BindingWrites {
                     + " ORDER BY " + dialect.byteOrder("listed.value")
                     + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
                     + " WHERE FALSE", keys);
-            sql.query(read, keys, row).forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
+            sql.query(read, keys, row).forEach(locked -> rows.put(locked.key(), locked));
             return;
         }
-        List<Map.Entry<IdentityKey, Long>> locked = sql.lock(read
+        List<KeyRow> locked = sql.lock(read
                 + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, keys, row);
         if (lock.outOfOrder() && locked.size() < values.size()) {
             // a row is made only in the order (its insert may wait for another's); out of it, the unit runs again
@@ -137,7 +137,7 @@ final class JdbcBindings implements BindingWrites {
             throw new StorageException("a key locked out of order has no row yet", new SQLException(
                     "a key locked out of order has no row yet", Dialect.CONFLICT_STATE));
         }
-        locked.forEach(entry -> changedAt.put(entry.getKey(), entry.getValue()));
+        locked.forEach(keyRow -> rows.put(keyRow.key(), keyRow));
     }
 
     @Override

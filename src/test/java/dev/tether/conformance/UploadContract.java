@@ -508,6 +508,33 @@ abstract class UploadContract extends ServerContract {
     }
 
     /**
+     * A batch of new users reads their keys' bindings once: before its locks on PostgreSQL (to find what their
+     * holders hold), and not again after them, as a locked key row that names nobody says no binding is active (every
+     * start and end of a binding writes its key's row: DECISIONS.md, "Concurrency: one lock order"); on SQLite, whose
+     * one writer locks nothing, the one read is the read.
+     */
+    @Test
+    void newUsers_haveTheirKeysBindingsReadOnce() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        StatementLog.listen(statement -> {
+            if (!Thread.currentThread().getName().startsWith("tether-")) {
+                statements.add(statement.sql());
+            }
+        });
+        try {
+            assertSuccess(upload(profile("identity", "new-1", "{\"Email\":\"new-1@example.com\"}"),
+                    profile("identity", "new-2", "{\"Phone\":\"+14155550177\"}")), 2);
+        } finally {
+            StatementLog.stop();
+        }
+        assertThat(statements).as("reads of the active bindings of keys: " + statements)
+                .filteredOn(sql -> sql.contains("FROM identity_bindings WHERE account_id = ? AND kind"))
+                .hasSize(1);
+        assertThat(record("email", "new-1@example.com").get("identity").asText()).isEqualTo("new-1");
+        assertThat(record("phone", "%2B14155550177").get("identity").asText()).isEqualTo("new-2");
+    }
+
+    /**
      * An event's user is followed to its profile's GUID only (DECISIONS.md, "An event's user is followed to a GUID"):
      * a batch of events at known users reads no profile row and none of their identities, locks no profile and writes
      * no profile row; on PostgreSQL the key that names each user's profile is locked shared, so that no write moves

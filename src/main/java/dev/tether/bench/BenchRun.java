@@ -42,6 +42,7 @@ public final class BenchRun {
         int poolSize = Math.max(8, plan.maxClients());
         List<BenchResult> results = new ArrayList<>();
         List<ExportBench.Heap> heap = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         String backend;
         try (Store store = Stores.open(url, poolSize)) {
             backend = store.backendName();
@@ -81,6 +82,9 @@ public final class BenchRun {
                             plan.maxClients(), out.resolve("server-metrics-off-" + clients + ".log"), keyFile,
                             List.of("--metrics", "off"))));
                 }
+                ContentionBench.Result contention = benchmark.contention().run(server);
+                results.addAll(contention.rows());
+                notes.add(contention.note());
                 if (fresh) {
                     // what the reads beside the fresh upload are compared with, at its concurrency
                     results.addAll(benchmark.uploadWhileReading(server));
@@ -98,9 +102,9 @@ public final class BenchRun {
         String title = String.format("%s, %,d profiles, %,d events, server -Xmx%s, %d cores, Java %s", backend,
                 plan.profiles(), plan.events(), plan.serverHeap(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        List<String> notes = heap.stream().map(h -> String.format("Server heap after a full collection during the"
+        heap.forEach(h -> notes.add(String.format("Server heap after a full collection during the"
                 + " HTTP export: %d MB at the first page, %d MB at the middle page, %d MB at the last page.",
-                h.firstPageMb(), h.middlePageMb(), h.lastPageMb())).toList();
+                h.firstPageMb(), h.middlePageMb(), h.lastPageMb())));
         BenchReport.write(out, title, results, notes);
         return BenchReport.markdown(title, results, notes);
     }

@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Benchmark {
     static final int BATCH = 1000;
-    private static final long NO_MORE = -1;
+    static final long NO_MORE = -1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -298,6 +298,11 @@ final class Benchmark {
     }
 
     /** The export and count workloads, over events of this run's account and dataset. */
+    /** The contention rows, with new accounts of their own. */
+    ContentionBench contention() {
+        return new ContentionBench(store, clock, perRun, log);
+    }
+
     ExportBench exports(long events) {
         return new ExportBench(store, account, passcode, events, perRun, log);
     }
@@ -530,12 +535,12 @@ final class Benchmark {
     }
 
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         /** One request or one in-process batch; the records it processed, or NO_MORE when the numbers ran out. */
         long run() throws Exception;
     }
 
-    private BenchResult measure(String name, String path, int clients, Duration duration, Call call,
+    static BenchResult measure(String name, String path, int clients, Duration duration, Call call,
                                 @Nullable BenchServer server) {
         LatencyRecorder latencies = new LatencyRecorder();
         AtomicLong records = new AtomicLong();

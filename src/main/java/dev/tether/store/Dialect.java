@@ -15,8 +15,12 @@ interface Dialect {
 
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
-    /** A table of the values bound by {@link #bindList} at its one placeholder: {@code listed}, one column {@code value}. */
-    String listedValues();
+    /**
+     * A table of identity keys, named {@code listed}, from two lists bound by {@link #bindList} at its two
+     * placeholders, kinds then values: columns {@code kind}, {@code value}, and {@code position}, each key's place in
+     * the lists (ascending).
+     */
+    String listedKeys();
 
     /**
      * A query that tries to take a lock held until the transaction ends, named by two ints, and answers whether it

@@ -60,10 +60,10 @@ final class JdbcBindings implements BindingWrites {
 
     /**
      * Every key in the one order of keys: by kind in the order of the kinds, then by the UTF-8 bytes of the value;
-     * each run of keys of one kind and one mode is one statement (a unit that follows some keys and changes others
-     * interleaves them), the keys it locks alone each made or locked in its turn. Nothing where rows
-     * are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's clock orders its
-     * history.
+     * each run of keys in one mode is one statement (a unit that follows some keys and changes others interleaves
+     * them): the keys it locks alone, of any kinds, each made or locked in its turn; the others a kind a statement.
+     * Nothing where rows are not locked (SQLite's one writer, a read): the flush makes the rows there, and the unit's
+     * clock orders its history.
      */
     @Override
     public Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
@@ -85,7 +85,8 @@ final class JdbcBindings implements BindingWrites {
         for (IdentityKey key : ordered) {
             RowLock keyLock = keys.contains(key) ? lock
                     : lock == RowLock.IN_ORDER ? RowLock.SHARED : RowLock.SHARED_OUT_OF_ORDER;
-            if (!run.isEmpty() && (keyLock != runLock || key.kind() != run.get(0).kind())) {
+            if (!run.isEmpty() && (keyLock != runLock
+                    || keyLock != RowLock.IN_ORDER && key.kind() != run.get(0).kind())) {
                 lockRun(accountId, run, runLock, rows);
                 run = new ArrayList<>();
             }
@@ -102,35 +103,22 @@ final class JdbcBindings implements BindingWrites {
     private static final Comparator<IdentityKey> KEY_ORDER = Comparator.comparing(IdentityKey::kind)
             .thenComparing(key -> key.value().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
-    /** Keys of one kind, consecutive in the one order, locked in one mode. */
+    /** Keys consecutive in the one order, locked in one mode: of any kinds in the order, of one kind out of it. */
     private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, KeyRow> rows) {
+        if (lock == RowLock.IN_ORDER) {
+            makeOrLock(accountId, run, rows);
+            return;
+        }
         Dialect dialect = sql.dialect();
         IdentityKind kind = run.get(0).kind();
         List<String> values = run.stream().map(IdentityKey::value).toList();
-        String read = "SELECT value, guid, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
-                + dialect.inList("value");
-        Sql.Binder keys = s -> {
-            s.setString(1, accountId);
-            s.setString(2, kind.storedName());
-            dialect.bindList(s, 3, values);
-        };
-        Sql.RowReader<KeyRow> row = r -> new KeyRow(new IdentityKey(kind, r.getString(1)),
-                Optional.ofNullable(r.getString(2)), r.getLong(3));
-        if (lock == RowLock.IN_ORDER) {
-            // each row made or locked in its turn, in one statement: a row made is held like a locked one, so making
-            // the missing rows first and locking the others after would hold a later key while waiting for an earlier
-            // one (a deadlock with a write that holds the earlier and waits for the later); the conflict's update
-            // changes nothing and locks the row (documented for ON CONFLICT DO UPDATE ... WHERE)
-            sql.update("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
-                    + " SELECT ?, ?, listed.value, NULL, 0 FROM " + dialect.listedValues()
-                    + " ORDER BY " + dialect.byteOrder("listed.value")
-                    + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
-                    + " WHERE FALSE", keys);
-            sql.query(read, keys, row).forEach(locked -> rows.put(locked.key(), locked));
-            return;
-        }
-        List<KeyRow> locked = sql.lock(read
-                + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, keys, row);
+        List<KeyRow> locked = sql.lock("SELECT kind, value, guid, changed_at FROM identity_keys WHERE account_id = ?"
+                + " AND kind = ? AND " + dialect.inList("value")
+                + sql.lockRowsInOrder(dialect.byteOrder("value"), lock), lock, s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, kind.storedName());
+                    dialect.bindList(s, 3, values);
+                }, JdbcBindings::keyRow);
         if (lock.outOfOrder() && locked.size() < values.size()) {
             // a row is made only in the order (its insert may wait for another's); out of it, the unit runs again
             // and makes it then
@@ -138,6 +126,37 @@ final class JdbcBindings implements BindingWrites {
                     "a key locked out of order has no row yet", Dialect.CONFLICT_STATE));
         }
         locked.forEach(keyRow -> rows.put(keyRow.key(), keyRow));
+    }
+
+    /**
+     * Each key's row made or locked in its turn, in the one order, in one statement (the keys travel in that order,
+     * and the statement takes them by their position), then read: a row made is held like a locked one, so making
+     * the missing rows first and locking the others after would hold a later key while waiting for an earlier one
+     * (a deadlock with a write that holds the earlier and waits for the later). The conflict's update changes nothing
+     * and locks the row (documented for ON CONFLICT DO UPDATE ... WHERE).
+     */
+    private void makeOrLock(String accountId, List<IdentityKey> run, Map<IdentityKey, KeyRow> rows) {
+        Dialect dialect = sql.dialect();
+        List<String> kinds = run.stream().map(key -> key.kind().storedName()).toList();
+        List<String> values = run.stream().map(IdentityKey::value).toList();
+        Sql.Binder keys = s -> {
+            s.setString(1, accountId);
+            dialect.bindList(s, 2, kinds);
+            dialect.bindList(s, 3, values);
+        };
+        sql.update("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
+                + " SELECT ?, listed.kind, listed.value, NULL, 0 FROM " + dialect.listedKeys()
+                + " ORDER BY listed.position"
+                + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
+                + " WHERE FALSE", keys);
+        sql.query("SELECT kind, value, guid, changed_at FROM identity_keys WHERE account_id = ?"
+                + " AND (kind, value) IN (SELECT listed.kind, listed.value FROM " + dialect.listedKeys() + ")", keys,
+                JdbcBindings::keyRow).forEach(locked -> rows.put(locked.key(), locked));
+    }
+
+    private static KeyRow keyRow(ResultSet row) throws SQLException {
+        return new KeyRow(new IdentityKey(IdentityKind.fromStoredName(row.getString(1)), row.getString(2)),
+                Optional.ofNullable(row.getString(3)), row.getLong(4));
     }
 
     @Override

@@ -27,8 +27,8 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String listedValues() {
-        return "unnest(?::text[]) AS listed(value)";
+    public String listedKeys() {
+        return "unnest(?::text[], ?::text[]) WITH ORDINALITY AS listed(kind, value, position)";
     }
 
     @Override

@@ -20,8 +20,9 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public String listedValues() {
-        return "json_each(?) AS listed";
+    public String listedKeys() {
+        return "(SELECT kinds.value AS kind, listed_values.value AS value, kinds.key AS position FROM json_each(?) AS kinds"
+                + " JOIN json_each(?) AS listed_values ON listed_values.key = kinds.key) AS listed";
     }
 
     @Override

@@ -51,12 +51,18 @@ class BenchRunTest {
                 .contains("| load: upload new profiles (the ones to disassociate) | in-process | 1 |")
                 .contains("| upload new profiles, with one more client reading | http | 4 |")
                 .contains("| GET /1/profile.json by phone, during an upload of new profiles | http | 1 |")
+                .contains("| " + ContentionBench.RACED_ROW + " | http | 12 |")
+                .contains("| " + ContentionBench.BESIDE_RACE_ROW + " | http | 4 |")
+                .contains("| " + ContentionBench.CONTROL_ROW + " | http | 12 |")
+                .contains("| " + ContentionBench.BESIDE_CONTROL_ROW + " | http | 4 |")
+                .containsPattern("Contention: beside the race, the other account kept \\d+% of its rate beside the"
+                        + " control\\. Transactions run again: \\d+ for [\\d,]+ requests of the race")
                 .containsPattern("\\| [\\d,]+ records/s \\| \\d+% \\| (?:-|\\d+%) \\| (?:-|[\\d.]+×) \\| (?:-|\\d+%) \\|")
                 .containsPattern("Export, events through HTTP against the same pages read in-process: \\d+%")
                 .containsPattern("Server heap after a full collection during the HTTP export: \\d+ MB at the first"
                         + " page, \\d+ MB at the middle page, \\d+ MB at the last page");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(34);
+        assertThat(report.get("results")).hasSize(38);
         for (JsonNode row : report.get("results")) {
             if (row.get("workload").asText().startsWith(Benchmark.READS_DURING_IMPORT)) {
                 // a tenth of this upload is one batch, which may be answered before the reader's first request

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #BESIDE} clients of a second account upload new profiles, {@value #BESIDE_BATCH} a request. Then the same
  * with a control: the first account's clients on numbers and users nobody else sends. What the second account keeps
  * is its rate beside the race over its rate beside the control; the server's re-runs
- * ({@code tether_storage_retries_total}) are counted across each pair of rows, beside the first account's requests.
+ * ({@code tether_storage_retries_total}) and relocks ({@code tether_storage_relocks_total}) are counted across each
+ * pair of rows, beside the first account's requests.
  */
 final class ContentionBench {
     static final int RACERS = 12;
@@ -75,14 +76,15 @@ final class ContentionBench {
         Pair race = pair(RACED_ROW, BESIDE_RACE_ROW, server, raced, beside, true);
         String note = String.format(Locale.ROOT, "Contention: beside the race, the other account kept %.0f%% of its"
                         + " rate beside the control. Transactions run again: %d for %,d requests of the race (%.2f%%),"
-                        + " %d for %,d of the control.",
+                        + " %d for %,d of the control; locks taken again from a savepoint: %d in the race, %d in the"
+                        + " control.",
                 100 * race.beside.recordsPerSecond() / Math.max(1e-9, control.beside.recordsPerSecond()),
                 race.reruns, race.raced.requests(), 100.0 * race.reruns / Math.max(1, race.raced.requests()),
-                control.reruns, control.raced.requests());
+                control.reruns, control.raced.requests(), race.relocks, control.relocks);
         return new Result(List.of(race.raced, race.beside, control.raced, control.beside), note);
     }
 
-    private record Pair(BenchResult raced, BenchResult beside, long reruns) {
+    private record Pair(BenchResult raced, BenchResult beside, long reruns, long relocks) {
     }
 
     private Pair pair(String racedRow, String besideRow, BenchServer server, AccountService.Created raced,
@@ -90,7 +92,8 @@ final class ContentionBench {
         String base = server.baseUrl();
         ExecutorService racing = Executors.newSingleThreadExecutor();
         try {
-            long rerunsBefore = reruns(base);
+            long rerunsBefore = counter(base, RERUNS);
+            long relocksBefore = counter(base, RELOCKS);
             Future<BenchResult> racers = racing.submit(() -> Benchmark.measure(racedRow, "http", RACERS, perRun,
                     () -> racedRequest(base, raced, shared), server));
             BenchResult besideResult = Benchmark.measure(besideRow, "http", BESIDE, perRun, () -> {
@@ -102,7 +105,8 @@ final class ContentionBench {
                 return post(base, "/1/upload", beside, records);
             }, server);
             BenchResult racedResult = racers.get();
-            return new Pair(racedResult, besideResult, reruns(base) - rerunsBefore);
+            return new Pair(racedResult, besideResult, counter(base, RERUNS) - rerunsBefore,
+                    counter(base, RELOCKS) - relocksBefore);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -149,13 +153,16 @@ final class ContentionBench {
         return JSON.readTree(response.body()).path("processed").asLong();
     }
 
-    /** The server's transactions run again so far, every reason: the sum of tether_storage_retries_total. */
-    private long reruns(String base) throws IOException, InterruptedException {
+    private static final String RERUNS = "tether_storage_retries_total";
+    private static final String RELOCKS = "tether_storage_relocks_total";
+
+    /** A counter of the server's so far, the sum of its series (every reason). */
+    private long counter(String base, String name) throws IOException, InterruptedException {
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         double sum = 0;
         for (String line : metrics.body().split("\n", -1)) {
-            if (line.startsWith("tether_storage_retries_total")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 final class Plans {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The tables that grow with an account's data; a full scan of one grows with every account's. */
-    static final Set<String> DATA_TABLES = Set.of("profiles", "identity_bindings", "events", "profile_merges",
-            "subscriptions", "idempotency_keys", "webhook_outbox", "webhook_attempts");
+    static final Set<String> DATA_TABLES = Set.of("profiles", "identity_bindings", "identity_keys", "events",
+            "profile_merges", "subscriptions", "idempotency_keys", "webhook_outbox", "webhook_attempts");
     /**
      * A column compared for equality: {@code c = ?}, {@code c = ANY(...)}, {@code c = 'x'}, {@code c = t.d},
      * {@code c = (SELECT ...)} (one value, as the profile read's parts take the profile's GUID), {@code c IN (}.

@@ -197,6 +197,9 @@ abstract class QueryPlanContract {
                         + " ended_at, end_reason) SELECT " + other + ", 'b' || i, CASE i % 3 WHEN 0 THEN 'Phone' WHEN 1"
                         + " THEN 'Email' ELSE 'Identity' END, 'v' || i, 'g' || (i / 3), i, 'upload', CASE WHEN i % 10 = 0"
                         + " THEN i + 1 END, CASE WHEN i % 10 = 0 THEN 'disassociated' END FROM s",
+                "INSERT INTO identity_keys (account_id, kind, value, guid, changed_at) SELECT " + other
+                        + ", CASE i % 3 WHEN 0 THEN 'Phone' WHEN 1 THEN 'Email' ELSE 'Identity' END, 'v' || i,"
+                        + " CASE WHEN i % 10 <> 0 THEN 'g' || (i / 3) END, i FROM s",
                 "INSERT INTO events (account_id, guid, event_id, evt_name, ts, data) SELECT " + other
                         + ", 'g' || (i / 10), 'e' || i, 'E' || (i % 12), 1793491200 + i, '{}' FROM s",
                 "INSERT INTO profile_merges (account_id, merge_id, from_guid, into_guid, merged_at, copied_keys) SELECT "

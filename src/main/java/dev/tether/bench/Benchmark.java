@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Benchmark {
     static final int BATCH = 1000;
-    static final long NO_MORE = -1;
+    private static final long NO_MORE = -1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -297,12 +297,12 @@ final class Benchmark {
         return new EventLoad(account, profiles, events);
     }
 
-    /** The export and count workloads, over events of this run's account and dataset. */
     /** The contention rows, with new accounts of their own. */
     ContentionBench contention() {
         return new ContentionBench(store, clock, perRun, log);
     }
 
+    /** The export and count workloads, over events of this run's account and dataset. */
     ExportBench exports(long events) {
         return new ExportBench(store, account, passcode, events, perRun, log);
     }

@@ -66,6 +66,8 @@ final class UnitState {
     private final Set<String> deleted = new LinkedHashSet<>();
     /** Keys read without their lock, only to follow them to a profile (an event's user). */
     private final Set<IdentityKey> followedUnlocked = new HashSet<>();
+    /** Keys a read before the locks found nobody holding: a locked row that names nobody is believed for these. */
+    private final Set<IdentityKey> readUnbound = new HashSet<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
     private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
     private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
@@ -148,6 +150,7 @@ final class UnitState {
                 .distinct().toList();
         Map<IdentityKey, ActiveBinding> held = followed.isEmpty() ? Map.of()
                 : tx.bindings().active(accountId, followed);
+        followed.stream().filter(key -> !held.containsKey(key)).forEach(readUnbound::add);
         Set<IdentityKey> toLock = new LinkedHashSet<>(keys);
         toLock.addAll(hints.keys);
         toLock.addAll(theirs);
@@ -234,6 +237,7 @@ final class UnitState {
 
     /** Forgets what the unit locked and loaded, after going back to before its locks. */
     private void forgetLoaded() {
+        readUnbound.clear();
         active.clear();
         profiles.clear();
         lockedKeys.clear();
@@ -261,7 +265,9 @@ final class UnitState {
     private Set<IdentityKey> keysHeldBy(Collection<IdentityKey> keys, Collection<String> guids) {
         Set<String> profiles = new HashSet<>(guids);
         profiles.addAll(hints.profiles);
-        tx.bindings().active(accountId, keys).values().forEach(binding -> profiles.add(binding.guid()));
+        Map<IdentityKey, ActiveBinding> bound = tx.bindings().active(accountId, keys);
+        bound.values().forEach(binding -> profiles.add(binding.guid()));
+        keys.stream().filter(key -> !bound.containsKey(key)).forEach(readUnbound::add);
         Set<IdentityKey> theirs = new HashSet<>();
         tx.bindings().activeOf(accountId, profiles).forEach(binding -> theirs.add(binding.key()));
         return theirs;
@@ -281,12 +287,14 @@ final class UnitState {
     }
 
     /**
-     * Notes these keys as the unit's, with when each last changed, and every locked row that names nobody as a key
-     * nobody holds: its row changes with each start and end of its binding, so there is no binding to read.
+     * Notes these keys as the unit's, with when each last changed, and a locked row that names nobody as a key nobody
+     * holds (its row changes with each start and end of its binding, so there is no binding to read) where the read
+     * before the locks found it unbound too: a row missing for a bound key (made just now, naming nobody) costs a
+     * read then, not a wrong answer.
      */
     private void locked(Collection<IdentityKey> keys, Map<IdentityKey, KeyRow> rows) {
         keys.forEach(key -> lockedKeys.put(key, Optional.ofNullable(rows.get(key)).map(KeyRow::changedAt).orElse(0L)));
-        rows.values().stream().filter(row -> row.holder().isEmpty())
+        rows.values().stream().filter(row -> row.holder().isEmpty() && readUnbound.contains(row.key()))
                 .forEach(row -> active.putIfAbsent(row.key(), Optional.empty()));
     }
 

@@ -9,7 +9,7 @@ public interface AccountReads {
     Optional<Account> find(String accountId);
 
     /**
-     * The account as it is now; in a write the account is locked shared until the transaction ends, the first lock of
+     * The account as it is now; in a write its row is locked shared until the transaction ends, the first lock of
      * every write unit of the account (DECISIONS.md, "Concurrency: one lock order"). {@code account update} locks it
      * alone ({@link AccountWrites#lockAlone}), so a write never runs on settings changed since it began.
      */

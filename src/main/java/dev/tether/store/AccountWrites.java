@@ -8,8 +8,8 @@ public interface AccountWrites extends AccountReads {
     void insert(Account account);
 
     /**
-     * The account as it is now, locked (and its row) until the transaction ends, after every write that holds it
-     * shared ({@link AccountReads#lockShared}): what a change of its settings decides on first.
+     * The account as it is now, its row locked until the transaction ends, after every write that holds it shared
+     * ({@link AccountReads#lockShared}): what a change of its settings decides on first.
      */
     Optional<Account> lockAlone(String accountId);
 

@@ -40,9 +40,6 @@ interface Dialect {
      */
     Optional<String> transactionLock();
 
-    /** {@link #transactionLock}, shared: holders of the shared lock wait only for a holder of the lock alone. */
-    Optional<String> sharedTransactionLock();
-
     /**
      * The expression, kept from constraining an index where the planner needs telling (SQLite's unary {@code +},
      * its documented way); the expression itself elsewhere.

@@ -13,9 +13,6 @@ final class JdbcAccounts implements AccountWrites {
     private static final String COLUMNS =
             "account_id, name, region, email_is_identity, phone_is_identity, conflict_policy, created_at";
 
-    /** The first int of the accounts' advisory locks (the second is the account id's hash). */
-    private static final int ACCOUNT_LOCKS = 0x1D7;
-
     private final Sql sql;
 
     JdbcAccounts(Sql sql) {
@@ -28,34 +25,16 @@ final class JdbcAccounts implements AccountWrites {
                 s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
     }
 
-    /**
-     * The account's lock is an advisory lock named by the account, not its row: every write of an account holds it
-     * shared at once, and a row locked shared by many transactions at once is marked with a new multixact for each
-     * (a write of the row and of the WAL, and of PostgreSQL's multixact files, per write unit), where the lock
-     * manager only counts holders. Unlike a row's shared lock, a new shared holder queues behind a waiting
-     * {@code account update}. Read after the lock, in a statement of its own: its snapshot is taken after the wait.
-     */
     @Override
     public Optional<Account> lockShared(String accountId) {
-        lockAccount(sql.dialect().sharedTransactionLock(), accountId);
-        return find(accountId);
+        return sql.query("SELECT " + COLUMNS + " FROM accounts WHERE account_id = ?" + sql.lockRowShared(),
+                s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
     }
 
     @Override
     public Optional<Account> lockAlone(String accountId) {
-        lockAccount(sql.dialect().transactionLock(), accountId);
         return sql.query("SELECT " + COLUMNS + " FROM accounts WHERE account_id = ?" + sql.lockRows(),
                 s -> s.setString(1, accountId), JdbcAccounts::account).stream().findFirst();
-    }
-
-    /** Nothing in a read, or where one writer holds everything (SQLite). */
-    private void lockAccount(Optional<String> lock, String accountId) {
-        if (sql.locksRows()) {
-            lock.ifPresent(statement -> sql.query(statement, s -> {
-                s.setInt(1, ACCOUNT_LOCKS);
-                s.setInt(2, accountId.hashCode());
-            }, row -> 1));
-        }
     }
 
     @Override

@@ -43,19 +43,29 @@ final class JdbcBindings implements BindingWrites {
         if (byKind.isEmpty()) {
             return Map.of();
         }
-        Dialect dialect = sql.dialect();
-        String part = "SELECT " + COLUMNS + " FROM identity_bindings WHERE account_id = ? AND kind = ? AND "
-                + dialect.inList("value") + " AND ended_at IS NULL";
         Map<IdentityKey, ActiveBinding> found = new HashMap<>();
-        sql.query(String.join(" UNION ALL ", Collections.nCopies(byKind.size(), part)), s -> {
+        kindByKind(accountId, byKind, "SELECT " + COLUMNS + " FROM identity_bindings WHERE account_id = ? AND kind = ?"
+                + " AND " + sql.dialect().inList("value") + " AND ended_at IS NULL", JdbcBindings::activeBinding)
+                .forEach(b -> found.put(b.key(), b));
+        return found;
+    }
+
+    /**
+     * One statement of a part per kind ({@code part} names the account, the kind and the values, in that order),
+     * joined by UNION ALL: each part reaches its rows through the whole key of its index, and the parts see one
+     * moment.
+     */
+    private <T> List<T> kindByKind(String accountId, Map<IdentityKind, List<String>> byKind, String part,
+                                   Sql.RowReader<T> reader) {
+        Dialect dialect = sql.dialect();
+        return sql.query(String.join(" UNION ALL ", Collections.nCopies(byKind.size(), part)), s -> {
             int index = 1;
             for (Map.Entry<IdentityKind, List<String>> kind : byKind.entrySet()) {
                 s.setString(index++, accountId);
                 s.setString(index++, kind.getKey().storedName());
                 dialect.bindList(s, index++, kind.getValue());
             }
-        }, JdbcBindings::activeBinding).forEach(b -> found.put(b.key(), b));
-        return found;
+        }, reader);
     }
 
     /**
@@ -150,17 +160,9 @@ final class JdbcBindings implements BindingWrites {
                 });
         // read a kind a part, each through the whole key of the index: a join with the list let the planner walk an
         // account's keys when it took the account for a small one (a new account, not yet in the statistics)
-        Map<IdentityKind, List<String>> byKind = valuesByKind(run);
-        String part = "SELECT kind, value, guid, changed_at FROM identity_keys WHERE account_id = ? AND kind = ? AND "
-                + dialect.inList("value");
-        sql.query(String.join(" UNION ALL ", Collections.nCopies(byKind.size(), part)), s -> {
-            int index = 1;
-            for (Map.Entry<IdentityKind, List<String>> kind : byKind.entrySet()) {
-                s.setString(index++, accountId);
-                s.setString(index++, kind.getKey().storedName());
-                dialect.bindList(s, index++, kind.getValue());
-            }
-        }, JdbcBindings::keyRow).forEach(locked -> rows.put(locked.key(), locked));
+        kindByKind(accountId, valuesByKind(run), "SELECT kind, value, guid, changed_at FROM identity_keys"
+                + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value"), JdbcBindings::keyRow)
+                .forEach(locked -> rows.put(locked.key(), locked));
     }
 
     private static KeyRow keyRow(ResultSet row) throws SQLException {

@@ -47,11 +47,6 @@ final class PostgresDialect implements Dialect {
         return Optional.of("SELECT pg_advisory_xact_lock(?, ?)");
     }
 
-    @Override
-    public Optional<String> sharedTransactionLock() {
-        return Optional.of("SELECT pg_advisory_xact_lock_shared(?, ?)");
-    }
-
     /** Autovacuum analyzes each table as it grows; nothing to run from here. */
     @Override
     public Optional<String> statisticsUpkeep() {

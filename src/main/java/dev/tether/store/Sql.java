@@ -92,6 +92,11 @@ final class Sql {
         return lockRowsInOrder(column, RowLock.IN_ORDER);
     }
 
+    /** Appended to a SELECT of the row every writer shares (the account's): a shared lock, in writes only. */
+    String lockRowShared() {
+        return writable ? dialect.lockRowsShared() : "";
+    }
+
     /**
      * A query that locks rows: a lock taken without waiting ({@link RowLock#OUT_OF_ORDER}) that another transaction holds
      * fails it as a conflict (SQLSTATE 40001), so the transaction runs again, counted, instead of waiting out of the

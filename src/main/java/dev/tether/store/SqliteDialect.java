@@ -44,11 +44,6 @@ final class SqliteDialect implements Dialect {
         return Optional.empty();
     }
 
-    @Override
-    public Optional<String> sharedTransactionLock() {
-        return Optional.empty();
-    }
-
     /**
      * SQLite's advice for long-lived connections (https://sqlite.org/pragma.html#pragma_optimize): optimize as the
      * store opens, every hour, and before it closes. With 0x10002 it looks at the size of every table, not

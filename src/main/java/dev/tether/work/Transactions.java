@@ -69,9 +69,9 @@ public final class Transactions {
     }
 
     /**
-     * The account as the unit runs with it: in a write locked shared, first of all the unit's locks, then read
-     * (DECISIONS.md, "Concurrency: one lock order"). A change of its settings that committed after the request was
-     * authenticated is what the unit sees; one that comes later waits for the unit to end.
+     * The account as the unit runs with it: its row read, and in a write locked shared, first of all the unit's
+     * locks (DECISIONS.md, "Concurrency: one lock order"). A change of its settings that committed after the
+     * request was authenticated is what the unit sees; one that comes later waits for the unit to end.
      */
     private static Account settled(Account authenticated, ReadTx tx) {
         return tx.accounts().lockShared(authenticated.id())

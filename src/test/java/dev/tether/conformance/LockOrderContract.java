@@ -117,39 +117,6 @@ abstract class LockOrderContract extends ServerContract {
     }
 
     /**
-     * {@code account update} waits for the writes that hold the account, and the writes that come after it wait for
-     * it, so a steady stream of writes cannot keep it waiting. The account's lock is an advisory lock, which the lock
-     * manager queues; a row locked {@code FOR SHARE}, as the account's was, let each new write in past a waiting
-     * {@code FOR UPDATE} (DECISIONS.md, "Concurrency: one lock order").
-     */
-    @Test
-    void accountUpdate_waitingForAWrite_isNotOvertakenByTheNextOne() throws Exception {
-        assumeTrue(backend().postgres(), "writers run one at a time on SQLite");
-        TestServer.Client client = server.newAccount(true, true, ConflictPolicy.REJECT);
-        int[] unitStatements = {0};
-        AtomicReference<Interleaving.Unit> update = new AtomicReference<>();
-        AtomicReference<Interleaving.Unit> next = new AtomicReference<>();
-        ApiResponse first = Interleaving.stoppedAt(statement -> !statement.sql().contains("passcode_hash")
-                        && ++unitStatements[0] == 2,
-                () -> {
-                    update.set(start("account update", () -> server.accounts().update(client.accountId(),
-                            new AccountService.Settings(Optional.of("renamed"), Optional.empty(), Optional.empty(),
-                                    Optional.empty()))));
-                    next.set(start("the next write", () -> assertThat(codes(client.post("/1/upload",
-                            batch(profile("identity", "next", phone("+15551239202")))))).isEmpty()));
-                },
-                () -> client.post("/1/upload", batch(profile("identity", "first", phone("+15551239201")))));
-        assertThat(codes(first)).isEmpty();
-        assertThat(update.get().outcome()).as("the update waits for the write").isEqualTo(Interleaving.Outcome.WAITED);
-        assertThat(next.get().outcome()).as("the next write waits behind the update").isEqualTo(
-                Interleaving.Outcome.WAITED);
-        update.get().join();
-        next.get().join();
-        assertThat(server.accounts().find(client.accountId()).orElseThrow().name()).isEqualTo("renamed");
-        assertThat(guidOf(client, "next")).isNotBlank();
-    }
-
-    /**
      * A write of one account waits for another write of it that holds its profile; meanwhile the other account's
      * writes go on. Before, a write that lost three times to row locks took the lock of every writer of every
      * account for itself, and every account's writes waited behind it.

@@ -12,6 +12,7 @@ DECLARE
     t text;
     definitions text[];
     definition text;
+    options text;
 BEGIN
     FOREACH t IN ARRAY data_tables LOOP
         IF EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
@@ -34,12 +35,15 @@ BEGIN
         INTO definitions
         FROM pg_class c, aclexplode(c.relacl) a
         WHERE c.oid = format('%I', t)::regclass AND a.grantee <> c.relowner;
+        -- its storage parameters (identity_keys' fillfactor), which each partition takes: a partitioned table has none
+        SELECT coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') INTO options
+        FROM pg_class c WHERE c.oid = format('%I', t)::regclass;
         EXECUTE format('ALTER TABLE %I RENAME TO %I', t, t || '_unpartitioned');
         EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING STORAGE) PARTITION BY HASH (account_id)',
                        t, t || '_unpartitioned');
         FOR i IN 0 .. partitions - 1 LOOP
-            EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS %s, REMAINDER %s)',
-                           t || '_p' || i, t, partitions, i);
+            EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS %s, REMAINDER %s)%s',
+                           t || '_p' || i, t, partitions, i, options);
         END LOOP;
         EXECUTE format('INSERT INTO %I SELECT * FROM %I', t, t || '_unpartitioned');
         EXECUTE format('DROP TABLE %I', t || '_unpartitioned');

@@ -140,7 +140,8 @@ final class JdbcBindings implements BindingWrites {
 
     /**
      * Each key's row made or locked in its turn, in the one order, in one statement (the keys travel in that order,
-     * and the statement takes them by their position), then read: a row made is held like a locked one, so making
+     * and the statement takes them by their position), then the rows it locked read (those it made come back from
+     * it): a row made is held like a locked one, so making
      * the missing rows first and locking the others after would hold a later key while waiting for an earlier one
      * (a deadlock with a write that holds the earlier and waits for the later). The conflict's update changes nothing
      * and locks the row (documented for ON CONFLICT DO UPDATE ... WHERE).
@@ -149,20 +150,25 @@ final class JdbcBindings implements BindingWrites {
         Dialect dialect = sql.dialect();
         List<String> kinds = run.stream().map(key -> key.kind().storedName()).toList();
         List<String> values = run.stream().map(IdentityKey::value).toList();
-        sql.update("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
+        // the rows made come back (a locked one does not): each names nobody and has not changed yet
+        sql.query("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
                 + " SELECT ?, listed.kind, listed.value, NULL, 0 FROM " + dialect.listedKeys()
                 + " ORDER BY listed.position"
                 + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
-                + " WHERE FALSE", s -> {
+                + " WHERE FALSE RETURNING kind, value, guid, changed_at", s -> {
                     s.setString(1, accountId);
                     dialect.bindList(s, 2, kinds);
                     dialect.bindList(s, 3, values);
-                });
+                }, JdbcBindings::keyRow).forEach(made -> rows.put(made.key(), made));
+        List<IdentityKey> locked = run.stream().filter(key -> !rows.containsKey(key)).toList();
+        if (locked.isEmpty()) {
+            return;
+        }
         // read a kind a part, each through the whole key of the index: a join with the list let the planner walk an
         // account's keys when it took the account for a small one (a new account, not yet in the statistics)
-        kindByKind(accountId, valuesByKind(run), "SELECT kind, value, guid, changed_at FROM identity_keys"
+        kindByKind(accountId, valuesByKind(locked), "SELECT kind, value, guid, changed_at FROM identity_keys"
                 + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value"), JdbcBindings::keyRow)
-                .forEach(locked -> rows.put(locked.key(), locked));
+                .forEach(row -> rows.put(row.key(), row));
     }
 
     private static KeyRow keyRow(ResultSet row) throws SQLException {

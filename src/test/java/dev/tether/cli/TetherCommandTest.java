@@ -299,6 +299,8 @@ class TetherCommandTest {
         assertThat(partitionsOf(url, "identity_bindings")).isEqualTo(4);
         assertThat(partitionsOf(url, "events")).isEqualTo(4);
         assertThat(partitionsOf(url, "accounts")).as("the registry of accounts stays one table").isZero();
+        assertThat(partitionsOf(url, "identity_keys", "'fillfactor=50' = ANY(c.reloptions)"))
+                .as("each partition of identity_keys with the table's half-full pages (V8)").isEqualTo(4);
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT has_table_privilege('" + role + "', 'profiles',"
@@ -336,10 +338,16 @@ class TetherCommandTest {
     }
 
     private static int partitionsOf(String url, String table) throws Exception {
+        return partitionsOf(url, table, "TRUE");
+    }
+
+    /** The partitions of the table (pg_class c) that meet the condition. */
+    private static int partitionsOf(String url, String table, String condition) throws Exception {
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_inherits i JOIN pg_class p"
-                     + " ON p.oid = i.inhparent WHERE p.relname = '" + table + "'")) {
+                     + " ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid WHERE p.relname = '" + table
+                     + "' AND " + condition)) {
             rows.next();
             return rows.getInt(1);
         }

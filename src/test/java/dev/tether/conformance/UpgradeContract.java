@@ -141,6 +141,13 @@ abstract class UpgradeContract {
                     + " ORDER BY kind, value")).containsExactly(List.of("Email", "e@x.co", "null", "60"),
                     List.of("Identity", "u1", "p1", "100"), List.of("Phone", "+15550001000", "p2", "300"));
             assertThat(server.violations()).isEmpty();
+            if (backend().postgres()) {
+                assertThat(server.store().inspection().rows("SELECT c.relname, array_to_string(c.reloptions, ',')"
+                        + " FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+                        + " AND (c.relname = 'identity_keys' OR c.relname LIKE 'identity\\_keys\\_p%')"))
+                        .as("V8: key rows on half-full pages, room for their second version (a partition each)")
+                        .isNotEmpty().allSatisfy(row -> assertThat(row.get(1)).isEqualTo("fillfactor=50"));
+            }
             String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(account);
             ApiResponse cut = TestServer.send(server.request("/1/disassociate").header("X-CleverTap-Account-Id",
                     account).header("X-CleverTap-Passcode", passcode).header("Content-Type", "application/json")

@@ -146,7 +146,8 @@ final class UnitState {
                                     Set<IdentityKey> theirs) {
         List<List<IdentityKey>> followedUsers = new ArrayList<>(profileUsers);
         followedUsers.addAll(eventUsers);
-        List<IdentityKey> followed = followedUsers.stream().flatMap(List::stream).filter(k -> !keys.contains(k))
+        Set<IdentityKey> named = new HashSet<>(keys);
+        List<IdentityKey> followed = followedUsers.stream().flatMap(List::stream).filter(k -> !named.contains(k))
                 .distinct().toList();
         Map<IdentityKey, ActiveBinding> held = followed.isEmpty() ? Map.of()
                 : tx.bindings().active(accountId, followed);

@@ -14,9 +14,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The SQL of identity bindings: one row per binding for its whole life, so the table is also the history. */
@@ -87,13 +89,13 @@ final class JdbcBindings implements BindingWrites {
             return Map.of();
         }
         Map<IdentityKey, KeyRow> rows = new HashMap<>();
-        List<IdentityKey> ordered = new ArrayList<>(keys);
-        followed.stream().filter(key -> !keys.contains(key)).forEach(ordered::add);
-        ordered = ordered.stream().distinct().sorted(KEY_ORDER).toList();
+        Set<IdentityKey> own = new HashSet<>(keys);
+        Set<IdentityKey> all = new HashSet<>(own);
+        all.addAll(followed);
         List<IdentityKey> run = new ArrayList<>();
         RowLock runLock = lock;
-        for (IdentityKey key : ordered) {
-            RowLock keyLock = keys.contains(key) ? lock
+        for (IdentityKey key : inKeyOrder(all)) {
+            RowLock keyLock = own.contains(key) ? lock
                     : lock == RowLock.IN_ORDER ? RowLock.SHARED : RowLock.SHARED_OUT_OF_ORDER;
             if (!run.isEmpty() && (keyLock != runLock
                     || keyLock != RowLock.IN_ORDER && key.kind() != run.get(0).kind())) {
@@ -109,9 +111,18 @@ final class JdbcBindings implements BindingWrites {
         return rows;
     }
 
-    /** The one order of keys: kind, then the value's UTF-8 bytes (the order of {@link Dialect#byteOrder}). */
-    private static final Comparator<IdentityKey> KEY_ORDER = Comparator.comparing(IdentityKey::kind)
-            .thenComparing(key -> key.value().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+    /**
+     * The keys in the one order of keys: kind, then the value's UTF-8 bytes (the order of {@link Dialect#byteOrder}),
+     * each value's bytes taken once.
+     */
+    private static List<IdentityKey> inKeyOrder(Collection<IdentityKey> keys) {
+        record Sortable(IdentityKey key, byte[] bytes) {
+        }
+        return keys.stream().map(key -> new Sortable(key, key.value().getBytes(StandardCharsets.UTF_8)))
+                .sorted(Comparator.comparing((Sortable s) -> s.key().kind())
+                        .thenComparing(Sortable::bytes, Arrays::compareUnsigned))
+                .map(Sortable::key).toList();
+    }
 
     /** Keys consecutive in the one order, locked in one mode: of any kinds in the order, of one kind out of it. */
     private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, KeyRow> rows) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.BindingReason;
+import dev.tether.identity.Guids;
 import dev.tether.identity.Holders;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -56,7 +57,7 @@ public final class IdentityCore {
      * name (with the keys those profiles hold, which the unit may end too).
      */
     public void preload(Collection<IdentityKey> keys, Collection<String> guids) {
-        state.preload(keys, List.of(), List.of(), guids);
+        state.preload(keys, List.of(), List.of(), guids, List.of());
     }
 
     /**
@@ -67,11 +68,21 @@ public final class IdentityCore {
      * locked shared, so that no write moves or ends it, or deletes or merges that profile, before the unit ends, while
      * other batches of her events go on; her profile is neither read nor locked. The keys of a user nobody holds are
      * locked for the unit, as it will make her a profile. An event at a random profile of a big account then costs no
-     * read of that profile's row and identities.
+     * read of that profile's row and identities. The rows the unit makes for the keys of {@code newUsers} that it
+     * found nobody holding name the profile it will make her, so that its flush need not write them again.
      */
     public void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
-                        Collection<List<IdentityKey>> followedUsers, Collection<String> guids) {
-        state.preload(keys, profileUsers, followedUsers, guids);
+                        Collection<List<IdentityKey>> followedUsers, Collection<String> guids,
+                        Collection<NewUser> newUsers) {
+        state.preload(keys, profileUsers, followedUsers, guids, newUsers);
+    }
+
+    /**
+     * The GUID of a new profile found by these lookup keys: the one the unit chose for her when it locked her keys
+     * ({@link NewUser}), so that the rows it made for them already name it; else a new one.
+     */
+    public String newProfileGuid(List<IdentityKey> lookupKeys) {
+        return state.takeReservedGuid(lookupKeys).orElseGet(Guids::newGuid);
     }
 
     /**

@@ -68,6 +68,16 @@ final class UnitState {
     private final Set<IdentityKey> followedUnlocked = new HashSet<>();
     /** Keys a read before the locks found nobody holding: a locked row that names nobody is believed for these. */
     private final Set<IdentityKey> readUnbound = new HashSet<>();
+    /**
+     * Rows the unit made naming what it means them to name at its end (a new user's keys, her new profile), as
+     * written: its flush writes only those that end otherwise.
+     */
+    private final Map<IdentityKey, KeyRow> madeAsMeant = new HashMap<>();
+    /**
+     * The GUID chosen for each new user whose keys' rows the unit meant to make naming it, by her lookup keys; kept
+     * when the unit goes back to before its locks, as it means the same again.
+     */
+    private final Map<List<IdentityKey>, String> reservedGuids = new HashMap<>();
     /** Profiles given back by a demerge, by the profile they were merged into. */
     private final Map<String, Set<String>> demerged = new LinkedHashMap<>();
     private final Map<IdentityKey, SubscriptionStatus> subscriptions = new LinkedHashMap<>();
@@ -118,7 +128,8 @@ final class UnitState {
      * loaded profile turns out to hold a key the unit did not lock, it goes back and locks again with that key.
      */
     void preload(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
-                 Collection<List<IdentityKey>> followedUsers, Collection<String> guids) {
+                 Collection<List<IdentityKey>> followedUsers, Collection<String> guids,
+                 Collection<NewUser> newUsers) {
         Set<IdentityKey> theirs = new HashSet<>();
         for (int round = 1; ; round++) {
             // only the profiles whose keys the unit may end are verified: a unit that changes no key (a batch of
@@ -126,7 +137,7 @@ final class UnitState {
             boolean changesKeys = !keys.isEmpty() || !guids.isEmpty() || !hints.keys.isEmpty()
                     || !hints.profiles.isEmpty();
             Savepoint before = changesKeys ? tx.savepoint() : Savepoint.NONE;
-            Set<String> verified = lockAndLoad(keys, profileUsers, followedUsers, guids, theirs);
+            Set<String> verified = lockAndLoad(keys, profileUsers, followedUsers, guids, newUsers, theirs);
             Set<IdentityKey> unlocked = keysNotLocked(verified);
             if (unlocked.isEmpty() || round == RELOCK_ROUNDS) {
                 return;
@@ -143,7 +154,7 @@ final class UnitState {
     /** Returns the profiles whose keys the unit may end: those to verify against the keys it locked. */
     private Set<String> lockAndLoad(Collection<IdentityKey> keys, Collection<List<IdentityKey>> profileUsers,
                                     Collection<List<IdentityKey>> eventUsers, Collection<String> guids,
-                                    Set<IdentityKey> theirs) {
+                                    Collection<NewUser> newUsers, Set<IdentityKey> theirs) {
         List<List<IdentityKey>> followedUsers = new ArrayList<>(profileUsers);
         followedUsers.addAll(eventUsers);
         Set<IdentityKey> named = new HashSet<>(keys);
@@ -167,7 +178,7 @@ final class UnitState {
         if (tx.locksRows()) {
             toLock.addAll(keysHeldBy(keys, guids));
         }
-        lockKeys(toLock, shared);
+        lockKeys(toLock, shared, meantFor(newUsers));
         Set<IdentityKey> fresh = new LinkedHashSet<>(toLock);
         fresh.addAll(shared);
         fresh.addAll(followed);
@@ -207,7 +218,7 @@ final class UnitState {
             if (naming.isEmpty() || shared.contains(naming.get()) || lockedKeys.containsKey(naming.get())) {
                 return;
             }
-            tx.bindings().lockKeys(accountId, List.of(), List.of(naming.get()), RowLock.SHARED_OUT_OF_ORDER);
+            tx.bindings().lockKeys(accountId, List.of(), List.of(naming.get()), Map.of(), RowLock.SHARED_OUT_OF_ORDER);
             shared.add(naming.get());
             readAgain(List.of(naming.get()));
         }
@@ -239,6 +250,7 @@ final class UnitState {
     /** Forgets what the unit locked and loaded, after going back to before its locks. */
     private void forgetLoaded() {
         readUnbound.clear();
+        madeAsMeant.clear();
         active.clear();
         profiles.clear();
         lockedKeys.clear();
@@ -279,23 +291,66 @@ final class UnitState {
         if (unlocked.isEmpty()) {
             return;
         }
-        locked(unlocked, tx.bindings().lockKeys(accountId, unlocked, lock));
+        locked(unlocked, tx.bindings().lockKeys(accountId, unlocked, lock), Map.of());
     }
 
-    /** Locks these keys for the unit alone and those of {@code shared} shared, in one pass in the one order. */
-    private void lockKeys(Collection<IdentityKey> keys, Collection<IdentityKey> shared) {
-        locked(keys, tx.bindings().lockKeys(accountId, keys, shared, RowLock.IN_ORDER));
+    /**
+     * Locks these keys for the unit alone and those of {@code shared} shared, in one pass in the one order; a row made
+     * for a key of {@code meant} is made as that row.
+     */
+    private void lockKeys(Collection<IdentityKey> keys, Collection<IdentityKey> shared,
+                          Map<IdentityKey, KeyRow> meant) {
+        locked(keys, tx.bindings().lockKeys(accountId, keys, shared, meant, RowLock.IN_ORDER), meant);
+    }
+
+    /**
+     * What the unit means to write to the rows of these new users' keys, where rows are locked and the read before
+     * the locks found each of her keys unbound: her first identity and her claims held by the profile it will make her
+     * (its GUID chosen now), changed now. A guess only: a row made so that ends otherwise (another profile, nobody, a
+     * later second of the unit's time) is written again at the flush.
+     */
+    private Map<IdentityKey, KeyRow> meantFor(Collection<NewUser> newUsers) {
+        if (!tx.locksRows() || newUsers.isEmpty()) {
+            return Map.of();
+        }
+        // the clock as the unit will most likely read it at its first change, soon after (now() is read after the
+        // locks, which may wait)
+        long madeAt = clock.instant().getEpochSecond();
+        Map<IdentityKey, KeyRow> meant = new HashMap<>();
+        for (NewUser user : newUsers) {
+            if (readUnbound.containsAll(user.named())) {
+                String guid = reservedGuids.computeIfAbsent(user.lookupKeys(), k -> Guids.newGuid());
+                user.toBind().forEach(key -> meant.put(key, new KeyRow(key, Optional.of(guid), madeAt)));
+            }
+        }
+        return meant;
+    }
+
+    /** Takes the GUID chosen for the new user of these lookup keys when her keys were locked: once. */
+    Optional<String> takeReservedGuid(List<IdentityKey> lookupKeys) {
+        return Optional.ofNullable(reservedGuids.remove(lookupKeys));
     }
 
     /**
      * Notes these keys as the unit's, with when each last changed, and a locked row that names nobody as a key nobody
      * holds (its row changes with each start and end of its binding, so there is no binding to read) where the read
      * before the locks found it unbound too: a row missing for a bound key (made just now, naming nobody) costs a
-     * read then, not a wrong answer.
+     * read then, not a wrong answer. A row that came back as {@code meant} it was made so by the unit: nobody held its
+     * key before, which is what the unit notes.
      */
-    private void locked(Collection<IdentityKey> keys, Map<IdentityKey, KeyRow> rows) {
-        keys.forEach(key -> lockedKeys.put(key, Optional.ofNullable(rows.get(key)).map(KeyRow::changedAt).orElse(0L)));
-        rows.values().stream().filter(row -> row.holder().isEmpty() && readUnbound.contains(row.key()))
+    private void locked(Collection<IdentityKey> keys, Map<IdentityKey, KeyRow> rows,
+                        Map<IdentityKey, KeyRow> meant) {
+        Map<IdentityKey, KeyRow> asBefore = new HashMap<>(rows);
+        meant.forEach((key, row) -> {
+            // a row comes back as the unit meant it only where the unit made it so: before, nobody held the key
+            if (row.equals(rows.get(key))) {
+                madeAsMeant.put(key, row);
+                asBefore.put(key, new KeyRow(key, Optional.empty(), 0));
+            }
+        });
+        keys.forEach(key -> lockedKeys.put(key,
+                Optional.ofNullable(asBefore.get(key)).map(KeyRow::changedAt).orElse(0L)));
+        asBefore.values().stream().filter(row -> row.holder().isEmpty() && readUnbound.contains(row.key()))
                 .forEach(row -> active.putIfAbsent(row.key(), Optional.empty()));
     }
 
@@ -522,8 +577,7 @@ final class UnitState {
         write.profiles().update(accountId, updated);
         endings().forEach((ending, keys) -> write.bindings().endActive(accountId, keys, ending.at(), ending.reason()));
         write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
-        write.bindings().recordKeys(accountId, keyHolders.entrySet().stream()
-                .map(e -> new KeyRow(e.getKey(), e.getValue(), lockedKeys.getOrDefault(e.getKey(), now()))).toList());
+        write.bindings().recordKeys(accountId, keyRowsToWrite());
         write.events().insert(accountId, events);
         for (MergeRecord merge : merges) {
             write.events().move(accountId, merge.from(), merge.into());
@@ -542,6 +596,19 @@ final class UnitState {
             write.events().delete(accountId, deleted);
             write.profiles().delete(accountId, deleted);
         }
+    }
+
+    /**
+     * The rows of the keys whose binding started or ended in this unit, as they are at its end, but for those it made
+     * as they end; and a row it made naming a new user's profile that ends otherwise (her record refused, or a key of
+     * hers replaced in it), back to naming nobody where no binding of its key started.
+     */
+    private List<KeyRow> keyRowsToWrite() {
+        Map<IdentityKey, KeyRow> atEnd = new LinkedHashMap<>();
+        keyHolders.forEach((key, holder) ->
+                atEnd.put(key, new KeyRow(key, holder, lockedKeys.getOrDefault(key, now()))));
+        madeAsMeant.keySet().forEach(key -> atEnd.putIfAbsent(key, new KeyRow(key, Optional.empty(), 0)));
+        return atEnd.values().stream().filter(row -> !row.equals(madeAsMeant.get(row.key()))).toList();
     }
 
     /** The stored bindings this unit ended, by reason and time: one statement for each (usually one time). */

@@ -24,10 +24,12 @@ public interface BindingReads {
     /**
      * {@link #lockKeys}, with the keys of {@code followed} (those not among {@code keys}) locked shared in the same
      * pass and order: keys the unit follows to a profile (an event's user) and that no other write may bind or end
-     * until it ends, while writes that only follow them too go on.
+     * until it ends, while writes that only follow them too go on. A row made for a key of {@code meant} is made as
+     * that row (what the unit means it to be at its end, so that its flush need not write it again) and comes back
+     * as made; other rows made name nobody and have not changed.
      */
     Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys,
-                                      Collection<IdentityKey> followed, RowLock lock);
+                                      Collection<IdentityKey> followed, Map<IdentityKey, KeyRow> meant, RowLock lock);
 
     /** Every active binding held by the given profiles. */
     List<ActiveBinding> activeOf(String accountId, Collection<String> guids);

@@ -16,11 +16,12 @@ interface Dialect {
     void bindList(PreparedStatement statement, int index, Collection<String> values) throws SQLException;
 
     /**
-     * A table of identity keys, named {@code listed}, from two lists bound by {@link #bindList} at its two
-     * placeholders, kinds then values: columns {@code kind}, {@code value}, and {@code position}, each key's place in
-     * the lists (ascending).
+     * A table of identity key rows, named {@code listed}, from four lists bound by {@link #bindList} at its four
+     * placeholders (kinds, values, holders, last changes as decimal text; a null holder is SQL's NULL): columns
+     * {@code kind}, {@code value}, {@code guid}, {@code changed_at}, and {@code position}, each row's place in the
+     * lists (ascending).
      */
-    String listedKeys();
+    String listedKeyRows();
 
     /**
      * A query that tries to take a lock held until the transaction ends, named by two ints, and answers whether it

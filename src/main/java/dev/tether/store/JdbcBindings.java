@@ -79,12 +79,13 @@ final class JdbcBindings implements BindingWrites {
      */
     @Override
     public Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys, RowLock lock) {
-        return lockKeys(accountId, keys, List.of(), lock);
+        return lockKeys(accountId, keys, List.of(), Map.of(), lock);
     }
 
     @Override
     public Map<IdentityKey, KeyRow> lockKeys(String accountId, Collection<IdentityKey> keys,
-                                             Collection<IdentityKey> followed, RowLock lock) {
+                                             Collection<IdentityKey> followed, Map<IdentityKey, KeyRow> meant,
+                                             RowLock lock) {
         if (!sql.locksRows() || lock == RowLock.NONE) {
             return Map.of();
         }
@@ -99,14 +100,14 @@ final class JdbcBindings implements BindingWrites {
                     : lock == RowLock.IN_ORDER ? RowLock.SHARED : RowLock.SHARED_OUT_OF_ORDER;
             if (!run.isEmpty() && (keyLock != runLock
                     || keyLock != RowLock.IN_ORDER && key.kind() != run.get(0).kind())) {
-                lockRun(accountId, run, runLock, rows);
+                lockRun(accountId, run, runLock, meant, rows);
                 run = new ArrayList<>();
             }
             runLock = keyLock;
             run.add(key);
         }
         if (!run.isEmpty()) {
-            lockRun(accountId, run, runLock, rows);
+            lockRun(accountId, run, runLock, meant, rows);
         }
         return rows;
     }
@@ -125,9 +126,10 @@ final class JdbcBindings implements BindingWrites {
     }
 
     /** Keys consecutive in the one order, locked in one mode: of any kinds in the order, of one kind out of it. */
-    private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, KeyRow> rows) {
+    private void lockRun(String accountId, List<IdentityKey> run, RowLock lock, Map<IdentityKey, KeyRow> meant,
+                         Map<IdentityKey, KeyRow> rows) {
         if (lock == RowLock.IN_ORDER) {
-            makeOrLock(accountId, run, rows);
+            makeOrLock(accountId, run, meant, rows);
             return;
         }
         Dialect dialect = sql.dialect();
@@ -151,26 +153,28 @@ final class JdbcBindings implements BindingWrites {
 
     /**
      * Each key's row made or locked in its turn, in the one order, in one statement (the keys travel in that order,
-     * and the statement takes them by their position), then the rows it locked read (those it made come back from
-     * it): a row made is held like a locked one, so making
-     * the missing rows first and locking the others after would hold a later key while waiting for an earlier one
-     * (a deadlock with a write that holds the earlier and waits for the later). The conflict's update changes nothing
-     * and locks the row (documented for ON CONFLICT DO UPDATE ... WHERE).
+     * and the statement takes them by their position), then the rows it locked read; those it made come back from it,
+     * as made (named as meant, or naming nobody). A row made is held like a locked one, so making the missing rows
+     * first and locking the others after would hold a later key while waiting for an earlier one (a deadlock with a
+     * write that holds the earlier and waits for the later). The conflict's update changes nothing and locks the row
+     * (documented for ON CONFLICT DO UPDATE ... WHERE).
      */
-    private void makeOrLock(String accountId, List<IdentityKey> run, Map<IdentityKey, KeyRow> rows) {
+    private void makeOrLock(String accountId, List<IdentityKey> run, Map<IdentityKey, KeyRow> meant,
+                            Map<IdentityKey, KeyRow> rows) {
         Dialect dialect = sql.dialect();
-        List<String> kinds = run.stream().map(key -> key.kind().storedName()).toList();
-        List<String> values = run.stream().map(IdentityKey::value).toList();
-        // the rows made come back (a locked one does not): each names nobody and has not changed yet
+        List<KeyRow> toMake = run.stream().map(key -> meant.getOrDefault(key, new KeyRow(key, Optional.empty(), 0)))
+                .toList();
         sql.query("INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
-                + " SELECT ?, listed.kind, listed.value, NULL, 0 FROM " + dialect.listedKeys()
+                + " SELECT ?, listed.kind, listed.value, listed.guid, listed.changed_at FROM " + dialect.listedKeyRows()
                 + " ORDER BY listed.position"
                 + " ON CONFLICT (account_id, kind, value) DO UPDATE SET changed_at = identity_keys.changed_at"
                 + " WHERE FALSE RETURNING kind, value, guid, changed_at", s -> {
                     s.setString(1, accountId);
-                    dialect.bindList(s, 2, kinds);
-                    dialect.bindList(s, 3, values);
-                }, JdbcBindings::keyRow).forEach(made -> rows.put(made.key(), made));
+                    dialect.bindList(s, 2, toMake.stream().map(row -> row.key().kind().storedName()).toList());
+                    dialect.bindList(s, 3, toMake.stream().map(row -> row.key().value()).toList());
+                    dialect.bindList(s, 4, toMake.stream().map(row -> row.holder().orElse(null)).toList());
+                    dialect.bindList(s, 5, toMake.stream().map(row -> Long.toString(row.changedAt())).toList());
+                }, JdbcBindings::keyRow).forEach(row -> rows.put(row.key(), row));
         List<IdentityKey> locked = run.stream().filter(key -> !rows.containsKey(key)).toList();
         if (locked.isEmpty()) {
             return;

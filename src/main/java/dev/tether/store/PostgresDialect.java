@@ -27,8 +27,10 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String listedKeys() {
-        return "unnest(?::text[], ?::text[]) WITH ORDINALITY AS listed(kind, value, position)";
+    public String listedKeyRows() {
+        return "(SELECT kind, value, guid, changed_at::bigint AS changed_at, position"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+                + " AS key_rows(kind, value, guid, changed_at, position)) AS listed";
     }
 
     @Override

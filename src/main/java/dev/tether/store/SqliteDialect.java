@@ -20,9 +20,12 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public String listedKeys() {
-        return "(SELECT kinds.value AS kind, listed_values.value AS value, kinds.key AS position FROM json_each(?) AS kinds"
-                + " JOIN json_each(?) AS listed_values ON listed_values.key = kinds.key) AS listed";
+    public String listedKeyRows() {
+        return "(SELECT kinds.value AS kind, listed_values.value AS value, holders.value AS guid,"
+                + " CAST(changes.value AS INTEGER) AS changed_at, kinds.key AS position FROM json_each(?) AS kinds"
+                + " JOIN json_each(?) AS listed_values ON listed_values.key = kinds.key"
+                + " JOIN json_each(?) AS holders ON holders.key = kinds.key"
+                + " JOIN json_each(?) AS changes ON changes.key = kinds.key) AS listed";
     }
 
     @Override

@@ -8,14 +8,15 @@ import dev.tether.batch.BatchResult;
 import dev.tether.batch.RecordRejected;
 import dev.tether.config.Limits;
 import dev.tether.core.IdentityCore;
+import dev.tether.core.NewUser;
 import dev.tether.core.ProfileState;
-import dev.tether.identity.Guids;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.profile.ProfileData;
 import dev.tether.profile.PropertyChange;
 import dev.tether.work.UnitOfWork;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class UploadService {
 
     public BatchResult upload(UnitOfWork unit, UploadRequest request) {
         IdentityCore core = unit.identities();
-        preload(request.valid(), core);
+        preload(unit.account(), request.valid(), core);
         return BatchResult.of(request.records(), i -> applyRecord(unit.account(), request.checked().get(i).orThrow(),
                 core));
     }
@@ -47,14 +48,21 @@ public final class UploadService {
      * identities for the unit; for the other users, the key that names each one's profile, shared, and for the users
      * of events only that key's binding, as an event needs its profile's GUID, not its row.
      */
-    private static void preload(List<UploadRecord> records, IdentityCore core) {
+    private static void preload(Account account, List<UploadRecord> records, IdentityCore core) {
         Set<IdentityKey> claims = new HashSet<>();
         List<List<IdentityKey>> profileUsers = new ArrayList<>();
         List<List<IdentityKey>> eventUsers = new ArrayList<>();
         Set<String> guids = new HashSet<>();
+        List<NewUser> newUsers = new ArrayList<>();
+        Map<IdentityKey, Integer> namings = new HashMap<>();
         for (UploadRecord record : records) {
             record.user().guid().ifPresent(guids::add);
+            Set<IdentityKey> named = new HashSet<>(record.user().lookupKeys());
             if (record instanceof UploadRecord.ProfileUpload profile && !profile.identityValues().isEmpty()) {
+                named.addAll(profile.identityValues());
+                if (record.user().guid().isEmpty()) {
+                    newUsers.add(new NewUser(record.user().lookupKeys(), Changes.of(account, profile).claims));
+                }
                 // a record that claims identities may bind, end or move them, and its profile's own
                 claims.addAll(record.user().lookupKeys());
                 claims.addAll(profile.identityValues());
@@ -62,8 +70,12 @@ public final class UploadService {
                 (record instanceof UploadRecord.ProfileUpload ? profileUsers : eventUsers)
                         .add(record.user().lookupKeys());
             }
+            named.forEach(key -> namings.merge(key, 1, Integer::sum));
         }
-        core.preload(claims, profileUsers, eventUsers, guids);
+        // a user the unit may make a profile, if no other record names one of her keys
+        newUsers.removeIf(user -> user.lookupKeys().stream().anyMatch(key -> namings.getOrDefault(key, 0) > 1)
+                || user.claims().stream().anyMatch(key -> namings.getOrDefault(key, 0) > 1));
+        core.preload(claims, profileUsers, eventUsers, guids, newUsers);
     }
 
     private void applyRecord(Account account, UploadRecord record, IdentityCore core) {
@@ -133,7 +145,7 @@ public final class UploadService {
         }
         return core.firstHolder(user.lookupKeys())
                 .map(Target::existing)
-                .orElseGet(() -> Target.created(Guids.newGuid(),
+                .orElseGet(() -> Target.created(core.newProfileGuid(user.lookupKeys()),
                         Optional.of(IdentityCore.newProfileIdentity(user.lookupKeys()))));
     }
 

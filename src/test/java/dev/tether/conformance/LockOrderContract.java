@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -194,6 +195,39 @@ abstract class LockOrderContract extends ServerContract {
         assertThat(retries(registry) - retriesBefore).as("no deadlock, nothing ran again").isZero();
         assertThat(Violations.of(server.store())).isEmpty();
         assertThat(guidOf(client, "u3")).isNotBlank();
+    }
+
+    /**
+     * A new user's keys' rows are made naming the profile the unit means to make her (DECISIONS.md, "A new user's key
+     * rows, written once"), on the read before its locks. Stopped before it makes them, another upload binds her
+     * number to someone else; the unit then finds that number's row, and the rows it made as meant are written as the
+     * account's policy decides: refused, back to naming nobody; transferred or merged, naming her profile, and the
+     * number with them.
+     */
+    @ParameterizedTest
+    @EnumSource(ConflictPolicy.class)
+    void aNewUsersNumberBoundBetweenTheReadAndTheLocks_herRowsEndAsTheirBindings(ConflictPolicy policy)
+            throws Exception {
+        assumeTrue(backend().postgres(), "writers run one at a time on SQLite");
+        TestServer.Client client = server.newAccount(true, true, policy);
+        String number = "+15551239201";
+        ApiResponse first = Interleaving.stoppedAt(statement -> statement.sql().startsWith("INSERT INTO identity_keys"),
+                () -> assertThat(codes(client.post("/1/upload", batch(profile("identity", "earlier", phone(number))))))
+                        .isEmpty(),
+                () -> client.post("/1/upload", batch(profile("identity", "newcomer",
+                        "{\"Email\":\"newcomer@example.com\",\"Phone\":\"" + number + "\"}"))));
+        assertThat(codes(first)).isEqualTo(policy == ConflictPolicy.REJECT ? List.of(544) : List.of());
+        assertThat(Violations.of(server.store())).as("every key row as its bindings say").isEmpty();
+        List<List<String>> rows = server.store().inspection().rows("SELECT value, COALESCE(guid, 'nobody')"
+                + " FROM identity_keys WHERE account_id = '" + client.accountId() + "' AND value IN"
+                + " ('newcomer', 'newcomer@example.com') ORDER BY value");
+        if (policy == ConflictPolicy.REJECT) {
+            assertThat(rows).as("made naming her profile, refused").containsExactly(List.of("newcomer", "nobody"),
+                    List.of("newcomer@example.com", "nobody"));
+        } else {
+            String newcomer = guidOf(client, "newcomer");
+            assertThat(rows).containsExactly(List.of("newcomer", newcomer), List.of("newcomer@example.com", newcomer));
+        }
     }
 
     private static void nextSecond() {

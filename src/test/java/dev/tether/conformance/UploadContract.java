@@ -535,6 +535,78 @@ abstract class UploadContract extends ServerContract {
     }
 
     /**
+     * A batch of new users writes each of their keys' rows once (DECISIONS.md, "A new user's key rows, written once"):
+     * on PostgreSQL the statement that makes the rows when it locks the keys makes them naming the profiles the
+     * batch will make, and the flush writes none again; on SQLite the flush makes them. Before, PostgreSQL made each
+     * row naming nobody, then wrote it again with its holder.
+     */
+    @Test
+    void newUsers_haveTheirKeyRowsWrittenOnce() {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        StatementLog.listen(statement -> {
+            if (!Thread.currentThread().getName().startsWith("tether-")) {
+                statements.add(statement.sql());
+            }
+        });
+        try {
+            assertSuccess(upload(profile("identity", "once-1", "{\"Email\":\"once-1@example.com\"}"),
+                    profile("identity", "once-2", "{\"Phone\":\"+14155550178\"}")), 2);
+        } finally {
+            StatementLog.stop();
+        }
+        assertThat(statements).as("statements that write key rows: " + statements)
+                .filteredOn(sql -> sql.startsWith("INSERT INTO identity_keys")).hasSize(1);
+        String first = guid("identity", "once-1");
+        String second = guid("identity", "once-2");
+        assertThat(server.store().inspection().rows("SELECT value, guid FROM identity_keys WHERE value IN"
+                + " ('once-1', 'once-1@example.com', 'once-2', '+14155550178') ORDER BY value"))
+                .containsExactly(List.of("+14155550178", second), List.of("once-1", first),
+                        List.of("once-1@example.com", first), List.of("once-2", second));
+        assertThat(server.violations()).isEmpty();
+    }
+
+    /**
+     * A new user's record refused after her keys were locked (too many custom keys) leaves rows that name nobody on
+     * PostgreSQL, where they were made naming the profile she was to be made, and none on SQLite; the other record of
+     * the batch gets its profile.
+     */
+    @Test
+    void aNewUserRefusedAfterHerKeysWereLocked_leavesTheirRowsNamingNobody() {
+        StringBuilder many = new StringBuilder("{\"Email\":\"refused@example.com\"");
+        for (int i = 0; i < 257; i++) {
+            many.append(",\"key").append(i).append("\":").append(i);
+        }
+        ApiResponse response = upload(profile("identity", "refused", many.append('}').toString()),
+                profile("identity", "kept", "{\"Email\":\"kept@example.com\"}"));
+        assertFailedWith(response, 547, 1);
+        assertThat(response.json().get("processed").asInt()).isEqualTo(1);
+        assertThat(api.get("/1/profile.json?identity=refused").status()).isEqualTo(404);
+        assertThat(server.store().inspection().rows("SELECT value, guid, changed_at FROM identity_keys"
+                + " WHERE value IN ('refused', 'refused@example.com') ORDER BY value"))
+                .as("made when the batch locked them, on PostgreSQL; on SQLite rows are made at the flush")
+                .isEqualTo(backend().postgres()
+                        ? List.of(List.of("refused", "null", "0"), List.of("refused@example.com", "null", "0"))
+                        : List.of());
+        assertThat(record("email", "kept@example.com").get("identity").asText()).isEqualTo("kept");
+        assertThat(server.violations()).isEmpty();
+    }
+
+    /**
+     * A new user found by an email address whose record claims another: her first identity is bound, then replaced by
+     * her claim in the same batch, so its row (made on PostgreSQL naming her profile, as most new users' rows end)
+     * ends naming nobody, with the binding's history.
+     */
+    @Test
+    void aNewUserWhoseFirstIdentityIsReplaced_leavesItsRowNamingNobody() {
+        assertSuccess(upload(profile("identity", "first@example.com", "{\"Email\":\"second@example.com\"}")), 1);
+        String guid = guid("email", "second@example.com");
+        assertThat(server.store().inspection().rows("SELECT value, COALESCE(guid, 'nobody') FROM identity_keys"
+                + " WHERE kind = 'Email' AND value IN ('first@example.com', 'second@example.com') ORDER BY value"))
+                .containsExactly(List.of("first@example.com", "nobody"), List.of("second@example.com", guid));
+        assertThat(server.violations()).isEmpty();
+    }
+
+    /**
      * An event's user is followed to its profile's GUID only (DECISIONS.md, "An event's user is followed to a GUID"):
      * a batch of events at known users reads no profile row and none of their identities, locks no profile and writes
      * no profile row; on PostgreSQL the key that names each user's profile is locked shared, so that no write moves

@@ -62,6 +62,22 @@ abstract class UploadContract extends ServerContract {
         assertThat(response.json().get("unprocessed")).isEmpty();
     }
 
+    /** The statements the server ran for the requests of {@code requests}, in order (not its background threads'). */
+    private static List<String> statementsOf(Runnable requests) {
+        List<String> statements = new CopyOnWriteArrayList<>();
+        StatementLog.listen(statement -> {
+            if (!Thread.currentThread().getName().startsWith("tether-")) {
+                statements.add(statement.sql());
+            }
+        });
+        try {
+            requests.run();
+        } finally {
+            StatementLog.stop();
+        }
+        return statements;
+    }
+
     private void assertFailedWith(ApiResponse response, int code, int recordNumber) {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode failure = response.json().get("unprocessed").get(0);
@@ -515,18 +531,9 @@ abstract class UploadContract extends ServerContract {
      */
     @Test
     void newUsers_haveTheirKeysBindingsReadOnce() {
-        List<String> statements = new CopyOnWriteArrayList<>();
-        StatementLog.listen(statement -> {
-            if (!Thread.currentThread().getName().startsWith("tether-")) {
-                statements.add(statement.sql());
-            }
-        });
-        try {
-            assertSuccess(upload(profile("identity", "new-1", "{\"Email\":\"new-1@example.com\"}"),
-                    profile("identity", "new-2", "{\"Phone\":\"+14155550177\"}")), 2);
-        } finally {
-            StatementLog.stop();
-        }
+        List<String> statements = statementsOf(() -> assertSuccess(upload(
+                profile("identity", "new-1", "{\"Email\":\"new-1@example.com\"}"),
+                profile("identity", "new-2", "{\"Phone\":\"+14155550177\"}")), 2));
         assertThat(statements).as("reads of the active bindings of keys: " + statements)
                 .filteredOn(sql -> sql.contains("FROM identity_bindings WHERE account_id = ? AND kind"))
                 .hasSize(1);
@@ -542,18 +549,9 @@ abstract class UploadContract extends ServerContract {
      */
     @Test
     void newUsers_haveTheirKeyRowsWrittenOnce() {
-        List<String> statements = new CopyOnWriteArrayList<>();
-        StatementLog.listen(statement -> {
-            if (!Thread.currentThread().getName().startsWith("tether-")) {
-                statements.add(statement.sql());
-            }
-        });
-        try {
-            assertSuccess(upload(profile("identity", "once-1", "{\"Email\":\"once-1@example.com\"}"),
-                    profile("identity", "once-2", "{\"Phone\":\"+14155550178\"}")), 2);
-        } finally {
-            StatementLog.stop();
-        }
+        List<String> statements = statementsOf(() -> assertSuccess(upload(
+                profile("identity", "once-1", "{\"Email\":\"once-1@example.com\"}"),
+                profile("identity", "once-2", "{\"Phone\":\"+14155550178\"}")), 2));
         assertThat(statements).as("statements that write key rows: " + statements)
                 .filteredOn(sql -> sql.startsWith("INSERT INTO identity_keys")).hasSize(1);
         String first = guid("identity", "once-1");
@@ -616,21 +614,13 @@ abstract class UploadContract extends ServerContract {
     void eventsOfKnownUsers_readNoProfileRow_andLockTheirKeysShared() {
         upload(profile("identity", "anna", "{\"Email\":\"anna@example.com\",\"Tier\":\"gold\"}"),
                 profile("identity", "bob", "{\"Phone\":\"+14155550100\"}"));
-        List<String> statements = new CopyOnWriteArrayList<>();
-        StatementLog.listen(statement -> {
-            if (!Thread.currentThread().getName().startsWith("tether-")) {
-                statements.add(statement.sql());
-            }
-        });
-        try {
+        List<String> statements = statementsOf(() -> {
             assertSuccess(upload(event("identity", "anna", "Viewed", "{}"),
                     event("identity", "anna@example.com", "Charged", "{\"Amount\":3}"),
                     event("identity", "+14155550100", "Viewed", "{}")), 3);
             assertSuccess(upload(event("identity", "anna", "Opened", "{}"),
                     profile("identity", "bob", "{\"Tier\":\"silver\"}")), 2);
-        } finally {
-            StatementLog.stop();
-        }
+        });
         // the first request's statements end where the second one's authentication begins
         int secondRequest = indexOf(statements.subList(1, statements.size()), sql -> sql.contains("FROM accounts a"))
                 + 1;

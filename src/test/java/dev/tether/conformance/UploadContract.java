@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.check.InvariantViolation;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -25,6 +26,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -587,6 +589,34 @@ abstract class UploadContract extends ServerContract {
                         : List.of());
         assertThat(record("email", "kept@example.com").get("identity").asText()).isEqualTo("kept");
         assertThat(server.violations()).isEmpty();
+    }
+
+    /**
+     * A key bound without a row (as an older server binds during an upgrade: DECISIONS.md, "Upgrading to V7") gets one
+     * made naming nobody when the next write locks it; the write reads its binding all the same, as the read before
+     * its locks found the key bound, and refuses to bind it to another profile (believing the new row would bind the
+     * number twice); the next change of the key writes its row as its bindings say.
+     */
+    @Test
+    void aBoundKeyWithoutARow_isReadWhenItsRowIsMade_notBelievedFree() throws Exception {
+        TestServer.Client client = server.newAccount(true, true, ConflictPolicy.REJECT);
+        String number = "+14155550179";
+        assertSuccess(upload(client, profile("identity", "holder", "{\"Phone\":\"" + number + "\"}")), 1);
+        try (Connection connection = DriverManager.getConnection(server.databaseUrl());
+             Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM identity_keys WHERE account_id = '" + client.accountId() + "' AND value = '"
+                    + number + "'");
+        }
+        ApiResponse refused = upload(client, profile("identity", "newcomer", "{\"Phone\":\"" + number + "\"}"));
+        assertFailedWith(refused, 544, 1);
+        assertThat(client.get("/1/profile.json?phone=%2B14155550179").json().get("record").get("identity").asText())
+                .isEqualTo("holder");
+        assertThat(server.violations()).as("the key's row, missing or naming nobody: what `tether check` reports")
+                .isNotEmpty().allSatisfy(violation -> assertThat(violation.invariant())
+                        .isEqualTo(InvariantViolation.Invariant.KEY_ROW_MATCHES_BINDINGS));
+        ApiResponse cut = client.post("/1/disassociate", batch(phoneRecord(number)));
+        assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+        assertThat(server.violations()).as("the next change of the key writes its row").isEmpty();
     }
 
     /**

@@ -10,9 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
@@ -223,6 +225,16 @@ public final class JdbcStore implements Store {
                     e instanceof CommitFailedException);
         }
         return new StorageException("database error: " + e.getMessage(), e);
+    }
+
+    @Override
+    public OptionalInt concurrentWriters() {
+        return dialect.lockRows().isEmpty() ? OptionalInt.empty() : OptionalInt.of(writer.getMaximumPoolSize());
+    }
+
+    @Override
+    public Duration connectionWait() {
+        return Duration.ofMillis(writer.getConnectionTimeout());
     }
 
     @Override

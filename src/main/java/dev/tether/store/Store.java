@@ -1,8 +1,9 @@
 package dev.tether.store;
 
-import java.util.List;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -88,6 +89,15 @@ public interface Store extends AutoCloseable {
 
     /** A short name for logs: "sqlite" or "postgresql". */
     String backendName();
+
+    /**
+     * How many write transactions run at once, each holding a connection while it waits for a row lock: the writers'
+     * pool where writers lock rows and run at once (PostgreSQL); empty where one writer runs at a time (SQLite).
+     */
+    OptionalInt concurrentWriters();
+
+    /** How long a transaction waits for a connection before it answers that the database is busy. */
+    Duration connectionWait();
 
     @Override
     void close();

@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Opens the unit of work of a request: one transaction, in which the operation runs and after which everything it
@@ -32,6 +34,8 @@ public final class Transactions {
     private final Store store;
     private final Clock clock;
     private final Runnable messagesCommitted;
+    /** Where writers run at once: each account's share of them ({@link WriteShares}). */
+    private final Optional<WriteShares> shares;
 
     public Transactions(Store store, Clock clock) {
         this(store, clock, () -> { });
@@ -42,6 +46,9 @@ public final class Transactions {
         this.store = store;
         this.clock = clock;
         this.messagesCommitted = messagesCommitted;
+        OptionalInt writers = store.concurrentWriters();
+        this.shares = writers.isPresent()
+                ? Optional.of(new WriteShares(writers.getAsInt(), store.connectionWait())) : Optional.empty();
     }
 
     /**
@@ -65,7 +72,7 @@ public final class Transactions {
             });
         }
         LockHints hints = LockHints.none();
-        return committed(store.write(tx -> unit(account, tx, work, hints)));
+        return committed(inShare(account, () -> store.write(tx -> unit(account, tx, work, hints))));
     }
 
     /**
@@ -76,6 +83,11 @@ public final class Transactions {
     private static Account settled(Account authenticated, ReadTx tx) {
         return tx.accounts().lockShared(authenticated.id())
                 .orElseThrow(() -> new UnknownAccountException(authenticated.id()));
+    }
+
+    /** A write of the account's, run within its share of the writers where they run at once. */
+    private <T> T inShare(Account account, Supplier<T> write) {
+        return shares.isPresent() ? shares.get().run(account.id(), write) : write.get();
     }
 
     private <R> Committed<R> committed(Committed<R> unit) {
@@ -118,7 +130,7 @@ public final class Transactions {
         IdempotencyKey given = key.get();
         AtomicBoolean wroteMessages = new AtomicBoolean();
         LockHints hints = LockHints.none();
-        Reply reply = store.write(tx -> {
+        Reply reply = inShare(account, () -> store.write(tx -> {
             wroteMessages.set(false);
             if (!tx.idempotency().claim(account.id(), given.value())) {
                 throw new IdempotencyKeyInFlightException();
@@ -140,7 +152,7 @@ public final class Transactions {
             tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,
                     now));
             return new Reply(200, body, false);
-        });
+        }));
         if (wroteMessages.get()) {
             messagesCommitted.run();
         }

@@ -1,0 +1,90 @@
+package dev.tether.work;
+
+import dev.tether.store.StorageUnavailableException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The write units running at once on this server, by account (DECISIONS.md, "An account's share of the writes"). A
+ * unit that waits for a row lock holds its connection while it waits, so the units of one busy account, waiting for
+ * each other's locks, could hold every connection while another account's units waited for one. Units enter here
+ * before they take a connection, at most one per connection: while a unit of another account waits to enter, an
+ * account runs at most half the connections' worth; alone, as many as there are connections. A unit that cannot
+ * enter within the wait answers 503, as one that cannot get a connection does.
+ */
+final class WriteShares {
+    private final int slots;
+    private final int share;
+    private final long waitNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Integer> running = new HashMap<>();
+    private final Map<String, Integer> waiting = new HashMap<>();
+    private int runningTotal;
+
+    WriteShares(int slots, Duration wait) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("at least one write unit at once, not " + slots);
+        }
+        this.slots = slots;
+        this.share = Math.max(1, slots / 2);
+        this.waitNanos = wait.toNanos();
+    }
+
+    /** Runs the account's unit once it may enter. */
+    <T> T run(String accountId, Supplier<T> unit) {
+        enter(accountId);
+        try {
+            return unit.get();
+        } finally {
+            leave(accountId);
+        }
+    }
+
+    private void enter(String accountId) {
+        lock.lock();
+        try {
+            waiting.merge(accountId, 1, Integer::sum);
+            try {
+                long left = waitNanos;
+                while (!mayEnter(accountId)) {
+                    if (left <= 0) {
+                        throw new StorageUnavailableException("every write connection is busy; retry later", null);
+                    }
+                    left = changed.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageUnavailableException("interrupted while waiting for a write connection", e);
+            } finally {
+                waiting.computeIfPresent(accountId, (account, count) -> count == 1 ? null : count - 1);
+                // one waiter fewer may let an account over its share in
+                changed.signalAll();
+            }
+            running.merge(accountId, 1, Integer::sum);
+            runningTotal++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A free connection, and the account within its share or no other account waiting (this one waits too). */
+    private boolean mayEnter(String accountId) {
+        return runningTotal < slots && (running.getOrDefault(accountId, 0) < share || waiting.size() == 1);
+    }
+
+    private void leave(String accountId) {
+        lock.lock();
+        try {
+            running.computeIfPresent(accountId, (account, count) -> count == 1 ? null : count - 1);
+            runningTotal--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

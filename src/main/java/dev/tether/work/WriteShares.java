@@ -9,12 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The write units running at once on this server, by account (DECISIONS.md, "An account's share of the writes"). A
+ * The write units running at once on this server, by account (DECISIONS.md, "An account's share of the writers"). A
  * unit that waits for a row lock holds its connection while it waits, so the units of one busy account, waiting for
  * each other's locks, could hold every connection while another account's units waited for one. Units enter here
- * before they take a connection, at most one per connection: while a unit of another account waits to enter, an
- * account runs at most half the connections' worth; alone, as many as there are connections. A unit that cannot
- * enter within the wait answers 503, as one that cannot get a connection does.
+ * before they take a connection, at most one per connection: while a unit of another account waits to enter within
+ * its own share, an account runs at most half the connections' worth; alone, as many as there are connections. A
+ * unit that cannot enter within the wait answers 503, as one that cannot get a connection does. Newcomers are not
+ * queued behind the woken waiters (the lock is not fair): a waiter may lose a free connection to one and wait on.
  */
 final class WriteShares {
     private final int slots;
@@ -62,7 +63,7 @@ final class WriteShares {
                 throw new StorageUnavailableException("interrupted while waiting for a write connection", e);
             } finally {
                 waiting.computeIfPresent(accountId, (account, count) -> count == 1 ? null : count - 1);
-                // one waiter fewer may let an account over its share in
+                // one waiter fewer, or an account at its share now, may let an account over its share in
                 changed.signalAll();
             }
             running.merge(accountId, 1, Integer::sum);
@@ -72,9 +73,18 @@ final class WriteShares {
         }
     }
 
-    /** A free connection, and the account within its share or no other account waiting (this one waits too). */
+    /**
+     * A free connection, and the account within its share or no other account waiting within its own (one at its
+     * share as well does not hold a free connection from this one: with an odd number, both would wait).
+     */
     private boolean mayEnter(String accountId) {
-        return runningTotal < slots && (running.getOrDefault(accountId, 0) < share || waiting.size() == 1);
+        return runningTotal < slots && (running.getOrDefault(accountId, 0) < share || !anotherWaitsWithinItsShare(
+                accountId));
+    }
+
+    private boolean anotherWaitsWithinItsShare(String accountId) {
+        return waiting.keySet().stream().anyMatch(account -> !account.equals(accountId)
+                && running.getOrDefault(account, 0) < share);
     }
 
     private void leave(String accountId) {

@@ -60,11 +60,39 @@ class WriteSharesTest {
         releases.get(0).countDown();
         awaitEntered(5);
         assertThat(entered.get(4)).as("the other account's unit, not the busy account's fifth").isEqualTo("B1");
-        assertThat(waitingToEnter(next)).isTrue();
+        assertThat(entered).as("every connection taken again").hasSize(5).doesNotContain("A5");
         releases.get(1).countDown();
         awaitEntered(6);
         assertThat(entered.get(5)).as("nobody else waiting: the busy account takes the free connection, over its share")
                 .isEqualTo("A5");
+    }
+
+    /**
+     * Three connections, a share of one: A, B and C run a unit each, A and B have another waiting. When C's ends, A
+     * and B are each at their share, and neither may keep the free connection from the other's: one of them goes in.
+     */
+    @Test
+    void twoAccountsAtTheirShare_leaveNoConnectionFree() throws Exception {
+        // a wait longer than the test's: a waiter that gives up would let the other in
+        WriteShares shares = new WriteShares(3, Duration.ofSeconds(60));
+        start(shares, "A", "A1");
+        start(shares, "B", "B1");
+        start(shares, "C", "C1");
+        awaitEntered(3);
+        awaitWaiting(start(shares, "A", "A2"));
+        awaitWaiting(start(shares, "B", "B2"));
+        releases.get(2).countDown();
+        awaitEntered(4);
+        assertThat(entered.get(3)).isIn("A2", "B2");
+    }
+
+    @Test
+    void aUnitThatFails_givesItsConnectionBack() {
+        WriteShares shares = new WriteShares(1, Duration.ofMillis(200));
+        assertThatThrownBy(() -> shares.run("A", () -> {
+            throw new IllegalStateException("the unit failed");
+        })).hasMessage("the unit failed");
+        assertThat(shares.run("B", () -> "in")).isEqualTo("in");
     }
 
     @Test

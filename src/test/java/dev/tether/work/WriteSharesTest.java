@@ -29,11 +29,7 @@ class WriteSharesTest {
 
     @Test
     void anAccountAlone_runsAsManyUnitsAsThereAreConnections() throws Exception {
-        WriteShares shares = new WriteShares(4, Duration.ofSeconds(5));
-        for (int i = 1; i <= 4; i++) {
-            start(shares, "A", "A" + i);
-        }
-        awaitEntered(4);
+        WriteShares shares = accountAHoldingEveryOneOf(4);
         Thread fifth = start(shares, "A", "A5");
         awaitWaiting(fifth);
         assertThat(entered).as("no connection left for a fifth").hasSize(4);
@@ -47,11 +43,7 @@ class WriteSharesTest {
      */
     @Test
     void whileAnotherAccountWaits_anAccountOverItsShareGivesWay() throws Exception {
-        WriteShares shares = new WriteShares(4, Duration.ofSeconds(5));
-        for (int i = 1; i <= 4; i++) {
-            start(shares, "A", "A" + i);
-        }
-        awaitEntered(4);
+        WriteShares shares = accountAHoldingEveryOneOf(4);
         // the busy account's next unit waits first: in arrival order it would go in first
         Thread next = start(shares, "A", "A5");
         awaitWaiting(next);
@@ -104,6 +96,16 @@ class WriteSharesTest {
                 .hasMessageContaining("busy");
         releases.get(0).countDown();
         assertThat(shares.run("B", () -> "in")).as("and the next one goes in").isEqualTo("in");
+    }
+
+    /** Shares of this many connections, account A running a unit on each (A1, A2, ...), held. */
+    private WriteShares accountAHoldingEveryOneOf(int connections) throws InterruptedException {
+        WriteShares shares = new WriteShares(connections, Duration.ofSeconds(5));
+        for (int i = 1; i <= connections; i++) {
+            start(shares, "A", "A" + i);
+        }
+        awaitEntered(connections);
+        return shares;
     }
 
     /** A thread whose unit notes that it entered, then holds until its release is counted down. */

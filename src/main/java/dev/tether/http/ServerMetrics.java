@@ -41,6 +41,7 @@ final class ServerMetrics implements AutoCloseable {
     private final Meter.MeterProvider<Counter> processed;
     private final Meter.MeterProvider<Counter> failed;
     private final Meter.MeterProvider<Counter> throttled;
+    private final Meter.MeterProvider<Counter> clientsGone;
     private final @Nullable JvmGcMetrics gc;
 
     ServerMetrics(boolean enabled, Store store) {
@@ -57,6 +58,10 @@ final class ServerMetrics implements AutoCloseable {
                 .withRegistry(registry);
         this.throttled = Counter.builder("tether.requests.throttled")
                 .description("Requests refused with 429 for being over a concurrency limit, by endpoint")
+                .withRegistry(registry);
+        this.clientsGone = Counter.builder("tether.requests.client.gone")
+                .description("Requests whose client closed the connection before the answer (a Ctrl-C), by endpoint;"
+                        + " also under status 499 in http_server_requests")
                 .withRegistry(registry);
         if (enabled) {
             store.instrument(registry);
@@ -96,6 +101,13 @@ final class ServerMetrics implements AutoCloseable {
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
         if (ctx.statusCode() == 429) {
             throttled.withTags("uri", endpoint(ctx)).increment();
+        }
+    }
+
+    /** A request whose client went away before its answer. */
+    void clientGone(Context ctx) {
+        if (enabled) {
+            clientsGone.withTags("uri", endpoint(ctx)).increment();
         }
     }
 

@@ -2,21 +2,27 @@ package dev.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.tether.access.AccountService;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
+import dev.tether.testing.MetricsText;
 import dev.tether.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** API.md section 1: authentication, error bodies, paths and parameters. None of the failures writes anything. */
 abstract class HttpRulesContract extends ServerContract {
@@ -55,6 +61,66 @@ abstract class HttpRulesContract extends ServerContract {
                 "X-CleverTap-Passcode", created.passcode());
         assertError(response, 401, null);
         assertThat(response.json().get("error").asText()).contains("eu1").contains("https://eu1.");
+    }
+
+    /**
+     * A client that goes away mid-body (a Ctrl-C of the bulk tool) is no server failure: one line at info, a 499 in
+     * the request meters (nginx's "client closed request"), {@code tether_requests_client_gone_total}, nothing
+     * written, and no 5xx for an alert to fire on.
+     */
+    @Test
+    void aClientGoneMidBody_isOneInfoLine_a499CountedApart_noServerError_andWritesNothing() throws Exception {
+        List<String> before = DataSnapshot.of(server.databaseUrl());
+        double serverErrorsBefore = serverErrors("/1/upload");
+        String partial = "{\"d\":[{\"type\":\"profile\",\"identity\":\"gone\",\"profileData\":{\"Name\":\"";
+        PrintStream original = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        // the tests log warnings only; this line is at the level a deployment logs
+        Logger serverLog = (Logger) LoggerFactory.getLogger("dev.tether.http.TetherServer");
+        Level level = serverLog.getLevel();
+        serverLog.setLevel(Level.INFO);
+        try {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write(("POST /1/upload HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nX-CleverTap-Account-Id: " + api.accountId()
+                        + "\r\nX-CleverTap-Passcode: " + api.passcode() + "\r\nContent-Length: 5000\r\n\r\n"
+                        + partial).getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+            }
+            for (int i = 0; i < 100 && !log.toString(StandardCharsets.UTF_8).contains("client gone"); i++) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(200); // a second line, were one written, would follow the first at once
+        } finally {
+            serverLog.setLevel(level);
+            System.setErr(original);
+        }
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertThat(logged.lines().filter(line -> line.contains("client gone")).toList()).as(logged)
+                .singleElement().satisfies(line -> assertThat(line).contains("INFO").contains("POST /1/upload"));
+        assertThat(logged).doesNotContain("ERROR").doesNotContain("WARN").doesNotContain("incident")
+                .doesNotContain("Exception");
+        String metrics = TestServer.send(server.request("/metrics").GET()).body();
+        assertThat(MetricsText.value(metrics, "tether_requests_client_gone_total", Map.of("uri", "/1/upload")))
+                .isEqualTo(1);
+        assertThat(MetricsText.value(metrics, "http_server_requests_seconds_count",
+                Map.of("uri", "/1/upload", "method", "POST", "status", "499"))).isEqualTo(1);
+        assertThat(serverErrors("/1/upload")).isEqualTo(serverErrorsBefore);
+        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+    }
+
+    /** Requests to that endpoint answered with any 5xx so far, by the server's own meters. */
+    private double serverErrors(String uri) {
+        String metrics = TestServer.send(server.request("/metrics").GET()).body();
+        double sum = 0;
+        for (String status : MetricsText.labelValues(metrics, "http_server_requests_seconds_count", "status")) {
+            if (status.startsWith("5")) {
+                sum += MetricsText.value(metrics, "http_server_requests_seconds_count",
+                        Map.of("uri", uri, "method", "POST", "status", status));
+            }
+        }
+        return sum;
     }
 
     @Test

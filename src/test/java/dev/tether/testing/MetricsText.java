@@ -1,7 +1,9 @@
 package dev.tether.testing;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,5 +37,22 @@ public final class MetricsText {
             }
         }
         return 0;
+    }
+
+    /** The values a label takes across the samples of one name, each once. */
+    public static Set<String> labelValues(String text, String name, String labelName) {
+        Set<String> values = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            Matcher sample = SAMPLE.matcher(line);
+            if (sample.matches() && sample.group(1).equals(name) && sample.group(3) != null) {
+                Matcher label = LABEL.matcher(sample.group(3));
+                while (label.find()) {
+                    if (label.group(1).equals(labelName)) {
+                        values.add(label.group(2));
+                    }
+                }
+            }
+        }
+        return values;
     }
 }

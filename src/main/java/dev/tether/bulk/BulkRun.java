@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -40,8 +43,24 @@ public final class BulkRun {
                         Optional<Path> results, boolean restart) {
     }
 
-    /** What a run did: lines in the file, records processed, lines not processed; or that it was done already. */
-    public record Summary(long lines, long processed, long unprocessed, boolean alreadyFinished) {
+    /**
+     * What a run did: the file's numbers (its lines but a header and blank ones), those processed and those not; the
+     * lines skipped; or that it was done already.
+     */
+    public record Summary(long numbers, long processed, long unprocessed, boolean header, long blankLines,
+                          boolean alreadyFinished) {
+        /** {@code "2002 numbers, 1600 processed, 402 not processed; skipped: a header line"}. */
+        public String describe() {
+            List<String> skipped = new ArrayList<>();
+            if (header) {
+                skipped.add("a header line");
+            }
+            if (blankLines > 0) {
+                skipped.add(blankLines + (blankLines == 1 ? " blank line" : " blank lines"));
+            }
+            return numbers + " numbers, " + processed + " processed, " + unprocessed + " not processed"
+                    + (skipped.isEmpty() ? "" : "; skipped: " + String.join(", ", skipped));
+        }
     }
 
     /** Opens the progress display once the run knows how many lines there are and where it starts. */
@@ -70,6 +89,8 @@ public final class BulkRun {
     private final NumberFile file;
     private final BulkClient client;
     private final Setup setup;
+    private final Object saves = new Object();
+    private boolean stopped;
 
     public BulkRun(BulkJob job, NumberFile file, BulkClient client, Setup setup) {
         this.job = job;
@@ -84,15 +105,64 @@ public final class BulkRun {
      */
     public Summary run(ProgressFactory progress, Consumer<String> notice) throws BulkStopped {
         Path lockPath = setup.state().resolveSibling(setup.state().getFileName() + ".lock");
-        try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockFile.tryLock()) {
-            if (lock == null) {
-                throw new IllegalArgumentException("another run of this file is going (it holds " + lockPath
-                        + "); wait for it, or give this one its own --state");
+        String token = UUID.randomUUID().toString();
+        while (true) {
+            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = lockFile.tryLock()) {
+                if (lock == null) {
+                    throw new IllegalArgumentException("another run of this file is going (it holds " + lockPath
+                            + "); wait for it, or give this one its own --state");
+                }
+                if (!holds(lockFile, lockPath, token)) {
+                    continue; // the run that held it ended and removed the file as this one opened it: open anew
+                }
+                try {
+                    return runLocked(progress, notice);
+                } finally {
+                    // removed while still held, so that a run that opened it meanwhile finds it gone (holds)
+                    Files.deleteIfExists(lockPath);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lockPath + ": " + e.getMessage(), e);
             }
-            return runLocked(progress, notice);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + lockPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the locked file is still the one at the path: this run's token written into it reads back there. */
+    private static boolean holds(FileChannel lockFile, Path lockPath, String token) throws IOException {
+        lockFile.truncate(0);
+        lockFile.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII)), 0);
+        try {
+            return Files.readString(lockPath, StandardCharsets.US_ASCII).equals(token);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the run where the state file stands now (a signal is stopping the JVM): a batch answered from here on is
+     * not counted done, so what this returns, where the run stands in words, is where the next run goes on.
+     */
+    public String stop() {
+        synchronized (saves) {
+            stopped = true;
+            return RunState.describe(setup.state());
+        }
+    }
+
+    /** Whether {@link #stop()} stopped the run. */
+    public boolean stopped() {
+        synchronized (saves) {
+            return stopped;
+        }
+    }
+
+    private void save(RunState state) throws BulkStopped {
+        synchronized (saves) {
+            if (stopped) {
+                throw new BulkStopped("stopped", 130);
+            }
+            state.save(setup.state());
         }
     }
 
@@ -109,7 +179,10 @@ public final class BulkRun {
             }
             if (saved.get().done().finished()) {
                 RunState.Done done = saved.get().done();
-                return new Summary(fingerprint.lines(), done.processed(), done.unprocessed(), true);
+                try (NumberFile.Lines skipped = file.linesAfter(Long.MAX_VALUE)) {
+                    return new Summary(done.processed() + done.unprocessed(), done.processed(), done.unprocessed(),
+                            skipped.header(), skipped.blankLines(), true);
+                }
             }
             resuming(saved.get(), notice);
         }
@@ -122,7 +195,7 @@ public final class BulkRun {
              Progress bar = progress.open(fingerprint.lines(), from.linesDone())) {
             RunState state = saved.orElseGet(() -> new RunState(RunState.VERSION, run,
                     RunState.Done.nothing(report.durable(), results.durable())));
-            state.save(setup.state());
+            save(state);
             Batch batch = new Batch(from.linesDone());
             while (lines.hasNext()) {
                 NumberFile.Line line = lines.next();
@@ -147,8 +220,10 @@ public final class BulkRun {
             }
             bar.at(fingerprint.lines());
             state = state.with(state.done().finish());
-            state.save(setup.state());
-            return new Summary(fingerprint.lines(), state.done().processed(), state.done().unprocessed(), false);
+            save(state);
+            RunState.Done done = state.done();
+            return new Summary(done.processed() + done.unprocessed(), done.processed(), done.unprocessed(),
+                    lines.header(), lines.blankLines(), false);
         }
     }
 
@@ -204,7 +279,7 @@ public final class BulkRun {
         }
         RunState next = state.with(state.done().after(batch.lastLine, processed, unprocessed, report.durable(),
                 results.durable()));
-        next.save(setup.state());
+        save(next);
         return next;
     }
 

@@ -95,6 +95,8 @@ public final class NumberFile {
         private final long after;
         private @Nullable Line next;
         private boolean first = true;
+        private boolean header;
+        private long blankLines;
 
         private Lines(long after) {
             this.after = after;
@@ -120,9 +122,11 @@ public final class NumberFile {
                 CSVRecord record = records.next();
                 String value = cell(record, column);
                 boolean blank = record.stream().allMatch(String::isEmpty);
-                boolean header = first && !blank && value.chars().noneMatch(Character::isDigit);
+                boolean isHeader = first && !blank && value.chars().noneMatch(Character::isDigit);
                 first = first && blank;
-                if (header || blank || record.getRecordNumber() <= after) {
+                header |= isHeader;
+                blankLines += blank ? 1 : 0;
+                if (isHeader || blank || record.getRecordNumber() <= after) {
                     continue;
                 }
                 return new Line(record.getRecordNumber(), value, dateColumn.map(c -> cell(record, c)));
@@ -132,6 +136,16 @@ public final class NumberFile {
 
         private static String cell(CSVRecord record, int column) {
             return record.size() >= column ? record.get(column - 1) : "";
+        }
+
+        /** Whether the lines read so far began with a header (a first line whose number column has no digit). */
+        public boolean header() {
+            return header;
+        }
+
+        /** Blank lines read so far, before line {@code after} too. */
+        public long blankLines() {
+            return blankLines;
         }
 
         @Override

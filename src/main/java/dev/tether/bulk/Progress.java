@@ -16,6 +16,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class Progress implements AutoCloseable {
     static final int PLAIN_EVERY_MS = 5000;
     private final ProgressBar bar;
+    /** Whether the line of the end was printed: the bar draws it at its last refresh and again as it closes. */
+    private volatile boolean endPrinted;
 
     /** How progress is shown: a bar redrawn in place, a plain line now and then, or not at all. */
     public enum Display { BAR, LINES, OFF }
@@ -32,11 +34,22 @@ public final class Progress implements AutoCloseable {
             case BAR -> builder.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(out));
             case LINES -> builder.setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(PLAIN_EVERY_MS)
-                    .setConsumer(new DelegatingProgressBarConsumer(out::println, 100));
+                    .setConsumer(new DelegatingProgressBarConsumer(line -> printOnce(line, out), 100));
             case OFF -> builder.setUpdateIntervalMillis(60_000).setConsumer(new DelegatingProgressBarConsumer(
                     line -> { }));
         }
         this.bar = builder.build();
+    }
+
+    private void printOnce(String line, PrintStream out) {
+        @SuppressWarnings("NullAway") // null only while the constructor builds the bar, which draws nothing yet
+        ProgressBar drawn = bar;
+        boolean end = drawn != null && drawn.getCurrent() >= drawn.getMax();
+        if (end && endPrinted) {
+            return;
+        }
+        endPrinted = end;
+        out.println(line);
     }
 
     void at(long line) {

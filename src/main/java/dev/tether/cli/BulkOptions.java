@@ -98,22 +98,24 @@ final class BulkOptions {
         BulkClient client = new BulkClient(url, account, passcode, Duration.ofSeconds(giveUpAfterSeconds),
                 notice -> err.println("tether " + job.name() + ": " + notice));
         NumberFile numbers = new NumberFile(file, column, dateColumn);
-        Thread interrupted = new Thread(() -> err.println("tether " + job.name() + ": stopped; "
-                + RunState.describe(statePath) + "; run the same command again to go on"));
+        BulkRun run = new BulkRun(job, numbers, client, setup);
+        Thread interrupted = new Thread(() -> err.println("tether " + job.name() + ": stopped; " + run.stop()
+                + "; run the same command again to go on"));
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
-            BulkRun.Summary summary = new BulkRun(job, numbers, client, setup).run((total, done) ->
-                    new Progress(job.name(), total, done, display, err),
+            BulkRun.Summary summary = run.run((total, done) -> new Progress(job.name(), total, done, display, err),
                     notice -> err.println("tether " + job.name() + ": " + notice));
             if (summary.alreadyFinished()) {
                 out.println("tether " + job.name() + ": this file was done already (" + statePath
                         + "); --restart runs it again");
             }
-            out.println("tether " + job.name() + ": " + summary.lines() + " lines, " + summary.processed()
-                    + " processed, " + summary.unprocessed() + " not processed (report: " + reportPath + ")"
+            out.println("tether " + job.name() + ": " + summary.describe() + " (report: " + reportPath + ")"
                     + results.map(path -> ", results: " + path).orElse(""));
             return 0;
         } catch (BulkStopped e) {
+            if (run.stopped()) {
+                return e.exitCode(); // the signal's hook said where the run stands
+            }
             err.println("tether " + job.name() + ": " + e.getMessage() + "; " + RunState.describe(statePath)
                     + (e.exitCode() == 75 ? "; run the same command again to go on" : ""));
             return e.exitCode();

@@ -1,6 +1,7 @@
 package dev.tether.bulk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,12 +19,18 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -145,8 +152,11 @@ class BulkCommandTest {
             awaitBatches(state, 10);
             first.signalTerm();
             first.awaitExit();
+            // the line the stop names is where the run goes on from: a batch answered after the signal is not
+            // counted done (its key answers it again), so the message and the state agree
             assertThat(String.join("\n", first.lines()))
-                    .contains("disassociate: stopped; the last batch answered ended at line")
+                    .contains("disassociate: stopped; the last batch answered ended at line "
+                            + JSON.readTree(Files.readString(state)).path("done").path("linesDone").asLong() + " of ")
                     .contains("run the same command again to go on");
         }
         long afterTerm = JSON.readTree(Files.readString(state)).path("done").path("batchesDone").asLong();
@@ -165,8 +175,8 @@ class BulkCommandTest {
             assertThat(output).contains("going on after line " + stopped.path("done").path("linesDone").asLong()
                     + " of "
                     + (HELD + UNKNOWN + INVALID + 1))
-                    .contains((HELD + UNKNOWN + INVALID + 1) + " lines, " + HELD + " processed, "
-                            + (UNKNOWN + INVALID) + " not processed");
+                    .contains((HELD + UNKNOWN + INVALID) + " numbers, " + HELD + " processed, "
+                            + (UNKNOWN + INVALID) + " not processed; skipped: a header line");
         }
 
         // every held number left its profile once; a batch applied twice would have made 543s of its numbers
@@ -187,6 +197,51 @@ class BulkCommandTest {
         }
         assertThat(reported).isEqualTo(expectedReport);
         assertThat(server.violations()).isEmpty();
+    }
+
+    /**
+     * Stepped: the stop comes while a batch is in flight, and its answer arrives after. The stop names the line the
+     * state file then holds, which is where the next run goes on (the run that answered the stop is not counted done
+     * by the state; sent again with its key, it is answered, not applied).
+     */
+    @Test
+    void aStopWhileABatchIsInFlight_namesTheLineTheNextRunGoesOnFrom() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        Path state = dir.resolve("stepped-state.json");
+        try (DroppingProxy proxy = new DroppingProxy(server.baseUrl(), request -> {
+            if (request == 3) {
+                inFlight.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false; // every answer relayed, the third once the test lets it go
+        })) {
+            BulkRun run = new BulkRun(new DisassociateJob(Optional.empty(), false), new NumberFile(file, 2,
+                    Optional.empty()), new BulkClient(proxy.baseUrl(), client.accountId(), client.passcode(),
+                    Duration.ofSeconds(30), notice -> { }), new BulkRun.Setup(proxy.baseUrl(), client.accountId(), 2,
+                    500, state, dir.resolve("stepped-report.csv"), Optional.empty(), false));
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    run.run((total, done) -> new Progress("test", total, done, Progress.Display.OFF, System.err),
+                            notice -> { });
+                } catch (BulkStopped e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertThat(inFlight.await(30, TimeUnit.SECONDS)).isTrue();
+            String stopped = run.stop();
+            long linesDone = JSON.readTree(Files.readString(state)).path("done").path("linesDone").asLong();
+            answer.countDown();
+            assertThatThrownBy(() -> running.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BulkStopped.class);
+            assertThat(JSON.readTree(Files.readString(state)).path("done").path("linesDone").asLong())
+                    .as("the batch answered after the stop is not counted done").isEqualTo(linesDone);
+            assertThat(stopped).startsWith("the last batch answered ended at line " + linesDone + " of ");
+            assertThat(dir.resolve("stepped-state.json.lock")).as("a stopped run's lock, gone").doesNotExist();
+        }
     }
 
     @Test
@@ -253,6 +308,9 @@ class BulkCommandTest {
     @Test
     void aFinishedRun_isNotSentAgain_aChangedFileIsRefused_andRestartRunsItAgain() throws Exception {
         assertThat(TetherCli.run(disassociate(server.baseUrl(), "--progress", "off"))).isZero();
+        assertThat(dir.resolve("disconnected.csv.disassociate-state.json")).exists();
+        assertThat(dir.resolve("disconnected.csv.disassociate-state.json.lock")).as("the lock of a run that ended")
+                .doesNotExist();
         double processed = metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"));
         assertThat(TetherCli.run(disassociate(server.baseUrl(), "--progress", "off"))).isZero();
         assertThat(metric("tether_records_processed_total", Map.of("uri", "/1/disassociate"))).isEqualTo(processed);
@@ -320,9 +378,11 @@ class BulkCommandTest {
         try (TetherProcess piped = TetherProcess.start(dir, disassociate(server.baseUrl(), "--dry-run",
                 "--restart"))) {
             assertThat(piped.awaitExit()).isZero();
-            assertThat(piped.lines()).anyMatch(line -> line.startsWith("disassociate --dry-run 100%")
-                    && line.contains(" lines/s") && line.matches(".*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"))
-                    .noneMatch(line -> line.contains("\r") || line.contains("█"));
+            assertThat(piped.lines()).filteredOn(line -> line.startsWith("disassociate --dry-run 100%"))
+                    .as("the end, said once").singleElement()
+                    .matches(line -> line.contains(" lines/s")
+                            && line.matches(".*\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\).*"));
+            assertThat(piped.lines()).noneMatch(line -> line.contains("\r") || line.contains("█"));
         }
     }
 }

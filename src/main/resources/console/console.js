@@ -128,6 +128,18 @@
       return;
     }
     await showProfile(result.body.record);
+    say("Profile " + result.body.record.objectId + " found.");
+  }
+
+  /** The profile on show read again (after a change made here), or hidden when it is gone. */
+  async function refreshProfile() {
+    if ($("profile").hidden || $("profile-guid").textContent === "") return;
+    const result = await api("GET", "/1/profile.json" + query("objectId", $("profile-guid").textContent));
+    if (result.status === 200) {
+      await showProfile(result.body.record);
+    } else {
+      show("profile", false);
+    }
   }
 
   async function showProfile(record) {
@@ -163,7 +175,6 @@
       cell(tr, entry.endReason || "");
     });
     show("profile", true);
-    say("Profile " + record.objectId + " found.");
   }
 
   async function showHistory(phone) {
@@ -233,10 +244,10 @@
       fail("disassociate-error", failure ? failure.error + " (code " + failure.code + ")" : errorText(result));
       return;
     }
+    $("history-phone").value = phone;
+    await Promise.all([showHistory(phone), refreshProfile()]);
     $("disassociate-result").textContent = phone + " was disassociated.";
     say(phone + " was disassociated.");
-    $("history-phone").value = phone;
-    await showHistory(phone);
   }
 
   function cancel() {

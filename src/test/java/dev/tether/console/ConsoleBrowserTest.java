@@ -184,12 +184,22 @@ class ConsoleBrowserTest {
         assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).as("a preview changes nothing")
                 .isEqualTo(200);
 
+        find("identity", "asha-7"); // the profile on show while its number is disassociated
+        textAppears("status", "Profile " + guid + " found.");
         browser.findElement(By.id("preview-button")).click();
         visible("confirm-button").click();
         textAppears("disassociate-result", PHONE + " was disassociated.");
         textAppears("history-summary", "Held by no profile now.");
         assertThat(rows("history-table")).singleElement().satisfies(row ->
                 assertThat(row).contains(guid).contains("uploaded").contains("disassociated"));
+        // the profile shown above is refreshed too: the number is no longer held now, and its timeline ends
+        assertThat(browser.findElement(By.id("profile")).isDisplayed()).isTrue();
+        wait.until(driver -> rows("profile-identities").stream().noneMatch(row -> row.contains(PHONE)));
+        assertThat(rows("profile-identities")).anyMatch(row -> row.startsWith("Identity asha-7"));
+        assertThat(rows("profile-timeline")).filteredOn(row -> row.contains(PHONE)).singleElement()
+                .satisfies(row -> assertThat(row).doesNotContain("now").contains("disassociated"));
+        assertThat(browser.findElement(By.id("profile-guid")).getText()).isEqualTo(guid);
+        textAppears("status", PHONE + " was disassociated.");
         screenshot("07-disassociated");
         assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).isEqualTo(404);
         assertThat(client.get("/1/profile.json?identity=asha-7").json().path("record").path("objectId").asText())

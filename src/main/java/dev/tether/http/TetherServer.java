@@ -63,6 +63,7 @@ public final class TetherServer implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock,
                 metrics);
         Console console = new Console();
+        ApiDescription description = new ApiDescription();
         this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tether-upkeep");
             thread.setDaemon(true);
@@ -86,6 +87,7 @@ public final class TetherServer implements AutoCloseable {
                 config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(metrics.scrape()));
             }
+            config.routes.get(ApiDescription.PATH, description::send);
             config.routes.get(Console.PATH, console::page);
             config.routes.get(Console.PATH + "/console.js", console::script);
             config.routes.get(Console.PATH + "/console.css", console::style);
@@ -214,6 +216,12 @@ public final class TetherServer implements AutoCloseable {
         var body = Json.error(500, "Internal error, incident " + incident);
         body.put("incident", incident);
         Json.send(ctx, 500, body);
+    }
+
+    /** Every route this server answers, as {@code "GET /health"} (the test that holds /openapi.json to them). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
     /** A finished request: measured, and logged as {@code --request-log} says. */

@@ -80,7 +80,7 @@ public final class Programs {
             Path target = Path.of("target", "node-client").toAbsolutePath();
             Files.createDirectories(target);
             for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js",
-                    "clevertap-profile-api.js", "standardwebhooks-receiver.js")) {
+                    "clevertap-profile-api.js", "standardwebhooks-receiver.js", "openapi-validate.js")) {
                 Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
                         StandardCopyOption.REPLACE_EXISTING);
             }

@@ -15,6 +15,7 @@ import dev.tether.webhook.SecretBox;
 import dev.tether.webhook.WebhookConfig;
 import dev.tether.webhook.WebhookService;
 import dev.tether.webhook.WebhookSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,9 +24,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /** A real server on a free port over a fresh database of one backend, with accounts and an HTTP client. */
 public final class TestServer implements AutoCloseable {
@@ -62,6 +67,7 @@ public final class TestServer implements AutoCloseable {
         this.store = Stores.open(databaseUrl, 8);
         this.server = new TetherServer(store, "local", limits, Clock.systemUTC(), webhooks, telemetry)
                 .start("127.0.0.1", 0);
+        OpenApiDocument.servedAt(server.port());
         this.accounts = new AccountService(store, Clock.systemUTC());
     }
 
@@ -192,9 +198,21 @@ public final class TestServer implements AutoCloseable {
         return send(HTTP, request);
     }
 
+    /**
+     * Sends the request and checks the exchange against the server's {@code /openapi.json}: an answer the document
+     * does not describe fails the test that got it.
+     */
     private static ApiResponse send(HttpClient http, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.build();
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            List<String> problems = OpenApiDocument.get().problems(new OpenApiDocument.Exchange(built.method(),
+                    built.uri(), bodyOf(built), response.statusCode(), response.headers().firstValue("Content-Type"),
+                    response.body()));
+            if (!problems.isEmpty()) {
+                throw new AssertionError("the answer is not as /openapi.json describes it:\n"
+                        + String.join("\n", problems));
+            }
             JsonNode json = null;
             try {
                 json = JSON.readTree(response.body());
@@ -210,8 +228,51 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The bytes a request's body publisher sends (the tests' bodies are strings and byte arrays: at once). */
+    private static byte[] bodyOf(HttpRequest request) {
+        if (request.bodyPublisher().isEmpty()) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        request.bodyPublisher().get().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(bytes.toByteArray());
+            }
+        });
+        try {
+            return done.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the request's body back", e);
+        }
+    }
+
+    /** Every route the server answers, as {@code "GET /health"}. */
+    public List<String> routes() {
+        return server.routes();
+    }
+
     @Override
     public void close() {
+        OpenApiDocument.noLongerServedAt(server.port());
         server.close();
         store.close();
     }

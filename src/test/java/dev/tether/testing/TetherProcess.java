@@ -75,7 +75,9 @@ public final class TetherProcess implements AutoCloseable {
             for (String line : lines) {
                 Matcher m = READY.matcher(line);
                 if (m.find()) {
-                    return Integer.parseInt(m.group(1));
+                    int port = Integer.parseInt(m.group(1));
+                    OpenApiDocument.servedAt(port);
+                    return port;
                 }
             }
             if (!process.isAlive()) {

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,11 @@ public final class TetherServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TetherServer.class);
     private static final Logger REQUESTS = LoggerFactory.getLogger("tether.requests");
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /**
+     * At a stop, how long a kept-alive connection may sit idle before it is closed (Jetty's default is 1 s, which
+     * every stop waited out for any client that kept its connection); requests in flight still get STOP_TIMEOUT_MS.
+     */
+    private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 100;
 
     private final Javalin app;
     /**
@@ -255,6 +262,11 @@ public final class TetherServer implements AutoCloseable {
 
     public TetherServer start(String host, int port) {
         app.start(host, port);
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector listening) {
+                listening.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+            }
+        }
         webhooks.start();
         return this;
     }

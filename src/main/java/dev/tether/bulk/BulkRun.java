@@ -104,7 +104,7 @@ public final class BulkRun {
      * goes on from (and any warning) to {@code notice}.
      */
     public Summary run(ProgressFactory progress, Consumer<String> notice) throws BulkStopped {
-        Path lockPath = setup.state().resolveSibling(setup.state().getFileName() + ".lock");
+        Path lockPath = lockPath();
         String token = UUID.randomUUID().toString();
         while (true) {
             try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -146,8 +146,19 @@ public final class BulkRun {
     public String stop() {
         synchronized (saves) {
             stopped = true;
+            try {
+                // the JVM stops once its hooks are done, before the run's own finally could remove it; a run started
+                // now finds this one saving nothing more
+                Files.deleteIfExists(lockPath());
+            } catch (IOException e) {
+                // left behind: the next run takes it over
+            }
             return RunState.describe(setup.state());
         }
+    }
+
+    private Path lockPath() {
+        return setup.state().resolveSibling(setup.state().getFileName() + ".lock");
     }
 
     /** Whether {@link #stop()} stopped the run. */

@@ -41,10 +41,9 @@ public final class Progress implements AutoCloseable {
         this.bar = builder.build();
     }
 
+    /** Prints a drawn line, but the end's (100%) once: judged by the line itself, drawn before it is handed here. */
     private void printOnce(String line, PrintStream out) {
-        @SuppressWarnings("NullAway") // null only while the constructor builds the bar, which draws nothing yet
-        ProgressBar drawn = bar;
-        boolean end = drawn != null && drawn.getCurrent() >= drawn.getMax();
+        boolean end = line.contains(" 100% ");
         if (end && endPrinted) {
             return;
         }

@@ -121,7 +121,11 @@ final class BulkOptions {
             return e.exitCode();
         } finally {
             // the hook speaks only for a run the JVM stops (Ctrl-C, SIGTERM); one that ended says so itself
-            Runtime.getRuntime().removeShutdownHook(interrupted);
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException stopping) {
+                // the JVM is stopping: the hook runs, or ran, and said where the run stands
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -34,11 +35,6 @@ public final class TetherServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TetherServer.class);
     private static final Logger REQUESTS = LoggerFactory.getLogger("tether.requests");
     private static final long STOP_TIMEOUT_MS = 30_000;
-    /**
-     * At a stop, how long a kept-alive connection may sit idle before it is closed (Jetty's default is 1 s, which
-     * every stop waited out for any client that kept its connection); requests in flight still get STOP_TIMEOUT_MS.
-     */
-    private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 100;
 
     private final Javalin app;
     /**
@@ -262,13 +258,22 @@ public final class TetherServer implements AutoCloseable {
 
     public TetherServer start(String host, int port) {
         app.start(host, port);
-        for (Connector connector : app.jettyServer().server().getConnectors()) {
-            if (connector instanceof AbstractConnector listening) {
-                listening.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
-            }
-        }
         webhooks.start();
         return this;
+    }
+
+    /**
+     * How long, at a stop, a connection may go without reading or writing before it is closed: Jetty's 1 s by
+     * default, which a stop waits out for a client that kept its connection open. Jetty applies it to every
+     * connection, a request still sending its body too, so a deployment keeps the default; the tests, which stop a
+     * server after most tests, shorten it.
+     */
+    public void shutdownIdleTimeout(Duration timeout) {
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector listening) {
+                listening.setShutdownIdleTimeout(timeout.toMillis());
+            }
+        }
     }
 
     public int port() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.Backend;
 import dev.tether.testing.DataSnapshot;
+import dev.tether.testing.OpenApiDocument;
 import dev.tether.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -303,13 +308,24 @@ abstract class HostileInputContract {
         int status;
         String body;
         if (isValidUri(c.path())) {
-            HttpResponse<String> response = HTTP.send(build(c), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = build(c);
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             status = response.statusCode();
             body = response.body();
+            OpenApiDocument.get().assertDescribes(OpenApiDocument.Exchange.of(c.method(), request.uri(),
+                    TestServer.bodyOf(request), response));
         } else {
             String answer = rawExchange(c);
             status = Integer.parseInt(answer.substring(9, 12));
             body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            String path = c.path().split("\\?")[0];
+            if (isValidUri(path)) {
+                Matcher type = Pattern.compile("\r\ncontent-type: *([^\r]*)").matcher(head);
+                OpenApiDocument.get().assertDescribes(new OpenApiDocument.Exchange(c.method(),
+                        URI.create(server.baseUrl() + path), new byte[0], status,
+                        type.find() ? Map.of("content-type", type.group(1)) : Map.of(), body));
+            }
         }
         assertThat(status).as(body).isEqualTo(c.status());
         JsonNode json = JSON.readTree(body);

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +75,14 @@ class OpenApiDescriptionTest {
                 broken.toString()));
         assertThat(invalid.exitCode()).as(invalid.output()).isNotZero();
         assertThat(invalid.output()).contains("NoSuchSchema");
+
+        Path badPattern = dir.resolve("bad-pattern.json");
+        Files.writeString(badPattern, Files.readString(served).replace("\"^Gender must be M or F",
+                "\"^Gender\\\\ must be M or F"));
+        Programs.Result pattern = Programs.run(Programs.nodeProject(), List.of("node", "openapi-validate.js",
+                badPattern.toString()));
+        assertThat(pattern.exitCode()).as(pattern.output()).isNotZero();
+        assertThat(pattern.output()).contains("Invalid escape");
     }
 
     /** The check itself: each of these answers is one the document does not describe. */
@@ -109,12 +117,18 @@ class OpenApiDescriptionTest {
                 "{\"status\":\"fail\",\"error\":\"Method DELETE not allowed on /1/upload\",\"code\":405}"))).isEmpty();
         assertThat(document.problems(exchange("GET", "/health", 200, "{\"status\":\"ok\",\"db\":\"up\"}")))
                 .isNotEmpty();
+        assertThat(document.problems(exchange("POST", "/1/upload", 409,
+                "{\"status\":\"fail\",\"error\":\"Idempotency-Key was used with a different request\",\"code\":400}")))
+                .singleElement().asString().contains("is not the HTTP status");
+        assertThat(document.problems(exchange("POST", "/1/upload", 429,
+                "{\"status\":\"fail\",\"error\":\"Too many concurrent requests\",\"code\":429}")))
+                .singleElement().asString().contains("without Retry-After");
     }
 
     private static OpenApiDocument.Exchange exchange(String method, String path, int status, String body) {
         OpenApiDocument.servedAt(1);
         return new OpenApiDocument.Exchange(method, URI.create("http://127.0.0.1:1" + path),
                 "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"}]}".getBytes(StandardCharsets.UTF_8),
-                status, Optional.of("application/json"), body);
+                status, Map.of("content-type", "application/json"), body);
     }
 }

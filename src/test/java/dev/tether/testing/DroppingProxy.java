@@ -49,6 +49,7 @@ public final class DroppingProxy implements AutoCloseable {
         proxy.createContext("/", this::forwardAndDrop);
         proxy.setExecutor(Executors.newFixedThreadPool(4));
         proxy.start();
+        OpenApiDocument.servedAt(proxy.getAddress().getPort()); // it relays Tether's answers: they are checked too
     }
 
     public String baseUrl() {
@@ -82,8 +83,10 @@ public final class DroppingProxy implements AutoCloseable {
             HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             answered.incrementAndGet();
             if (!drops.test(number)) {
-                response.headers().firstValue("Content-Type").ifPresent(type ->
-                        exchange.getResponseHeaders().set("Content-Type", type));
+                for (String header : List.of("Content-Type", "Retry-After", "Idempotent-Replayed")) {
+                    response.headers().firstValue(header).ifPresent(value ->
+                            exchange.getResponseHeaders().set(header, value));
+                }
                 exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1
                         : response.body().length);
                 exchange.getResponseBody().write(response.body());
@@ -96,6 +99,7 @@ public final class DroppingProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        OpenApiDocument.noLongerServedAt(proxy.getAddress().getPort());
         proxy.stop(0);
     }
 }

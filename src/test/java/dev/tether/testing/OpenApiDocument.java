@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -39,9 +41,31 @@ public final class OpenApiDocument {
     private final Schema root;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
-    /** One request and its answer, as the client saw them. */
-    public record Exchange(String method, URI uri, byte[] requestBody, int status, Optional<String> contentType,
+    /** One request and its answer, as the client saw them; the answer's headers by lower-case name, first value. */
+    public record Exchange(String method, URI uri, byte[] requestBody, int status, Map<String, String> headers,
                            String responseBody) {
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        /** From the JDK client's answer. */
+        public static Exchange of(String method, URI uri, byte[] requestBody, HttpResponse<String> response) {
+            Map<String, String> headers = new TreeMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (!values.isEmpty()) {
+                    headers.put(name.toLowerCase(Locale.ROOT), values.get(0));
+                }
+            });
+            return new Exchange(method, uri, requestBody, response.statusCode(), headers, response.body());
+        }
+    }
+
+    /** Fails the test with what in the exchange the document does not describe. */
+    public void assertDescribes(Exchange exchange) {
+        List<String> problems = problems(exchange);
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the answer is not as /openapi.json describes it:\n" + String.join("\n", problems));
+        }
     }
 
     private OpenApiDocument() {
@@ -99,11 +123,13 @@ public final class OpenApiDocument {
         if (pathItem == null || pathItem.get(method) == null) {
             // the document's rule: any other path is 404, another method of a described path 405, in the Error shape
             int expected = pathItem == null ? 404 : 405;
-            if (exchange.status() != expected && exchange.status() != 400) {
+            if (exchange.status() != expected && exchange.status() != 400 && exchange.status() != 414
+                    && exchange.status() != 431) {
                 problems.add(what + ": " + (pathItem == null ? "a path" : "a method") + " the document does not"
                         + " describe, answered " + exchange.status() + " instead of " + expected);
             }
             checkJson(what, "#/components/schemas/Error", exchange.responseBody(), problems);
+            checkErrorCode(what, exchange, problems);
             return problems;
         }
         String pointer = "#/paths/" + escape(path) + "/" + method;
@@ -120,7 +146,7 @@ public final class OpenApiDocument {
         }
         JsonNode content = response.get("content");
         if (content != null) {
-            String type = exchange.contentType().map(t -> t.split(";")[0].trim()).orElse("");
+            String type = exchange.header("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
             if (!content.has(type)) {
                 problems.add(what + ": answered as " + type + ", documented as " + content.fieldNames().next());
             } else if (type.equals("application/json") && content.get(type).has("schema")) {
@@ -128,12 +154,37 @@ public final class OpenApiDocument {
                         problems);
             }
         }
+        checkErrorCode(what, exchange, problems);
+        if (exchange.status() == 429 && exchange.header("Retry-After").isEmpty()) {
+            problems.add(what + ": a 429 without Retry-After");
+        }
+        exchange.header("Idempotent-Replayed").ifPresent(replayed -> {
+            if (!replayed.equals("true") || !operation.has("parameters")
+                    || !operation.get("parameters").toString().contains("IdempotencyKey")) {
+                problems.add(what + ": Idempotent-Replayed: " + replayed + " where the document has no such answer");
+            }
+        });
         if (exchange.status() == 200 && tookWhole(exchange.responseBody()) && operation.has("requestBody")
                 && exchange.requestBody().length > 0) {
             checkJson(what + " (the request)", pointer + "/requestBody/content/application~1json/schema",
                     new String(exchange.requestBody(), StandardCharsets.UTF_8), problems);
         }
         return problems;
+    }
+
+    /** The error shape's {@code code} is the HTTP status, always. */
+    private static void checkErrorCode(String what, Exchange exchange, List<String> problems) {
+        if (exchange.status() < 400) {
+            return;
+        }
+        try {
+            JsonNode body = JSON.readTree(exchange.responseBody());
+            if (body != null && body.has("code") && body.get("code").asInt() != exchange.status()) {
+                problems.add(what + ": the error's code " + body.get("code") + " is not the HTTP status");
+            }
+        } catch (IOException notJson) {
+            // said by checkJson
+        }
     }
 
     /** A 200 whose batch answer left no record unprocessed (or that is no batch answer at all). */

@@ -5,6 +5,7 @@ import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.http.Telemetry;
 import dev.tether.http.TetherServer;
+import dev.tether.store.BackupSchedule;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.webhook.WebhookConfig;
@@ -43,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TelemetryOptions telemetryOptions;
 
+    @Mixin
+    BackupOptions backupOptions;
+
     @Override
     public Integer call() throws InterruptedException {
         Telemetry telemetry = telemetryOptions.apply();
@@ -52,18 +56,22 @@ final class ServeCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         TetherServer server;
         Optional<AccountService.Created> demo;
+        Optional<BackupSchedule> backups;
         try {
+            backups = backupOptions.schedule(store, clock);
             demo = createDemoAccountIfEmpty(store, clock);
             server = new TetherServer(store, region, limits, clock, webhooks, telemetry).start(host, port);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+        backups.ifPresent(BackupSchedule::start);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("tether stopping: finishing requests in flight");
             boolean clean = true;
             try {
+                backups.ifPresent(BackupSchedule::close);
                 server.close();
             } catch (RuntimeException e) {
                 clean = false;

@@ -5,6 +5,13 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +25,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -338,6 +347,34 @@ public final class JdbcStore implements Store {
             return now;
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    @Override
+    public long backupTo(Path file) {
+        Path temporary = file.toAbsolutePath().resolveSibling(file.getFileName() + ".tmp");
+        try (Connection connection = reader.getConnection()) {
+            if (!connection.isWrapperFor(SQLiteConnection.class)) {
+                throw new IllegalStateException("PostgreSQL is backed up with its own tools, pg_basebackup and WAL"
+                        + " archiving (docs/API.md, \"Backups\")");
+            }
+            Files.deleteIfExists(temporary);
+            // every page in one step, under one read transaction: the copy is the database as of one moment, and
+            // writers go on meanwhile (WAL); busy is retried every 100 ms, 100 times
+            int result = connection.unwrap(SQLiteConnection.class).getDatabase()
+                    .backup("main", temporary.toString(), null, 100, 100, -1);
+            if (result != SQLiteErrorCode.SQLITE_OK.code) {
+                throw new StorageUnavailableException("the backup stopped: SQLite result " + result, null);
+            }
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return Files.size(file);
+        } catch (SQLException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the backup " + file + ": " + e.getMessage(), e);
         }
     }
 

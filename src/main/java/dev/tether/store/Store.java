@@ -1,6 +1,7 @@
 package dev.tether.store;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -83,6 +84,15 @@ public interface Store extends AutoCloseable {
      * Answers how many tables it partitioned now (none when they all were already).
      */
     int partitionByAccount(int partitions);
+
+    /**
+     * Copies the live database to this file while writes go on (SQLite's online backup, one step: the copy is the
+     * database as of one moment), written beside it under a temporary name, synced, then renamed into place, so the
+     * file is whole or absent; {@code serve} and {@code check} open it as it is. Answers its size in bytes.
+     * {@link IllegalStateException} on PostgreSQL, which is backed up with its own tools (pg_basebackup, WAL
+     * archiving; docs/API.md, "Backups").
+     */
+    long backupTo(Path file);
 
     /** The most partitions {@link #partitionByAccount} makes of a table. */
     int MAX_PARTITIONS = 1024;

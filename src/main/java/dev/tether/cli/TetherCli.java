@@ -11,7 +11,7 @@ import picocli.CommandLine;
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted profile and identity server speaking CleverTap's REST API.",
         subcommands = {ServeCommand.class, AccountCommand.class, PasscodeCommand.class, MigrateCommand.class,
-                BenchCommand.class, CheckCommand.class, BackupCommand.class, WebhookCommand.class, DisassociateCommand.class,
+                BenchCommand.class, CheckCommand.class, BackupCommand.class, CopyCommand.class, WebhookCommand.class, DisassociateCommand.class,
                 ReassignedCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TetherCli implements Runnable {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One benchmark run: a database; the dataset uploaded through HTTP into it while it is fresh (when it held no
@@ -30,7 +31,8 @@ public final class BenchRun {
     }
 
     /** What to measure. */
-    public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap, long events) {
+    public record Plan(int profiles, List<Integer> clients, Duration perRun, String serverHeap, long events,
+                       Optional<String> copyTo) {
         int maxClients() {
             return clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         }
@@ -98,6 +100,14 @@ public final class BenchRun {
                     results.add(exports.counts(server));
                 }
             }
+        }
+        if (plan.copyTo().isPresent()) {
+            settle(url);
+            BenchResult copy = CopyBench.run(url, plan.copyTo().get(), plan.serverHeap(), out.resolve("copy.log"));
+            results.add(copy);
+            notes.add(String.format(Locale.ROOT, "Copy of the whole database (%,d rows) into %s, verified: %,.0f rows/s,"
+                    + " peak resident memory %d MB with -Xmx%s.", copy.records(),
+                    Stores.redacted(plan.copyTo().get()), copy.recordsPerSecond(), copy.rssMb(), plan.serverHeap()));
         }
         String title = String.format("%s, %,d profiles, %,d events, server -Xmx%s, %d cores, Java %s", backend,
                 plan.profiles(), plan.events(), plan.serverHeap(), Runtime.getRuntime().availableProcessors(),

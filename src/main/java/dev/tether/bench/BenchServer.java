@@ -124,10 +124,19 @@ final class BenchServer implements AutoCloseable {
         private Memory() {
         }
 
+        /** The process's peak resident memory so far (VmHWM), from /proc; -1 when it cannot be read. */
+        static long peakRssMb(long pid) {
+            return statusMb(pid, "VmHWM:");
+        }
+
         static long rssMb(long pid) {
+            return statusMb(pid, "VmRSS:");
+        }
+
+        private static long statusMb(long pid, String field) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
+                    if (line.startsWith(field)) {
                         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                     }
                 }

@@ -4,7 +4,9 @@ import dev.tether.bench.BenchRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,9 +43,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Where bench.md and bench.json go (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--copy-to", paramLabel = "JDBC_URL",
+            description = "Last, tether copy the benchmark's database into this empty one (another backend) and "
+                    + "report its rows a second and peak memory (default: no copy row).")
+    @Nullable String copyTo;
+
     @Override
     public Integer call() throws Exception {
-        BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap, events);
+        BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap, events,
+                Optional.ofNullable(copyTo));
         System.out.println(BenchRun.run(plan, db, out));
         return 0;
     }

@@ -103,6 +103,11 @@ public final class DatabaseCopy {
                 copyTable(source, target, table);
             }
             carryOutboxNumbering(source, target);
+            try (Statement statement = target.createStatement()) {
+                // the planner's statistics of the tables just filled: without them the invariant check that follows,
+                // and the first requests, may plan a join of a large table as if it held a few rows
+                statement.execute("ANALYZE");
+            }
         } catch (SQLException e) {
             throw new StorageUnavailableException("the copy stopped: " + e.getMessage(), e);
         }

@@ -1,0 +1,344 @@
+package dev.tether.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tether.access.AccountService;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.store.Store;
+import dev.tether.store.Stores;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Programs;
+import dev.tether.testing.RunSize;
+import dev.tether.testing.TestServer;
+import dev.tether.testing.TetherProcess;
+import dev.tether.testing.Violations;
+import dev.tether.testing.WebhookReceiver;
+import dev.tether.webhook.SecretBox;
+import dev.tether.webhook.WebhookService;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failover, made by the test with PostgreSQL's own binaries: a primary and a synchronous standby, two
+ * {@code tether serve} processes on one multi-host URL, clients uploading events under Idempotency-Keys and
+ * disassociating numbers, and a webhook endpoint. The primary is killed with SIGKILL and the standby promoted:
+ * the servers serve again without a restart, nothing acknowledged is lost, a batch retried with its key is
+ * applied once, every acknowledged change's message is delivered, and {@code tether check} is clean. A long run
+ * ({@code -Dtether.reliability=full}); needs Debian's postgresql-15 (initdb, pg_ctl, pg_basebackup), run as the
+ * postgres user when the tests run as root.
+ */
+class FailoverTest {
+    private static final int CLIENTS = 4;
+
+    @TempDir
+    Path dir;
+
+    /** PostgreSQL's server binaries with pg_basebackup (Debian's postgresql-15 package), if installed. */
+    private static Optional<Path> binaries() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin")).filter(bin -> Files.isExecutable(bin.resolve("pg_basebackup")))
+                    .sorted().reduce((a, b) -> b);
+        } catch (IOException missing) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs a PostgreSQL tool as the postgres user when this is root (PostgreSQL refuses root). */
+    private static List<String> as(List<String> command) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private Programs.Result run(List<String> command) {
+        Programs.Result result = Programs.run(dir, as(command));
+        assertThat(result.exitCode()).as(String.join(" ", command) + "\n" + result.output()).isZero();
+        return result;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain() throws Exception {
+        assumeTrue(RunSize.full(), "a long run (about 25 s): -Dtether.reliability=full (docs/RELIABILITY.md)");
+        Optional<Path> bin = binaries();
+        assumeTrue(bin.isPresent() && Programs.available("runuser", "--version"),
+                "PostgreSQL's server binaries with pg_basebackup (Debian's postgresql-15) not found: the failover test"
+                        + " is SKIPPED, not passed");
+        Path pg = bin.get();
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path primary = dir.resolve("primary");
+        Path standby = dir.resolve("standby");
+        int primaryPort = freePort();
+        int standbyPort = freePort();
+        run(List.of(pg.resolve("initdb").toString(), "-D", primary.toString(), "-A", "trust", "-U", "postgres",
+                "--no-sync"));
+        Files.writeString(primary.resolve("postgresql.conf"), "\nport = " + primaryPort
+                + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + dir + "'\nwal_level = replica"
+                + "\nmax_wal_senders = 4\nsynchronous_commit = on\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-l", dir.resolve("primary.log")
+                .toString(), "-w", "start"));
+        List<Path> started = new ArrayList<>(List.of(primary));
+        try {
+            String admin = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/postgres?user=postgres";
+            try (Connection connection = DriverManager.getConnection(admin);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE tether");
+            }
+            run(List.of(pg.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+                    Integer.toString(primaryPort), "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "-c", "fast"));
+            Files.writeString(standby.resolve("postgresql.auto.conf"), "\nprimary_conninfo = 'host=127.0.0.1 port="
+                    + primaryPort + " user=postgres application_name=standby1'\nport = " + standbyPort + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-l", dir.resolve("standby.log")
+                    .toString(), "-w", "start"));
+            started.add(standby);
+            // synchronous once the standby streams (set before, CREATE DATABASE would wait for it forever)
+            try (Connection connection = DriverManager.getConnection(admin);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("ALTER SYSTEM SET synchronous_standby_names = 'standby1'");
+                statement.execute("SELECT pg_reload_conf()");
+            }
+            awaitSynchronousStandby(admin);
+
+            String url = "jdbc:postgresql://127.0.0.1:" + primaryPort + ",127.0.0.1:" + standbyPort
+                    + "/tether?targetServerType=primary&user=postgres";
+            Path keyFile = dir.resolve("webhook.key");
+            String account;
+            String passcode;
+            try (WebhookReceiver receiver = new WebhookReceiver()) {
+                try (Store store = Stores.open(url, 2)) {
+                    AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(
+                            new AccountService.NewAccount("failover", "local", true, true, ConflictPolicy.REJECT));
+                    account = created.account().id();
+                    passcode = created.passcode();
+                    WebhookService.Added hook = new WebhookService(store, new SecretBox(keyFile), Clock.systemUTC())
+                            .add(account, receiver.url("/hook"), List.of());
+                    receiver.trust("/hook", hook.secret());
+                }
+                List<TetherProcess> servers = List.of(serve(url, keyFile), serve(url, keyFile));
+                try {
+                    List<Integer> ports = new ArrayList<>();
+                    for (TetherProcess server : servers) {
+                        ports.add(server.awaitReady());
+                    }
+                    Load load = new Load(ports, account, passcode);
+                    load.start();
+                    load.awaitAcknowledged(40);
+                    long killedAt = System.nanoTime();
+                    kill9(primary);
+                    started.remove(primary);
+                    run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-w", "promote"));
+                    long promotedAt = System.nanoTime();
+                    int before = load.acknowledged();
+                    load.awaitAcknowledged(before + 40);
+                    Duration back = Duration.ofNanos(load.firstAcknowledgedAfter(promotedAt) - promotedAt);
+                    load.stop();
+                    assertThat(back).as("serving again after the promotion, without a restart")
+                            .isLessThan(Duration.ofSeconds(15));
+
+                    String promoted = "jdbc:postgresql://127.0.0.1:" + standbyPort + "/tether?user=postgres";
+                    for (int batch : load.uploads()) {
+                        assertThat(count(promoted, "SELECT count(*) FROM events WHERE guid IN (SELECT guid FROM"
+                                + " identity_keys WHERE value = 'b-" + batch + "')")).as("batch %d, acknowledged,"
+                                + " applied once", batch).isEqualTo(Load.EVENTS);
+                    }
+                    for (String number : load.disassociated()) {
+                        assertThat(count(promoted, "SELECT count(*) FROM identity_bindings WHERE value = '" + number
+                                + "' AND end_reason = 'disassociated'")).as(number).isEqualTo(1);
+                    }
+                    long messages = count(promoted, "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM"
+                            + " webhook_outbox");
+                    assertThat(receiver.awaitDeliveries((int) messages, Duration.ofSeconds(90))).as("every message"
+                            + " of the new primary's outbox, delivered").hasSizeGreaterThanOrEqualTo((int) messages);
+                    try (Store store = Stores.open(promoted, 2)) {
+                        assertThat(Violations.of(store)).isEmpty();
+                    }
+                    System.err.printf("failover: killed at +0, promoted after %d ms, serving again %d ms after"
+                            + " the promotion%n", (promotedAt - killedAt) / 1_000_000, back.toMillis());
+                } finally {
+                    servers.forEach(TetherProcess::close);
+                }
+            }
+        } finally {
+            for (Path cluster : started) {
+                Programs.run(dir, as(List.of(pg.resolve("pg_ctl").toString(), "-D", cluster.toString(), "-m",
+                        "immediate", "stop")));
+            }
+        }
+    }
+
+    private TetherProcess serve(String url, Path keyFile) {
+        return TetherProcess.start(dir, "serve", "--port", "0", "--db", url, "--webhook-key-file", keyFile.toString(),
+                "--webhook-retries", "200ms,500ms,1s,1s,1s,1s,1s,1s,1s,1s", "--webhook-lease", "15");
+    }
+
+    private static void awaitSynchronousStandby(String admin) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (count(admin, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'standby1' AND"
+                    + " sync_state = 'sync'") == 1) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the standby never became synchronous");
+    }
+
+    private void kill9(Path cluster) throws IOException {
+        String pid = Files.readAllLines(cluster.resolve("postmaster.pid")).get(0).trim();
+        assertThat(Programs.run(dir, List.of("kill", "-9", pid)).exitCode()).isZero();
+    }
+
+    private static long count(String url, String query) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /**
+     * Clients uploading a new profile's events under an Idempotency-Key, or disassociating a number they bound,
+     * each request retried with its key until it is answered 200, against both servers in turn.
+     */
+    private static final class Load {
+        static final int EVENTS = 5;
+        private final List<Integer> ports;
+        private final String account;
+        private final String passcode;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicInteger next = new AtomicInteger();
+        private final Set<Integer> uploads = ConcurrentHashMap.newKeySet();
+        private final Set<String> disassociated = ConcurrentHashMap.newKeySet();
+        private final List<Long> acknowledgedAt = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(List<Integer> ports, String account, String passcode) {
+            this.ports = ports;
+            this.account = account;
+            this.passcode = passcode;
+        }
+
+        void start() {
+            for (int c = 0; c < CLIENTS; c++) {
+                Thread thread = new Thread(this::work);
+                threads.add(thread);
+                thread.start();
+            }
+        }
+
+        private void work() {
+            while (running.get()) {
+                int batch = next.getAndIncrement();
+                String phone = "+1415" + String.format("%07d", 2_000_000 + batch);
+                StringBuilder body = new StringBuilder("{\"d\":[{\"type\":\"profile\",\"identity\":\"b-" + batch
+                        + "\",\"profileData\":{\"Phone\":\"" + phone + "\"}}");
+                for (int e = 0; e < EVENTS; e++) {
+                    body.append(",{\"type\":\"event\",\"identity\":\"b-").append(batch)
+                            .append("\",\"evtName\":\"Paid\",\"evtData\":{\"n\":").append(e).append("}}");
+                }
+                if (!untilAnswered(batch, "/1/upload", body.append("]}").toString(), "up-" + batch)) {
+                    return;
+                }
+                uploads.add(batch);
+                if (batch % 3 == 0) {
+                    if (!untilAnswered(batch, "/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":\"" + phone
+                            + "\"}]}", "cut-" + batch)) {
+                        return;
+                    }
+                    disassociated.add(phone);
+                }
+            }
+        }
+
+        /** Sends until a 200 (retrying with the same key through a failover); false when stopped first. */
+        private boolean untilAnswered(int batch, String path, String body, String key) {
+            for (int attempt = 0; running.get() || attempt == 0; attempt++) {
+                int port = ports.get((batch + attempt) % ports.size());
+                try {
+                    ApiResponse answer = TestServer.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + path)).timeout(Duration.ofSeconds(20)).header("X-CleverTap-Account-Id", account)
+                            .header("X-CleverTap-Passcode", passcode).header("Content-Type", "application/json")
+                            .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)));
+                    if (answer.status() == 200 && answer.json().get("unprocessed").isEmpty()) {
+                        acknowledgedAt.add(System.nanoTime());
+                        return true;
+                    }
+                } catch (RuntimeException | AssertionError brokenOrRefused) {
+                    // a connection cut by the failover, or a 503 while no primary answers: again, with the key
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        int acknowledged() {
+            return acknowledgedAt.size();
+        }
+
+        void awaitAcknowledged(int count) throws InterruptedException {
+            for (int i = 0; i < 1200 && acknowledged() < count; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(acknowledged()).as("acknowledged writes").isGreaterThanOrEqualTo(count);
+        }
+
+        long firstAcknowledgedAfter(long nanos) {
+            synchronized (acknowledgedAt) {
+                return acknowledgedAt.stream().filter(t -> t > nanos).min(Long::compare).orElseThrow();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        Set<Integer> uploads() {
+            return uploads;
+        }
+
+        Set<String> disassociated() {
+            return disassociated;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.tether.cli;
 
+import dev.tether.store.DatabaseCopy;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import java.nio.file.Path;
@@ -22,6 +23,12 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            DatabaseCopy.requireExisting(database.url());
+        } catch (IllegalStateException e) {
+            System.err.println("tether backup: " + e.getMessage());
+            return 1;
+        }
         try (Store store = database.open()) {
             long started = System.nanoTime();
             long bytes;

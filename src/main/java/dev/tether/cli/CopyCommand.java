@@ -42,7 +42,13 @@ final class CopyCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        List<DatabaseCopy.TableCheck> checks = copy.verify();
+        List<DatabaseCopy.TableCheck> checks;
+        try {
+            checks = copy.verify();
+        } catch (IllegalStateException e) {
+            System.err.println("tether copy: " + e.getMessage());
+            return 1;
+        }
         List<String> differ = checks.stream().filter(check -> !check.same())
                 .map(check -> String.format(Locale.ROOT, "%s (%,d rows in the source, %,d in the target%s)",
                         check.table(), check.sourceRows(), check.targetRows(),

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -48,10 +49,38 @@ public final class BackupSchedule implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The first backup after one period, then one every period. */
+    /**
+     * The first backup one period after the newest in the folder (at once when that is past, or when there is none),
+     * then one every period: a server restarted more often than the period still backs up.
+     */
     public BackupSchedule start() {
-        executor.scheduleWithFixedDelay(this::backUpLogged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::backUpLogged, firstDelay().toMillis(), every.toMillis(),
+                TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    private Duration firstDelay() {
+        List<Path> backups = backups();
+        if (backups.isEmpty()) {
+            return Duration.ZERO;
+        }
+        String newest = backups.get(backups.size() - 1).getFileName().toString();
+        Instant made = NAME.parse(newest, Instant::from);
+        Duration left = Duration.between(clock.instant(), made.plus(every));
+        return left.isNegative() ? Duration.ZERO : left.compareTo(every) > 0 ? every : left;
+    }
+
+    /** The backups in the folder, oldest first (their names sort as their times). */
+    private List<Path> backups() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(path -> path.getFileName().toString().matches("tether-\\d{8}T\\d{6}Z\\.db"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void backUpLogged() {
@@ -69,13 +98,16 @@ public final class BackupSchedule implements AutoCloseable {
             Files.createDirectories(dir);
             Path file = dir.resolve(NAME.format(clock.instant()));
             store.backupTo(file);
-            List<Path> backups;
-            try (Stream<Path> files = Files.list(dir)) {
-                backups = files.filter(path -> path.getFileName().toString().matches("tether-\\d{8}T\\d{6}Z\\.db"))
-                        .sorted().toList();
-            }
+            List<Path> backups = backups();
             for (Path old : backups.subList(0, Math.max(0, backups.size() - keep))) {
                 Files.deleteIfExists(old);
+            }
+            // a backup stopped by a kill left its temporary file under a name no later backup takes
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path left : files.filter(path -> path.getFileName().toString()
+                        .matches("tether-\\d{8}T\\d{6}Z\\.db\\.tmp")).toList()) {
+                    Files.deleteIfExists(left);
+                }
             }
             return file;
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package dev.tether.store;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -80,20 +82,36 @@ public final class DatabaseCopy {
      * holds accounts and no copy of this source in progress.
      */
     public void copy() {
+        requireExisting(from);
         try (Store source = Stores.open(from, 2); Store target = Stores.open(to, 2)) {
             // both brought to the current schema by opening them
         }
         try (Connection source = DriverManager.getConnection(from); Connection target = DriverManager.getConnection(to)) {
             target.setAutoCommit(true);
+            if (count(source, "SELECT count(*) FROM accounts") == 0) {
+                throw new IllegalStateException("the source holds no account: nothing to copy (is it the right"
+                        + " database?)");
+            }
             Optional<String> copyOf = copyInProgress(target);
             if (copyOf.isEmpty()) {
                 if (count(target, "SELECT count(*) FROM accounts") > 0) {
                     throw new IllegalStateException("the target already holds accounts: copy into an empty database");
                 }
+                // one transaction: a copy killed here left nothing, and one killed later finds its source named
+                target.setAutoCommit(false);
                 try (Statement statement = target.createStatement()) {
                     statement.execute("CREATE TABLE " + PROGRESS + " (table_name TEXT NOT NULL PRIMARY KEY,"
                             + " last_key TEXT, copied BIGINT NOT NULL, done INTEGER NOT NULL, source TEXT NOT NULL)");
                     statement.execute("DELETE FROM server_keys"); // the source's keys, so its cursors stay valid
+                    // prepared once the table is there (SQLite compiles a statement as it is prepared)
+                    try (PreparedStatement marker = target.prepareStatement("INSERT INTO " + PROGRESS
+                            + " (table_name, last_key, copied, done, source) VALUES ('', NULL, 0, 1, ?)")) {
+                        marker.setString(1, Stores.redacted(from));
+                        marker.executeUpdate();
+                    }
+                    target.commit();
+                } finally {
+                    target.setAutoCommit(true);
                 }
             } else if (!copyOf.get().equals(Stores.redacted(from))) {
                 throw new IllegalStateException("the target holds a copy in progress of another database ("
@@ -113,8 +131,23 @@ public final class DatabaseCopy {
         }
     }
 
+    /**
+     * A SQLite database named by a file that is not there is a mistyped path, not an empty database: opening it
+     * would make one. {@link IllegalStateException} then.
+     */
+    public static void requireExisting(String url) {
+        if (url.startsWith("jdbc:sqlite:")) {
+            String file = url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "");
+            if (!file.isEmpty() && !file.startsWith(":memory:") && !Files.exists(Path.of(file))) {
+                throw new IllegalStateException("no database at " + file);
+            }
+        }
+    }
+
     /** Compares every table on both sides; drops the copy's progress when all are the same. */
     public List<TableCheck> verify() {
+        requireExisting(from);
+        requireExisting(to);
         List<TableCheck> checks = new ArrayList<>();
         try (Connection source = DriverManager.getConnection(from); Connection target = DriverManager.getConnection(to)) {
             for (Table table : TABLES) {
@@ -143,8 +176,8 @@ public final class DatabaseCopy {
             }
         }
         try (Statement statement = target.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT source FROM " + PROGRESS + " LIMIT 1")) {
-            return Optional.of(rows.next() ? rows.getString(1) : Stores.redacted(from));
+             ResultSet rows = statement.executeQuery("SELECT source FROM " + PROGRESS + " WHERE table_name = ''")) {
+            return Optional.of(rows.next() ? rows.getString(1) : "(unknown)");
         }
     }
 
@@ -173,12 +206,12 @@ public final class DatabaseCopy {
         long said = System.nanoTime();
         try {
             while (true) {
-                List<List<Object>> rows = page(source, table, columns, after);
+                List<List<@Nullable Object>> rows = page(source, table, columns, after);
                 if (rows.isEmpty()) {
                     break;
                 }
                 try (PreparedStatement statement = target.prepareStatement(insert)) {
-                    for (List<Object> row : rows) {
+                    for (List<@Nullable Object> row : rows) {
                         for (int i = 0; i < columns.size(); i++) {
                             bind(statement, i + 1, types.get(i), row.get(i));
                         }
@@ -186,8 +219,7 @@ public final class DatabaseCopy {
                     }
                     statement.executeBatch();
                 }
-                List<Object> last = rows.get(rows.size() - 1);
-                after = table.key().stream().map(k -> String.valueOf(last.get(columns.indexOf(k)))).toList();
+                after = keyOf(rows.get(rows.size() - 1), table, columns);
                 copied += rows.size();
                 saveProgress(target, table, encodeKey(after), copied, false);
                 target.commit();
@@ -224,31 +256,57 @@ public final class DatabaseCopy {
         }
     }
 
-    /** The next rows after the key (all from the start when null), in key order, as the target's columns. */
-    private List<List<Object>> page(Connection source, Table table, List<String> columns,
-                                    @Nullable List<String> after)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", columns)).append(" FROM ")
-                .append(table.name());
-        if (after != null) {
-            // a row-value comparison: the rows after the last one copied, in the key's order
-            sql.append(" WHERE (").append(String.join(", ", table.key())).append(") > (")
-                    .append(String.join(", ", table.key().stream().map(k -> "?").toList())).append(")");
-        }
-        sql.append(" ORDER BY ").append(String.join(", ", table.key())).append(" LIMIT ").append(batchSize);
+    /** A batch holds at most this much text, whatever its rows: an outbox row may be 100 KB. */
+    private static final long BATCH_BYTES = 16L << 20;
+
+    /**
+     * The next rows after the key (all from the start when null), in key order, as the target's columns: at most a
+     * batch of rows or {@value #BATCH_BYTES} bytes, and never part of a run of rows with one key (a table whose key
+     * is not unique, the webhook attempts, would otherwise lose the rest of the run past the batch's end).
+     */
+    private List<List<@Nullable Object>> page(Connection source, Table table, List<String> columns,
+                                              @Nullable List<String> after) throws SQLException {
+        String keys = String.join(", ", table.key());
+        String marks = String.join(", ", table.key().stream().map(k -> "?").toList());
+        String select = "SELECT " + String.join(", ", columns) + " FROM " + table.name();
         List<Integer> keyTypes = types(source, table.name(), table.key());
-        try (PreparedStatement statement = source.prepareStatement(sql.toString())) {
-            if (after != null) {
-                for (int i = 0; i < after.size(); i++) {
-                    bind(statement, i + 1, keyTypes.get(i), after.get(i));
+        List<List<@Nullable Object>> rows = read(source, select + (after == null ? "" : " WHERE (" + keys + ") > ("
+                + marks + ")") + " ORDER BY " + keys + " LIMIT " + batchSize, after, keyTypes, columns.size(), true);
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        List<String> last = keyOf(rows.get(rows.size() - 1), table, columns);
+        while (!rows.isEmpty() && keyOf(rows.get(rows.size() - 1), table, columns).equals(last)) {
+            rows.remove(rows.size() - 1);
+        }
+        rows.addAll(read(source, select + " WHERE (" + keys + ") = (" + marks + ")", last, keyTypes, columns.size(),
+                false));
+        return rows;
+    }
+
+    private static List<String> keyOf(List<@Nullable Object> row, Table table, List<String> columns) {
+        return table.key().stream().map(k -> String.valueOf(row.get(columns.indexOf(k)))).toList();
+    }
+
+    /** The rows a query answers, up to {@value #BATCH_BYTES} bytes of values when {@code budgeted}. */
+    private static List<List<@Nullable Object>> read(Connection source, String sql, @Nullable List<String> key,
+                                                     List<Integer> keyTypes, int width, boolean budgeted)
+            throws SQLException {
+        try (PreparedStatement statement = source.prepareStatement(sql)) {
+            if (key != null) {
+                for (int i = 0; i < key.size(); i++) {
+                    bind(statement, i + 1, keyTypes.get(i), key.get(i));
                 }
             }
             List<List<@Nullable Object>> rows = new ArrayList<>();
+            long bytes = 0;
             try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.add(result.getObject(i));
+                while ((!budgeted || bytes < BATCH_BYTES) && result.next()) {
+                    List<@Nullable Object> row = new ArrayList<>(width);
+                    for (int i = 1; i <= width; i++) {
+                        Object value = result.getObject(i);
+                        bytes += value instanceof String text ? text.length() : 8;
+                        row.add(value);
                     }
                     rows.add(row);
                 }

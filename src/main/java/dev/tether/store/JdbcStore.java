@@ -358,6 +358,11 @@ public final class JdbcStore implements Store {
                 throw new IllegalStateException("PostgreSQL is backed up with its own tools, pg_basebackup and WAL"
                         + " archiving (docs/API.md, \"Backups\")");
             }
+            Path database = Path.of(connection.unwrap(SQLiteConnection.class).getUrl()
+                    .replaceFirst("^jdbc:sqlite:", "").replaceFirst("\\?.*$", ""));
+            if (Files.exists(file) && Files.isSameFile(file, database)) {
+                throw new IllegalStateException("the backup would replace the database itself: give another file");
+            }
             Files.deleteIfExists(temporary);
             // every page in one step, under one read transaction: the copy is the database as of one moment, and
             // writers go on meanwhile (WAL); busy is retried every 100 ms, 100 times
@@ -369,12 +374,29 @@ public final class JdbcStore implements Store {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
+            // a write-ahead log left beside an older file of that name would be replayed onto the new one
+            for (String suffix : List.of("-wal", "-shm", "-journal")) {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return Files.size(file);
         } catch (SQLException e) {
+            deleteQuietly(temporary);
             throw translate(e);
         } catch (IOException e) {
+            deleteQuietly(temporary);
             throw new UncheckedIOException("cannot write the backup " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temporary);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", file, e.getMessage());
         }
     }
 

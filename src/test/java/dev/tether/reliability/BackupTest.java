@@ -113,9 +113,12 @@ class BackupTest {
                         .contains("w-" + batch + "-" + i);
             }
         }
-        for (int batch = 0; identities.contains("w-" + batch + "-0"); batch++) {
-            for (int i = 0; i < PER_BATCH; i++) {
-                assertThat(identities).as("batch %d whole or absent", batch).contains("w-" + batch + "-" + i);
+        for (String value : identities) {
+            if (value.startsWith("w-")) {
+                String batch = value.substring(0, value.lastIndexOf('-') + 1);
+                for (int i = 0; i < PER_BATCH; i++) {
+                    assertThat(identities).as("%s whole or absent", batch).contains(batch + i);
+                }
             }
         }
         try (Store store = Stores.open(restored, 2)) {
@@ -130,6 +133,37 @@ class BackupTest {
                     .header("X-CleverTap-Account-Id", accountId).header("X-CleverTap-Passcode", passcode).GET());
             assertThat(read.status()).as(read.body()).isEqualTo(200);
             assertThat(read.json().get("record").get("phone").asText()).isEqualTo("+14150000007");
+        }
+    }
+
+    @Test
+    void aBackupOverTheDatabaseItself_orOfAFileThatIsNotThere_isRefused() throws Exception {
+        Path data = dir.resolve("live");
+        Files.createDirectories(data);
+        String url = "jdbc:sqlite:" + data.resolve("tether.db");
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            server.newAccount();
+        }
+        String[] overItself = cli("backup", "--db", url, "--to", data.resolve("tether.db").toString());
+        assertThat(overItself[0]).isEqualTo("1");
+        assertThat(overItself[1]).contains("would replace the database itself");
+        assertThat(data.resolve("tether.db.tmp")).doesNotExist();
+        String[] missing = cli("backup", "--db", "jdbc:sqlite:" + dir.resolve("typo").resolve("tether.db"), "--to",
+                dir.resolve("b.db").toString());
+        assertThat(missing[0]).isEqualTo("1");
+        assertThat(missing[1]).contains("no database at");
+        assertThat(dir.resolve("typo")).doesNotExist();
+    }
+
+    /** Runs the CLI in this JVM: the exit code and what it wrote on stderr. */
+    private static String[] cli(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return new String[] {Integer.toString(TetherCli.run(args)), err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(original);
         }
     }
 
@@ -172,6 +206,10 @@ class BackupTest {
                 return now[0];
             }
         };
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            server.newAccount().post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"kept\","
+                    + "\"profileData\":{\"Phone\":\"+14155550100\"}}]}");
+        }
         try (Store store = Stores.open(url, 2);
              BackupSchedule schedule = new BackupSchedule(store, backups, Duration.ofHours(6), 3, clock)) {
             for (int i = 0; i < 5; i++) {
@@ -183,8 +221,35 @@ class BackupTest {
             assertThat(files.map(path -> path.getFileName().toString()).sorted()).containsExactly(
                     "tether-20261207T220000Z.db", "tether-20261208T040000Z.db", "tether-20261208T100000Z.db");
         }
-        try (Store store = Stores.open("jdbc:sqlite:" + backups.resolve("tether-20261208T100000Z.db"), 2)) {
+        String newest = "jdbc:sqlite:" + backups.resolve("tether-20261208T100000Z.db");
+        try (Store store = Stores.open(newest, 2)) {
             assertThat(Violations.of(store)).isEmpty();
+        }
+        assertThat(identities(newest)).contains("kept", "+14155550100");
+    }
+
+    /** Started, the schedule backs up at once when the folder has none, then every period. */
+    @Test
+    void aStartedSchedule_backsUpAtOnceIntoAnEmptyFolder_thenEveryPeriod() throws Exception {
+        String url = Backend.SQLITE.newDatabaseUrl();
+        Path backups = dir.resolve("timed");
+        try (TestServer server = new TestServer(url, Limits.defaults());
+             BackupSchedule schedule = new BackupSchedule(server.store(), backups, Duration.ofMillis(1500), 10,
+                     Clock.systemUTC()).start()) {
+            server.newAccount();
+            for (int i = 0; i < 100 && count(backups) < 2; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(count(backups)).as("one at once, one a period later").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    private static long count(Path folder) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(path -> path.getFileName().toString().endsWith("Z.db")).count();
         }
     }
 

@@ -188,6 +188,30 @@ class CopyTest {
     }
 
     @Test
+    void aRunOfAttemptsWithOneKey_acrossBatchEnds_isCopiedWhole_andAMissingSourceIsRefused() throws Exception {
+        String source = Backend.SQLITE.newDatabaseUrl();
+        fill(source);
+        try (Connection connection = DriverManager.getConnection(source);
+             Statement statement = connection.createStatement()) {
+            for (int i = 0; i < 7; i++) {
+                statement.executeUpdate("INSERT INTO webhook_attempts (endpoint_id, seq, attempt, message_id, type,"
+                        + " attempted_at, duration_ms, http_status, error, outcome) VALUES ('e1', 16777216, 1, 'm" + i
+                        + "', 'identity.unbound', 1, 1, NULL, 'refused', 'retrying')");
+            }
+        }
+        String[] copied = run("copy", "--from", source, "--to", Backend.POSTGRES.newDatabaseUrl(), "--batch-size",
+                "3");
+        assertThat(copied[0]).as(copied[1] + copied[2]).isEqualTo("0");
+        assertThat(copied[2]).contains("copied webhook_attempts: " + count(source,
+                "SELECT count(*) FROM webhook_attempts") + " rows");
+
+        String[] missing = run("copy", "--from", "jdbc:sqlite:/nonexistent/tether.db", "--to",
+                Backend.POSTGRES.newDatabaseUrl());
+        assertThat(missing[0]).isEqualTo("1");
+        assertThat(missing[2]).contains("no database at /nonexistent/tether.db");
+    }
+
+    @Test
     void aCopyKilledMidway_goesOnWhenRunAgain_andEndsVerified(@TempDir Path dir)
             throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
@@ -230,6 +254,14 @@ class CopyTest {
                 assertThat(cut.json().get("processed").asInt()).isEqualTo(1);
             }
             assertThat(lastSeq(url)).as("a new message after the copied ones on " + url).isGreaterThan(last);
+        }
+    }
+
+    private static long count(String url, String query) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
 import dev.tether.testing.DroppingProxy;
 import dev.tether.testing.IdempotencyAnswers;
+import dev.tether.testing.SteppedClock;
 import dev.tether.testing.TestServer;
 import dev.tether.work.IdempotencyKey;
 import dev.tether.work.Reply;
@@ -21,18 +22,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -212,38 +209,22 @@ abstract class IdempotencyContract extends ServerContract {
     @Test
     void aKeyOver24Hours_isForgotten_itsRetryRunsAgain_andThePurgeDeletesIt() {
         // a month ahead of the real clock: the server's own purge (on the real clock) never takes this key early
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now().plus(Duration.ofDays(30)));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        SteppedClock clock = new SteppedClock(Instant.now().plus(Duration.ofDays(30)));
         Transactions transactions = new Transactions(server.store(), clock);
         Optional<IdempotencyKey> key = Optional.of(new IdempotencyKey("day-old", "hash-of-the-request"));
         int[] runs = {0};
         Function<UnitOfWork, Integer> work = unit -> ++runs[0];
         Reply first = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
-        now.set(now.get().plus(Duration.ofHours(23)));
+        clock.advance(Duration.ofHours(23));
         Reply replayed = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
         assertThat(replayed).isEqualTo(new Reply(200, first.body(), true));
         transactions.purgeExpiredKeys();
         assertThat(storedKey("day-old")).isPresent();
 
-        now.set(now.get().plus(Duration.ofHours(2)));
+        clock.advance(Duration.ofHours(2));
         Reply afterADay = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
         assertThat(afterADay).isEqualTo(new Reply(200, "{\"run\":2}", false));
-        now.set(now.get().plus(Duration.ofHours(25)));
+        clock.advance(Duration.ofHours(25));
         assertThat(transactions.purgeExpiredKeys()).isPositive();
         assertThat(storedKey("day-old")).isEmpty();
     }

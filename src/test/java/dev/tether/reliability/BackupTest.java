@@ -9,6 +9,7 @@ import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
+import dev.tether.testing.SteppedClock;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
 import dev.tether.testing.Violations;
@@ -26,8 +27,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -189,23 +188,7 @@ class BackupTest {
     void scheduledBackups_areNamedByTheirTime_andTheNewestAreKept() throws Exception {
         String url = Backend.SQLITE.newDatabaseUrl();
         Path backups = dir.resolve("scheduled");
-        Instant[] now = {Instant.parse("2026-12-07T10:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        SteppedClock clock = new SteppedClock(Instant.parse("2026-12-07T10:00:00Z"));
         try (TestServer server = new TestServer(url, Limits.defaults())) {
             server.newAccount().post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"kept\","
                     + "\"profileData\":{\"Phone\":\"+14155550100\"}}]}");
@@ -214,7 +197,7 @@ class BackupTest {
              BackupSchedule schedule = new BackupSchedule(store, backups, Duration.ofHours(6), 3, clock)) {
             for (int i = 0; i < 5; i++) {
                 schedule.backUpNow();
-                now[0] = now[0].plus(Duration.ofHours(6));
+                clock.advance(Duration.ofHours(6));
             }
         }
         try (Stream<Path> files = Files.list(backups)) {

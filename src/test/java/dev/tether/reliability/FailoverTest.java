@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disassociating numbers, and a webhook endpoint. The primary is killed with SIGKILL and the standby promoted:
  * the servers serve again without a restart, nothing acknowledged is lost, a batch retried with its key is
  * applied once, every acknowledged change's message is delivered, and {@code tether check} is clean. And what an
- * asynchronous standby loses. Needs Debian's postgresql-15 (initdb, pg_ctl, pg_basebackup; {@code .ci/run} installs
+ * asynchronous standby loses, and the restore drill of a base backup with its archived WAL. Needs Debian's postgresql-15 (initdb, pg_ctl, pg_basebackup; {@code .ci/run} installs
  * it), run as the postgres user when the tests run as root; skipped, and said so, without it.
  */
 class FailoverTest {
@@ -211,6 +211,93 @@ class FailoverTest {
                 .toString(), "-w", "start"));
         started.add(standby);
         return admin;
+    }
+
+    /**
+     * The restore drill of docs/API.md section 19: a base backup by pg_basebackup and the WAL archived as it fills
+     * restore the database to the moment before a mistake (a profile deleted), and the restored database serves and
+     * keeps its invariants.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aBaseBackupWithTheArchivedWal_restoresToTheMomentBeforeAMistake() throws Exception {
+        Path pg = requireBinaries();
+        Path primary = dir.resolve("primary");
+        Path archive = dir.resolve("wal");
+        Files.createDirectories(archive);
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int primaryPort = freePort();
+        int restoredPort = freePort();
+        List<Path> started = new ArrayList<>();
+        try {
+            run(List.of(pg.resolve("initdb").toString(), "-D", primary.toString(), "-A", "trust", "-U", "postgres",
+                    "--no-sync"));
+            Files.writeString(primary.resolve("postgresql.conf"), "\nport = " + primaryPort
+                    + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + dir + "'\nwal_level = replica"
+                    + "\narchive_mode = on\narchive_command = 'cp %p " + archive + "/%f'\n", StandardOpenOption.APPEND);
+            run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-l", dir.resolve("primary.log")
+                    .toString(), "-w", "start"));
+            started.add(primary);
+            String admin = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/postgres?user=postgres";
+            try (Connection connection = DriverManager.getConnection(admin);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE tether");
+            }
+            String url = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/tether?user=postgres";
+            Path base = dir.resolve("base");
+            String target;
+            try (TestServer server = new TestServer(url, Limits.defaults())) {
+                TestServer.Client client = server.newAccount();
+                upload(client, "before-the-backup");
+                run(List.of(pg.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+                        Integer.toString(primaryPort), "-U", "postgres", "-D", base.toString(), "-X", "stream", "-c",
+                        "fast"));
+                upload(client, "after-the-backup");
+                target = text(admin, "SELECT now()::text");
+                Thread.sleep(1100);
+                assertThat(client.post("/1/delete/profiles.json", "{\"identity\":\"after-the-backup\"}").json()
+                        .get("processed").asInt()).as("the mistake").isEqualTo(1);
+                count(admin, "SELECT count(*) FROM (SELECT pg_switch_wal()) s"); // the mistake's WAL to the archive
+            }
+            run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-m", "fast", "stop"));
+            started.remove(primary);
+
+            Files.writeString(base.resolve("postgresql.auto.conf"), "\nport = " + restoredPort
+                    + "\nrestore_command = 'cp " + archive + "/%f %p'\nrecovery_target_time = '" + target
+                    + "'\nrecovery_target_action = 'promote'\narchive_mode = off\n", StandardOpenOption.APPEND);
+            Files.writeString(base.resolve("recovery.signal"), "");
+            run(List.of(pg.resolve("pg_ctl").toString(), "-D", base.toString(), "-l", dir.resolve("restored.log")
+                    .toString(), "-w", "start"));
+            started.add(base);
+            String restored = "jdbc:postgresql://127.0.0.1:" + restoredPort + "/tether?user=postgres";
+            String restoredAdmin = "jdbc:postgresql://127.0.0.1:" + restoredPort + "/postgres?user=postgres";
+            for (int i = 0; i < 200 && !text(restoredAdmin, "SELECT pg_is_in_recovery()::text").equals("false"); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'before-the-backup'"))
+                    .isEqualTo(1);
+            assertThat(count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'after-the-backup' AND guid"
+                    + " IS NOT NULL")).as("written after the base backup, replayed from the archive, and restored to"
+                    + " before its delete").isEqualTo(1);
+            try (Store store = Stores.open(restored, 2)) {
+                assertThat(Violations.of(store)).isEmpty();
+            }
+        } finally {
+            stopAll(pg, started);
+        }
+    }
+
+    private static void upload(TestServer.Client client, String identity) {
+        assertThat(client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"" + identity
+                + "\",\"profileData\":{}}]}").json().get("processed").asInt()).isEqualTo(1);
+    }
+
+    private static String text(String url, String query) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     private void stopAll(Path pg, List<Path> started) {

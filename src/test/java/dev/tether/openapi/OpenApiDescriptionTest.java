@@ -63,26 +63,28 @@ class OpenApiDescriptionTest {
                 "Node.js or npm not found on this machine: the OpenAPI document's outside check is SKIPPED, not passed");
         Path served = dir.resolve("openapi.json");
         Files.writeString(served, TestServer.send(server.request("/openapi.json").GET()).body());
-        Programs.Result valid = Programs.run(Programs.nodeProject(), List.of("node", "openapi-validate.js",
-                served.toString()));
+        Programs.Result valid = validate(served);
         assertThat(valid.exitCode()).as(valid.output()).isZero();
         assertThat(valid.output()).contains("valid OpenAPI 3.1.0");
 
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, Files.readString(served).replace("\"#/components/schemas/Error\"",
                 "\"#/components/schemas/NoSuchSchema\""));
-        Programs.Result invalid = Programs.run(Programs.nodeProject(), List.of("node", "openapi-validate.js",
-                broken.toString()));
+        Programs.Result invalid = validate(broken);
         assertThat(invalid.exitCode()).as(invalid.output()).isNotZero();
         assertThat(invalid.output()).contains("NoSuchSchema");
 
         Path badPattern = dir.resolve("bad-pattern.json");
         Files.writeString(badPattern, Files.readString(served).replace("\"^Gender must be M or F",
                 "\"^Gender\\\\ must be M or F"));
-        Programs.Result pattern = Programs.run(Programs.nodeProject(), List.of("node", "openapi-validate.js",
-                badPattern.toString()));
+        Programs.Result pattern = validate(badPattern);
         assertThat(pattern.exitCode()).as(pattern.output()).isNotZero();
         assertThat(pattern.output()).contains("Invalid escape");
+    }
+
+    /** npm's swagger-parser, and every pattern compiled as ECMA-262, on that file (src/test/node/openapi-validate.js). */
+    private static Programs.Result validate(Path document) {
+        return Programs.run(Programs.nodeProject(), List.of("node", "openapi-validate.js", document.toString()));
     }
 
     /** The check itself: each of these answers is one the document does not describe. */

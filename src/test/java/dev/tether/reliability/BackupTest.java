@@ -2,22 +2,19 @@ package dev.tether.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.cli.TetherCli;
 import dev.tether.config.Limits;
 import dev.tether.store.BackupSchedule;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
+import dev.tether.testing.Cli;
 import dev.tether.testing.SteppedClock;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
 import dev.tether.testing.Violations;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,21 +79,13 @@ class BackupTest {
                 Thread.sleep(10);
             }
             acknowledgedBefore = Set.copyOf(acknowledged);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrintStream original = System.out;
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int exit;
-            try {
-                exit = TetherCli.run("backup", "--db", url, "--to", backup.toString());
-            } finally {
-                System.setOut(original);
-            }
+            Cli.Result backedUp = Cli.run("backup", "--db", url, "--to", backup.toString());
             int acknowledgedDuring = acknowledged.size();
             Thread.sleep(300);
             writing.set(false);
             writer.join();
-            assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("backed up jdbc:sqlite:").contains(" bytes in ");
+            assertThat(backedUp.exit()).as(backedUp.out() + backedUp.err()).isZero();
+            assertThat(backedUp.out()).startsWith("backed up jdbc:sqlite:").contains(" bytes in ");
             assertThat(acknowledged.size()).as("the server went on writing").isGreaterThan(acknowledgedDuring);
         }
         try (Stream<Path> files = Files.list(backup.getParent())) {
@@ -143,43 +132,23 @@ class BackupTest {
         try (TestServer server = new TestServer(url, Limits.defaults())) {
             server.newAccount();
         }
-        String[] overItself = cli("backup", "--db", url, "--to", data.resolve("tether.db").toString());
-        assertThat(overItself[0]).isEqualTo("1");
-        assertThat(overItself[1]).contains("would replace the database itself");
+        Cli.Result overItself = Cli.run("backup", "--db", url, "--to", data.resolve("tether.db").toString());
+        assertThat(overItself.exit()).isEqualTo(1);
+        assertThat(overItself.err()).contains("would replace the database itself");
         assertThat(data.resolve("tether.db.tmp")).doesNotExist();
-        String[] missing = cli("backup", "--db", "jdbc:sqlite:" + dir.resolve("typo").resolve("tether.db"), "--to",
+        Cli.Result missing = Cli.run("backup", "--db", "jdbc:sqlite:" + dir.resolve("typo").resolve("tether.db"), "--to",
                 dir.resolve("b.db").toString());
-        assertThat(missing[0]).isEqualTo("1");
-        assertThat(missing[1]).contains("no database at");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no database at");
         assertThat(dir.resolve("typo")).doesNotExist();
-    }
-
-    /** Runs the CLI in this JVM: the exit code and what it wrote on stderr. */
-    private static String[] cli(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return new String[] {Integer.toString(TetherCli.run(args)), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(original);
-        }
     }
 
     @Test
     void aBackupOfPostgres_isRefused_namingItsOwnTools() throws Exception {
         String url = Backend.POSTGRES.newDatabaseUrl();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = TetherCli.run("backup", "--db", url, "--to", dir.resolve("x.db").toString());
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tether backup: PostgreSQL is backed up with its"
+        Cli.Result refused = Cli.run("backup", "--db", url, "--to", dir.resolve("x.db").toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("tether backup: PostgreSQL is backed up with its"
                 + " own tools, pg_basebackup and WAL archiving");
         assertThat(dir.resolve("x.db")).doesNotExist();
     }

@@ -7,6 +7,7 @@ import dev.tether.cli.TetherCli;
 import dev.tether.config.Limits;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
+import dev.tether.testing.Cli;
 import dev.tether.testing.RunSize;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
@@ -131,23 +132,6 @@ class CopyTest {
         }
     }
 
-    private static String[] run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = TetherCli.run(args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8)};
-    }
 
     @Test
     void sqliteToPostgresToPartitionedAndBack_everyReadTheSame_thePasscodesWork_andKeysAnswerAgain() throws Exception {
@@ -165,9 +149,9 @@ class CopyTest {
         String back = Backend.SQLITE.newDatabaseUrl();
         String from = sqlite;
         for (String to : List.of(postgres, partitioned, back)) {
-            String[] copied = run("copy", "--from", from, "--to", to, "--batch-size", "17");
-            assertThat(copied[0]).as(copied[1] + copied[2]).isEqualTo("0");
-            assertThat(copied[1]).startsWith("copied and verified: 13 tables");
+            Cli.Result copied = Cli.run("copy", "--from", from, "--to", to, "--batch-size", "17");
+            assertThat(copied.exit()).as(copied.out() + copied.err()).isZero();
+            assertThat(copied.out()).startsWith("copied and verified: 13 tables");
             Map<String, String> after = readsOf(to, account[0], account[1]);
             assertThat(after.get("replay")).startsWith("200 true ");
             after.remove("replay");
@@ -182,20 +166,20 @@ class CopyTest {
         String source = Backend.SQLITE.newDatabaseUrl();
         fill(source);
         String target = Backend.POSTGRES.newDatabaseUrl();
-        assertThat(run("copy", "--from", source, "--to", target)[0]).isEqualTo("0");
+        assertThat(Cli.run("copy", "--from", source, "--to", target).exit()).isZero();
 
-        String[] refused = run("copy", "--from", source, "--to", target);
-        assertThat(refused[0]).isEqualTo("1");
-        assertThat(refused[2]).contains("the target already holds accounts");
+        Cli.Result refused = Cli.run("copy", "--from", source, "--to", target);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("the target already holds accounts");
 
         try (Connection connection = DriverManager.getConnection(target);
              Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE events SET data = '{\"n\":999}' WHERE event_id = (SELECT min(event_id)"
                     + " FROM events)");
         }
-        String[] verified = run("copy", "--from", source, "--to", target, "--verify-only");
-        assertThat(verified[0]).isEqualTo("1");
-        assertThat(verified[1]).contains("differs: events (").contains("other content");
+        Cli.Result verified = Cli.run("copy", "--from", source, "--to", target, "--verify-only");
+        assertThat(verified.exit()).isEqualTo(1);
+        assertThat(verified.out()).contains("differs: events (").contains("other content");
     }
 
     @Test
@@ -210,16 +194,16 @@ class CopyTest {
                         + "', 'identity.unbound', 1, 1, NULL, 'refused', 'retrying')");
             }
         }
-        String[] copied = run("copy", "--from", source, "--to", Backend.POSTGRES.newDatabaseUrl(), "--batch-size",
+        Cli.Result copied = Cli.run("copy", "--from", source, "--to", Backend.POSTGRES.newDatabaseUrl(), "--batch-size",
                 "3");
-        assertThat(copied[0]).as(copied[1] + copied[2]).isEqualTo("0");
-        assertThat(copied[2]).contains("copied webhook_attempts: " + count(source,
+        assertThat(copied.exit()).as(copied.out() + copied.err()).isZero();
+        assertThat(copied.err()).contains("copied webhook_attempts: " + Cli.count(source,
                 "SELECT count(*) FROM webhook_attempts") + " rows");
 
-        String[] missing = run("copy", "--from", "jdbc:sqlite:/nonexistent/tether.db", "--to",
+        Cli.Result missing = Cli.run("copy", "--from", "jdbc:sqlite:/nonexistent/tether.db", "--to",
                 Backend.POSTGRES.newDatabaseUrl());
-        assertThat(missing[0]).isEqualTo("1");
-        assertThat(missing[2]).contains("no database at /nonexistent/tether.db");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no database at /nonexistent/tether.db");
     }
 
     @Test
@@ -239,9 +223,9 @@ class CopyTest {
             first.kill();
         }
         assertThat(tables(target)).contains("tether_copy_progress");
-        String[] again = run("copy", "--from", source, "--to", target);
-        assertThat(again[0]).as(again[1] + again[2]).isEqualTo("0");
-        assertThat(again[1]).startsWith("copied and verified");
+        Cli.Result again = Cli.run("copy", "--from", source, "--to", target);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).startsWith("copied and verified");
     }
 
     /** Each backend numbers the outbox its own way; a copy carries the numbering past the messages it copied. */
@@ -251,8 +235,8 @@ class CopyTest {
         String[] account = fill(source);
         String postgres = Backend.POSTGRES.newDatabaseUrl();
         String back = Backend.SQLITE.newDatabaseUrl();
-        assertThat(run("copy", "--from", source, "--to", postgres)[0]).isEqualTo("0");
-        assertThat(run("copy", "--from", postgres, "--to", back)[0]).isEqualTo("0");
+        assertThat(Cli.run("copy", "--from", source, "--to", postgres).exit()).isZero();
+        assertThat(Cli.run("copy", "--from", postgres, "--to", back).exit()).isZero();
         for (String url : List.of(postgres, back)) {
             long last = lastSeq(url);
             assertThat(last).as("the undelivered messages came along").isPositive();
@@ -268,21 +252,9 @@ class CopyTest {
         }
     }
 
-    private static long count(String url, String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
 
     private static long lastSeq(String url) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT coalesce(max(last_seq), 0) FROM webhook_outbox")) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Cli.count(url, "SELECT coalesce(max(last_seq), 0) FROM webhook_outbox");
     }
 
     private static long copiedEvents(String url) {

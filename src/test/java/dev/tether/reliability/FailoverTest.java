@@ -9,6 +9,7 @@ import dev.tether.config.Limits;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Cli;
 import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
@@ -147,15 +148,15 @@ class FailoverTest {
 
                     String promoted = "jdbc:postgresql://127.0.0.1:" + standbyPort + "/tether?user=postgres";
                     for (int batch : load.uploads()) {
-                        assertThat(count(promoted, "SELECT count(*) FROM events WHERE guid IN (SELECT guid FROM"
+                        assertThat(Cli.count(promoted, "SELECT count(*) FROM events WHERE guid IN (SELECT guid FROM"
                                 + " identity_keys WHERE value = 'b-" + batch + "')")).as("batch %d, acknowledged,"
                                 + " applied once", batch).isEqualTo(Load.EVENTS);
                     }
                     for (String number : load.disassociated()) {
-                        assertThat(count(promoted, "SELECT count(*) FROM identity_bindings WHERE value = '" + number
+                        assertThat(Cli.count(promoted, "SELECT count(*) FROM identity_bindings WHERE value = '" + number
                                 + "' AND end_reason = 'disassociated'")).as(number).isEqualTo(1);
                     }
-                    long messages = count(promoted, "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM"
+                    long messages = Cli.count(promoted, "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM"
                             + " webhook_outbox");
                     assertThat(receiver.awaitDeliveries((int) messages, Duration.ofSeconds(90))).as("every message"
                             + " of the new primary's outbox, delivered").hasSizeGreaterThanOrEqualTo((int) messages);
@@ -257,7 +258,7 @@ class FailoverTest {
                 Thread.sleep(1100);
                 assertThat(client.post("/1/delete/profiles.json", "{\"identity\":\"after-the-backup\"}").json()
                         .get("processed").asInt()).as("the mistake").isEqualTo(1);
-                count(admin, "SELECT count(*) FROM (SELECT pg_switch_wal()) s"); // the mistake's WAL to the archive
+                Cli.count(admin, "SELECT count(*) FROM (SELECT pg_switch_wal()) s"); // the mistake's WAL to the archive
             }
             run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-m", "fast", "stop"));
             started.remove(primary);
@@ -274,9 +275,9 @@ class FailoverTest {
             for (int i = 0; i < 200 && !text(restoredAdmin, "SELECT pg_is_in_recovery()::text").equals("false"); i++) {
                 Thread.sleep(50);
             }
-            assertThat(count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'before-the-backup'"))
+            assertThat(Cli.count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'before-the-backup'"))
                     .isEqualTo(1);
-            assertThat(count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'after-the-backup' AND guid"
+            assertThat(Cli.count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'after-the-backup' AND guid"
                     + " IS NOT NULL")).as("written after the base backup, replayed from the archive, and restored to"
                     + " before its delete").isEqualTo(1);
             try (Store store = Stores.open(restored, 2)) {
@@ -329,7 +330,7 @@ class FailoverTest {
                 TestServer.Client client = server.newAccount();
                 assertThat(client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"replicated\","
                         + "\"profileData\":{}}]}").status()).isEqualTo(200);
-                for (int i = 0; i < 300 && count(admin, "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn"
+                for (int i = 0; i < 300 && Cli.count(admin, "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn"
                         + " = pg_current_wal_lsn()") == 0; i++) {
                     Thread.sleep(50);
                 }
@@ -345,8 +346,8 @@ class FailoverTest {
                     .toString(), "-w", "start"));
             run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-w", "promote"));
             String promoted = "jdbc:postgresql://127.0.0.1:" + standbyPort + "/tether?user=postgres";
-            assertThat(count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'replicated'")).isEqualTo(1);
-            assertThat(count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'lost'"))
+            assertThat(Cli.count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'replicated'")).isEqualTo(1);
+            assertThat(Cli.count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'lost'"))
                     .as("an acknowledged write, lost with the primary").isZero();
             try (Store store = Stores.open(promoted, 2)) {
                 assertThat(Violations.of(store)).as("and nothing says so").isEmpty();
@@ -363,7 +364,7 @@ class FailoverTest {
 
     private static void awaitSynchronousStandby(String admin) throws Exception {
         for (int i = 0; i < 300; i++) {
-            if (count(admin, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'standby1' AND"
+            if (Cli.count(admin, "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'standby1' AND"
                     + " sync_state = 'sync'") == 1) {
                 return;
             }
@@ -377,13 +378,6 @@ class FailoverTest {
         assertThat(Programs.run(dir, List.of("kill", "-9", pid)).exitCode()).isZero();
     }
 
-    private static long count(String url, String query) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
 
     /**
      * Clients uploading a new profile's events under an Idempotency-Key, or disassociating a number they bound,

@@ -3,11 +3,17 @@ package dev.tether.bench;
 import dev.tether.config.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +25,8 @@ import java.util.regex.Pattern;
 final class BenchServer implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("tether ready on http://localhost:(\\d+)");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final String HEAP_POOLS = "jvm_memory_used_bytes{area=\"heap\"";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Process process;
     private final int port;
@@ -72,8 +80,15 @@ final class BenchServer implements AutoCloseable {
         return Memory.rssMb(process.pid());
     }
 
-    /** Heap in use in the server's JVM, as jcmd reports it; -1 when jcmd cannot tell. */
+    /**
+     * Heap in use in the server's JVM: the sum of its heap pools from its {@code /metrics} (a request, not a JVM
+     * start), or as jcmd reports it when the server runs with metrics off; -1 when neither can tell.
+     */
     long heapUsedMb() {
+        OptionalDouble pools = metricSum(HEAP_POOLS);
+        if (pools.isPresent()) {
+            return Math.round(pools.getAsDouble() / (1024 * 1024));
+        }
         try {
             Process jcmd = new ProcessBuilder(javaHome("jcmd"), Long.toString(process.pid()), "GC.heap_info")
                     .redirectErrorStream(true).start();
@@ -86,6 +101,32 @@ final class BenchServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /**
+     * The sum of the series of the server's {@code /metrics} whose line starts with this (a metric's name, with
+     * the opening of its labels to pick some); empty when the server has metrics off or cannot be asked.
+     */
+    OptionalDouble metricSum(String lineStart) {
+        try {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics"))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (metrics.statusCode() != 200) {
+                return OptionalDouble.empty();
+            }
+            double sum = 0;
+            for (String line : metrics.body().split("\n", -1)) {
+                if (line.startsWith(lineStart)) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return OptionalDouble.of(sum);
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalDouble.empty();
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -92,8 +93,8 @@ final class ContentionBench {
         String base = server.baseUrl();
         ExecutorService racing = Executors.newSingleThreadExecutor();
         try {
-            long rerunsBefore = counter(base, RERUNS);
-            long relocksBefore = counter(base, RELOCKS);
+            long rerunsBefore = counter(server, RERUNS);
+            long relocksBefore = counter(server, RELOCKS);
             Future<BenchResult> racers = racing.submit(() -> Benchmark.measure(racedRow, "http", RACERS, perRun,
                     () -> racedRequest(base, raced, shared), server));
             BenchResult besideResult = Benchmark.measure(besideRow, "http", BESIDE, perRun, () -> {
@@ -105,12 +106,12 @@ final class ContentionBench {
                 return post(base, "/1/upload", beside, records);
             }, server);
             BenchResult racedResult = racers.get();
-            return new Pair(racedResult, besideResult, counter(base, RERUNS) - rerunsBefore,
-                    counter(base, RELOCKS) - relocksBefore);
+            return new Pair(racedResult, besideResult, counter(server, RERUNS) - rerunsBefore,
+                    counter(server, RELOCKS) - relocksBefore);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | IOException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(racedRow + " failed", e);
         } finally {
             racing.shutdownNow();
@@ -157,15 +158,11 @@ final class ContentionBench {
     private static final String RELOCKS = "tether_storage_relocks_total";
 
     /** A counter of the server's so far, the sum of its series (every reason). */
-    private long counter(String base, String name) throws IOException, InterruptedException {
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        double sum = 0;
-        for (String line : metrics.body().split("\n", -1)) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
+    private static long counter(BenchServer server, String name) {
+        OptionalDouble sum = server.metricSum(name);
+        if (sum.isEmpty()) {
+            throw new IllegalStateException("the server's /metrics did not answer");
         }
-        return Math.round(sum);
+        return Math.round(sum.getAsDouble());
     }
 }

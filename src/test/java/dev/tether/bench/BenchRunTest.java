@@ -26,7 +26,7 @@ class BenchRunTest {
         int c = backend == Backend.SQLITE ? 16 : 4;
         // no copy row: copying the run's 580,000 rows would double it (CopyBenchTest measures a small copy)
         Optional<String> copyTo = Optional.empty();
-        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(c), Duration.ofMillis(500), "256m", 12_000, copyTo);
+        BenchRun.Plan plan = new BenchRun.Plan(2000, List.of(c), Duration.ofMillis(200), "256m", 12_000, copyTo);
         String markdown = BenchRun.run(plan, backend.newDatabaseUrl(), out);
         assertThat(markdown).contains("| disassociate | http | " + c + " |")
                 .contains("| disassociate | in-process | " + c + " |")

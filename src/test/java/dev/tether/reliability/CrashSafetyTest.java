@@ -79,7 +79,13 @@ class CrashSafetyTest {
                     client.start();
                     clients.add(client);
                 }
-                Thread.sleep(ThreadLocalRandom.current().nextLong(200, 1500));
+                // a random moment once the clients got going, however fast this machine is at the time: at least one
+                // acknowledged batch a client in this round (each round's kill then also catches disassociations)
+                long acknowledgedBefore = acknowledged(history);
+                for (int i = 0; i < 600 && acknowledged(history) < acknowledgedBefore + CLIENTS; i++) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(ThreadLocalRandom.current().nextLong(0, 1300));
                 server.kill();
                 dead.set(true);
                 for (Thread client : clients) {
@@ -96,6 +102,12 @@ class CrashSafetyTest {
         assertThat(history.stream().filter(Sent::acknowledged).count()).isGreaterThan(kills);
         assertThat(history.stream().filter(s -> !s.upload() && s.acknowledged()).count()).isPositive();
         assertThat(inDoubt).as("kills that caught requests in flight").isGreaterThanOrEqualTo(kills);
+    }
+
+    private static long acknowledged(List<Sent> history) {
+        synchronized (history) {
+            return history.stream().filter(Sent::acknowledged).count();
+        }
     }
 
     private static void drive(String base, String accountId, String passcode, String prefix, AtomicInteger numbers,

@@ -9,6 +9,7 @@ import dev.tether.config.Limits;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.testing.ApiResponse;
+import dev.tether.testing.Backend;
 import dev.tether.testing.Cli;
 import dev.tether.testing.Programs;
 import dev.tether.testing.TestServer;
@@ -43,15 +44,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Failover, made by the test with PostgreSQL's own binaries: a primary and a synchronous standby, two
  * {@code tether serve} processes on one multi-host URL, clients uploading events under Idempotency-Keys and
- * disassociating numbers, and a webhook endpoint. The primary is killed with SIGKILL and the standby promoted:
- * the servers serve again without a restart, nothing acknowledged is lost, a batch retried with its key is
- * applied once, every acknowledged change's message is delivered, and {@code tether check} is clean. And what an
- * asynchronous standby loses, and the restore drill of a base backup with its archived WAL. Needs Debian's postgresql-15 (initdb, pg_ctl, pg_basebackup; {@code .ci/run} installs
- * it), run as the postgres user when the tests run as root; skipped, and said so, without it.
+ * disassociating numbers, and a webhook endpoint, on the plain and on the partitioned layout. The primary is killed
+ * with SIGKILL and the standby promoted: the servers serve again without a restart, nothing acknowledged is lost, a
+ * batch retried with its key is applied once, every acknowledged change's message is delivered, and
+ * {@code tether check} is clean. And what an asynchronous standby loses, and the restore drill of a base backup with
+ * its archived WAL. Needs Debian's postgresql-15 (initdb, pg_ctl, pg_basebackup; {@code .ci/run} installs it), run as
+ * the postgres user when the tests run as root; skipped, and said so, without it.
  */
 class FailoverTest {
     private static final int CLIENTS = 4;
@@ -91,9 +95,16 @@ class FailoverTest {
         }
     }
 
-    @Test
+    /** The database's layout: as {@code migrate} leaves it, or hash-partitioned by account ({@code --partitions}). */
+    enum Layout {
+        PLAIN, PARTITIONED
+    }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain() throws Exception {
+    void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain(Layout layout)
+            throws Exception {
         Path pg = requireBinaries();
         Path primary = dir.resolve("primary");
         Path standby = dir.resolve("standby");
@@ -117,6 +128,9 @@ class FailoverTest {
             String passcode;
             try (WebhookReceiver receiver = new WebhookReceiver()) {
                 try (Store store = Stores.open(url, 2)) {
+                    if (layout == Layout.PARTITIONED) {
+                        assertThat(store.partitionByAccount(Backend.PARTITIONS)).isPositive();
+                    }
                     AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(
                             new AccountService.NewAccount("failover", "local", true, true, ConflictPolicy.REJECT));
                     account = created.account().id();
@@ -163,8 +177,11 @@ class FailoverTest {
                     try (Store store = Stores.open(promoted, 2)) {
                         assertThat(Violations.of(store)).isEmpty();
                     }
-                    System.err.printf("failover: killed at +0, promoted after %d ms, serving again %d ms after"
-                            + " the promotion%n", (promotedAt - killedAt) / 1_000_000, back.toMillis());
+                    assertThat(Cli.count(promoted, "SELECT count(*) FROM pg_partitioned_table") > 0)
+                            .as("the account data partitioned on the new primary")
+                            .isEqualTo(layout == Layout.PARTITIONED);
+                    System.err.printf("failover (%s): killed at +0, promoted after %d ms, serving again %d ms after"
+                            + " the promotion%n", layout, (promotedAt - killedAt) / 1_000_000, back.toMillis());
                 } finally {
                     servers.forEach(TetherProcess::close);
                 }

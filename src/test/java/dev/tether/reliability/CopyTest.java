@@ -2,6 +2,7 @@ package dev.tether.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.cli.TetherCli;
 import dev.tether.config.Limits;
@@ -43,7 +44,10 @@ class CopyTest {
     /** People of the first account: 60, or in a full run (-Dtether.reliability=full) 100,000, the bench's size. */
     private static final int PEOPLE = RunSize.pick(60, 100_000);
 
-    /** What a client reads: each answer by its request, of 300 people spread over all and those the fill changed. */
+    /**
+     * What a client reads: each answer by its request, of 300 people spread over all and those the fill changed, an
+     * events count, and the whole export of the events and of the profiles that did them.
+     */
     private static Map<String, String> reads(TestServer server, String account, String passcode) {
         Map<String, String> answers = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>();
@@ -66,7 +70,29 @@ class CopyTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"event_name\":\"Seen\",\"from\":20200101,"
                         + "\"to\":20991231}")));
         answers.put("count", count.body());
+        answers.put("events export", exported(server.baseUrl(), "/1/events.json", account, passcode));
+        answers.put("profiles export", exported(server.baseUrl(), "/1/profiles.json", account, passcode));
         return answers;
+    }
+
+    /** Every record of an export of the Seen events (or of the profiles that did one), page by page, in its order. */
+    private static String exported(String base, String path, String account, String passcode) {
+        ApiResponse started = TestServer.send(HttpRequest.newBuilder(URI.create(base + path + "?batch_size=5000"))
+                .header("X-CleverTap-Account-Id", account).header("X-CleverTap-Passcode", passcode)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"event_name\":\"Seen\",\"from\":20200101,\"to\":20991231}")));
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        StringBuilder records = new StringBuilder();
+        JsonNode page = started.json();
+        String cursor = page.get("cursor").asText();
+        while (cursor != null) {
+            ApiResponse next = get(base, path + "?cursor=" + cursor, account, passcode);
+            assertThat(next.status()).as(next.body()).isEqualTo(200);
+            page = next.json();
+            page.get("records").forEach(record -> records.append(record).append('\n'));
+            cursor = page.has("next_cursor") ? page.get("next_cursor").asText() : null;
+        }
+        return records.toString();
     }
 
     private static ApiResponse get(String base, String path, String account, String passcode) {
@@ -143,6 +169,8 @@ class CopyTest {
         }
         assertThat(before.get("/1/profile.json?identity=p-1")).startsWith("200 ").contains(phone(2));
         assertThat(before.get("/1/profile.json?identity=p-7")).startsWith("404 ");
+        assertThat(before.get("events export").lines()).as("every event but the deleted profile's").hasSize(PEOPLE - 1);
+        assertThat(before.get("profiles export").lines()).isNotEmpty();
 
         String postgres = Backend.POSTGRES.newDatabaseUrl();
         String partitioned = Backend.POSTGRES_PARTITIONED.newDatabaseUrl();

@@ -20,12 +20,16 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (!response.getHeaders().contains(RequestIds.HEADER)) {
+            response.getHeaders().put(RequestIds.HEADER, RequestIds.fresh());
+        }
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        fields.put(RequestIds.HEADER, RequestIds.fresh());
         return ByteBuffer.wrap(body(status, reason));
     }
 

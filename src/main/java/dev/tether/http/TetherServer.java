@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,7 @@ public final class TetherServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.requestLogger.http(this::finished);
+            config.routes.before(RequestIds::assign);
             config.routes.get("/health", ctx -> health(ctx, store));
             if (metrics.enabled()) {
                 config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -215,7 +217,8 @@ public final class TetherServer implements AutoCloseable {
             }
         }
         String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        LOG.error("incident {}: {} {} failed", incident, ctx.method(), ctx.path(), e);
+        LOG.error("incident {}: {} {} failed (request {})", incident, ctx.method(), ctx.path(),
+                orDash(RequestIds.of(ctx)), e);
         var body = Json.error(500, "Internal error, incident " + incident);
         body.put("incident", incident);
         Json.send(ctx, 500, body);
@@ -224,6 +227,7 @@ public final class TetherServer implements AutoCloseable {
     /** Every route this server answers, as {@code "GET /health"} (the test that holds /openapi.json to them). */
     public List<String> routes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> handler.endpoint.method.isHttpMethod())
                 .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
@@ -236,10 +240,14 @@ public final class TetherServer implements AutoCloseable {
         }
     }
 
-    /** One line: method, path, account, status, records, duration; in a JSON log the same as fields. Never a passcode. */
+    /**
+     * One line: method, path, account, status, records, duration, request id; in a JSON log the same as fields. Never
+     * a passcode.
+     */
     private static void logRequest(Context ctx, int status, float millis) {
         Object account = orDash(ctx.attribute(Authenticator.ACCOUNT_ATTRIBUTE));
         Object records = orDash(ctx.attribute(ApiRoutes.RECORDS_ATTRIBUTE));
+        Object request = orDash(RequestIds.of(ctx));
         String ms = String.format("%.1f", millis);
         REQUESTS.atInfo()
                 .addKeyValue("method", ctx.method().name())
@@ -248,11 +256,12 @@ public final class TetherServer implements AutoCloseable {
                 .addKeyValue("status", status)
                 .addKeyValue("records", records)
                 .addKeyValue("ms", Math.round(millis * 10) / 10.0)
-                .log("{} {} account={} status={} records={} ms={}", ctx.method(), ctx.path(), account, status,
-                        records, ms);
+                .addKeyValue("request", request)
+                .log("{} {} account={} status={} records={} ms={} request={}", ctx.method(), ctx.path(), account,
+                        status, records, ms, request);
     }
 
-    private static Object orDash(Object value) {
+    private static Object orDash(@Nullable Object value) {
         return value == null ? "-" : value;
     }
 

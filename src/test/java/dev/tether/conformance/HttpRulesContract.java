@@ -167,4 +167,31 @@ abstract class HttpRulesContract extends ServerContract {
         assertThat(after.json().get("status").asText()).as(after.body()).isEqualTo("success");
     }
 
+
+    /**
+     * Every answer names its request: a fresh id each time, or a proxy's own X-Request-Id when it is safe to echo
+     * and log; an unsafe one is replaced, never echoed.
+     */
+    @Test
+    void everyAnswer_carriesARequestId_freshOrTheProxysWhenSafe() {
+        List<ApiResponse> answers = List.of(api.post("/1/upload", UPLOAD), api.get("/1/profile.json?identity=nobody"),
+                post("/1/upload", UPLOAD), TestServer.send(server.request("/health").GET()),
+                TestServer.send(server.request("/1/nowhere").GET()),
+                TestServer.send(server.request("/1/upload").method("DELETE", HttpRequest.BodyPublishers.noBody())));
+        assertThat(answers).extracting(ApiResponse::status).containsExactly(200, 404, 401, 200, 404, 405);
+        List<String> ids = answers.stream().map(answer -> answer.header("X-Request-Id").orElse("missing")).toList();
+        assertThat(ids).allMatch(id -> id.matches("[0-9a-f]{32}")).doesNotHaveDuplicates();
+
+        for (String safe : List.of("7f3c2a", "Root=1-67891233-abcdef012345678912345678", "req_42.a:b/c+d@e",
+                "x".repeat(128))) {
+            assertThat(post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", api.accountId(), "X-CleverTap-Passcode",
+                    api.passcode(), "Content-Type", "application/json", "X-Request-Id", safe).header("X-Request-Id"))
+                    .as(safe).contains(safe);
+        }
+        for (String unsafe : List.of("two words", "x".repeat(129), "<script>", "a;b", "a,b")) {
+            String answered = TestServer.send(server.request("/health").header("X-Request-Id", unsafe).GET())
+                    .header("X-Request-Id").orElseThrow();
+            assertThat(answered).as(unsafe).matches("[0-9a-f]{32}");
+        }
+    }
 }

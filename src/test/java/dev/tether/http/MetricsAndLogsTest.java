@@ -184,14 +184,19 @@ class MetricsAndLogsTest {
             for (int i = 0; i < 250; i++) {
                 TestServer.send(HttpRequest.newBuilder(URI.create(base + "/health")));
             }
+            List<String> requestIds = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                TestServer.send(HttpRequest.newBuilder(URI.create(base + "/1/profile.json?identity=x"))
-                        .header("X-CleverTap-Account-Id", "NO-SUCH").header("X-CleverTap-Passcode", "secret-" + i));
+                requestIds.add(TestServer.send(HttpRequest.newBuilder(URI.create(base + "/1/profile.json?identity=x"))
+                        .header("X-CleverTap-Account-Id", "NO-SUCH").header("X-CleverTap-Passcode", "secret-" + i))
+                        .header("X-Request-Id").orElseThrow());
             }
             Thread.sleep(300);
             assertThat(server.lines()).filteredOn(line -> line.contains("\"level\""))
                     .allSatisfy(line -> assertThat(JSON.readTree(line).isObject()).isTrue());
             List<JsonNode> logged = requestLines(server);
+            assertThat(logged).filteredOn(line -> line.path("status").asInt() == 401)
+                    .extracting(line -> line.path("request").asText()).as("each line names its answer's X-Request-Id")
+                    .containsExactlyInAnyOrderElementsOf(requestIds);
             assertThat(logged).filteredOn(line -> line.path("status").asInt() == 401).hasSize(3)
                     .allSatisfy(line -> {
                         assertThat(line.path("method").asText()).isEqualTo("GET");

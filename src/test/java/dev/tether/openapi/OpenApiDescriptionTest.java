@@ -3,6 +3,7 @@ package dev.tether.openapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -125,12 +127,45 @@ class OpenApiDescriptionTest {
         assertThat(document.problems(exchange("POST", "/1/upload", 429,
                 "{\"status\":\"fail\",\"error\":\"Too many concurrent requests\",\"code\":429}")))
                 .singleElement().asString().contains("without Retry-After");
+        assertThat(document.problems(exchange("POST", "/1/disassociate", 200, fine,
+                Map.of("content-type", "application/json")))).singleElement().asString()
+                .contains("X-Request-Id missing");
+        assertThat(document.problems(exchange("GET", "/1/nowhere", 404,
+                "{\"status\":\"fail\",\"error\":\"Not found: GET /1/nowhere\",\"code\":404}",
+                Map.of("content-type", "application/json", "x-request-id", "two words"))))
+                .singleElement().asString().contains("X-Request-Id two words");
+    }
+
+    /** Every answer the document describes names the X-Request-Id header, required. */
+    @Test
+    void everyAnswerOfTheDocument_carriesTheRequestId() {
+        JsonNode document = OpenApiDocument.get().document();
+        List<String> answers = new ArrayList<>();
+        document.get("components").get("responses").fields().forEachRemaining(answer -> answers.add(
+                answer.getKey() + (answer.getValue().at("/headers/X-Request-Id/$ref").asText()
+                        .equals("#/components/headers/RequestId") ? "" : " without it")));
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(
+                operation -> operation.getValue().get("responses").fields().forEachRemaining(answer -> {
+                    JsonNode response = answer.getValue();
+                    boolean carries = response.has("$ref") || response.at("/headers/X-Request-Id/$ref").asText()
+                            .equals("#/components/headers/RequestId");
+                    answers.add(operation.getKey() + " " + path.getKey() + " " + answer.getKey()
+                            + (carries ? "" : " without it"));
+                })));
+        assertThat(answers).hasSizeGreaterThan(100).noneMatch(answer -> answer.endsWith(" without it"));
+        assertThat(document.at("/components/headers/RequestId/required").asBoolean()).isTrue();
     }
 
     private static OpenApiDocument.Exchange exchange(String method, String path, int status, String body) {
+        return exchange(method, path, status, body, Map.of("content-type", "application/json", "x-request-id",
+                "0f8c2a51d6e94b7e8a1f3c5d7e9b0a24"));
+    }
+
+    private static OpenApiDocument.Exchange exchange(String method, String path, int status, String body,
+                                                     Map<String, String> headers) {
         OpenApiDocument.servedAt(1);
         return new OpenApiDocument.Exchange(method, URI.create("http://127.0.0.1:1" + path),
                 "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550100\"}]}".getBytes(StandardCharsets.UTF_8),
-                status, Map.of("content-type", "application/json"), body);
+                status, headers, body);
     }
 }

@@ -114,6 +114,11 @@ public final class OpenApiDocument {
         }
         String what = exchange.method() + " " + exchange.uri().getRawPath() + " -> " + exchange.status();
         List<String> problems = new ArrayList<>();
+        String requestIds = document.at("/components/headers/RequestId/schema/pattern").asText();
+        if (!exchange.header("X-Request-Id").filter(id -> id.matches(requestIds)).isPresent()) {
+            problems.add(what + ": X-Request-Id " + exchange.header("X-Request-Id").orElse("missing") + ", not "
+                    + requestIds);
+        }
         String path = exchange.uri().getRawPath();
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1); // a trailing slash is optional on every path

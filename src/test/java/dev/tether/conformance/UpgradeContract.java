@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.access.AccountService;
 import dev.tether.config.Limits;
+import dev.tether.testing.ScratchDirs;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
@@ -167,7 +168,7 @@ abstract class UpgradeContract {
     }
 
     private String v1Database() throws IOException, SQLException {
-        Path file = Files.createTempDirectory("tether-v1-").resolve("tether.db");
+        Path file = ScratchDirs.create("tether-v1-").resolve("tether.db");
         try (InputStream fixture = getClass().getResourceAsStream("/dev/tether/upgrade/v1.db")) {
             if (fixture == null) {
                 throw new IllegalStateException("the fixture src/test/resources/dev/tether/upgrade/v1.db is missing"

@@ -5,8 +5,6 @@ import dev.tether.store.Stores;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,12 +20,7 @@ public enum Backend {
     SQLITE {
         @Override
         public String newDatabaseUrl() {
-            try {
-                Path dir = Files.createTempDirectory("tether-test-");
-                return "jdbc:sqlite:" + dir.resolve("tether.db");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return "jdbc:sqlite:" + ScratchDirs.create("tether-test-").resolve("tether.db");
         }
 
         @Override

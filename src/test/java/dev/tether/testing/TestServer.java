@@ -18,7 +18,6 @@ import dev.tether.webhook.WebhookSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,11 +73,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Where a server's webhook key file goes: a fresh folder, the file made when the first endpoint is added. */
     public static Path newKeyFile() {
-        try {
-            return Files.createTempDirectory("tether-webhook-key").resolve("webhook.key");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ScratchDirs.create("tether-webhook-key").resolve("webhook.key");
     }
 
     /** The account's webhook endpoints, through the key file this server opens their secrets with. */
@@ -217,7 +212,7 @@ public final class TestServer implements AutoCloseable {
             }
             return new ApiResponse(response.statusCode(), response.body(), json, response.headers());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -58,11 +58,14 @@ public final class BulkClient {
                     return JSON.readTree(response.body());
                 }
                 String error = errorOf(response.body());
+                // the id the server's log line has, for whoever looks for this request there
+                String requestId = response.headers().firstValue("X-Request-Id").map(id -> " (request " + id + ")")
+                        .orElse("");
                 if (!retriable(status, error)) {
-                    throw new BulkStopped(status == 401 ? "the server refused the credentials: " + error
-                            : "the server answered HTTP " + status + ": " + error, 1);
+                    throw new BulkStopped((status == 401 ? "the server refused the credentials: " + error
+                            : "the server answered HTTP " + status + ": " + error) + requestId, 1);
                 }
-                problem = "HTTP " + status + " (" + error + ")";
+                problem = "HTTP " + status + " (" + error + ")" + requestId;
                 Optional<String> retryAfter = response.headers().firstValue("Retry-After");
                 if (retryAfter.isPresent() && retryAfter.get().matches("\\d{1,4}")) {
                     waitMs = Math.max(waitMs, Long.parseLong(retryAfter.get()) * 1000);

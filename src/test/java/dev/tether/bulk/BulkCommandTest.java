@@ -336,7 +336,8 @@ class BulkCommandTest {
         args.set(args.indexOf(client.passcode()), "WRONG-PASSCODE");
         try (TetherProcess wrong = TetherProcess.start(dir, args.toArray(String[]::new))) {
             assertThat(wrong.awaitExit()).isEqualTo(1);
-            assertThat(String.join("\n", wrong.lines())).contains("refused the credentials: Invalid Credentials");
+            assertThat(String.join("\n", wrong.lines())).as("the server's error, and the id of its log line")
+                    .containsPattern("refused the credentials: Invalid Credentials \\(request [0-9a-f]{32}\\)");
         }
         try (TetherProcess missing = TetherProcess.start(dir, "disassociate", "--file", file.toString(),
                 "--url", server.baseUrl())) {

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 final class BenchServer implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("tether ready on http://localhost:(\\d+)");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final String HEAP_POOLS = "jvm_memory_used_bytes{area=\"heap\"";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Process process;
@@ -85,7 +84,7 @@ final class BenchServer implements AutoCloseable {
      * start), or as jcmd reports it when the server runs with metrics off; -1 when neither can tell.
      */
     long heapUsedMb() {
-        OptionalDouble pools = metricSum(HEAP_POOLS);
+        OptionalDouble pools = metricSum("jvm_memory_used_bytes", "area=\"heap\"");
         if (pools.isPresent()) {
             return Math.round(pools.getAsDouble() / (1024 * 1024));
         }
@@ -105,10 +104,10 @@ final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * The sum of the series of the server's {@code /metrics} whose line starts with this (a metric's name, with
-     * the opening of its labels to pick some); empty when the server has metrics off or cannot be asked.
+     * The sum of the series of one metric of the server's {@code /metrics}, those whose labels include this text
+     * (empty for all); empty when the server has metrics off, cannot be asked, or has no such series.
      */
-    OptionalDouble metricSum(String lineStart) {
+    OptionalDouble metricSum(String name, String label) {
         try {
             HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics"))
                     .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -116,13 +115,17 @@ final class BenchServer implements AutoCloseable {
                 return OptionalDouble.empty();
             }
             double sum = 0;
+            boolean found = false;
             for (String line : metrics.body().split("\n", -1)) {
-                if (line.startsWith(lineStart)) {
+                boolean labelled = line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1)
+                        .contains(label);
+                if (labelled || label.isEmpty() && line.startsWith(name + " ")) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    found = true;
                 }
             }
-            return OptionalDouble.of(sum);
-        } catch (IOException e) {
+            return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+        } catch (IOException | NumberFormatException e) {
             return OptionalDouble.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -159,9 +159,9 @@ final class ContentionBench {
 
     /** A counter of the server's so far, the sum of its series (every reason). */
     private static long counter(BenchServer server, String name) {
-        OptionalDouble sum = server.metricSum(name);
+        OptionalDouble sum = server.metricSum(name, "");
         if (sum.isEmpty()) {
-            throw new IllegalStateException("the server's /metrics did not answer");
+            throw new IllegalStateException("the server's /metrics has no " + name);
         }
         return Math.round(sum.getAsDouble());
     }

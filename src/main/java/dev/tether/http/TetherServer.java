@@ -17,17 +17,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,9 +213,9 @@ public final class TetherServer implements AutoCloseable {
                 return;
             }
         }
-        String incident = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        String incident = RequestIds.randomHex(1);
         LOG.error("incident {}: {} {} failed (request {})", incident, ctx.method(), ctx.path(),
-                orDash(RequestIds.of(ctx)), e);
+                RequestIds.of(ctx).orElse("-"), e);
         var body = Json.error(500, "Internal error, incident " + incident);
         body.put("incident", incident);
         Json.send(ctx, 500, body);
@@ -247,7 +244,7 @@ public final class TetherServer implements AutoCloseable {
     private static void logRequest(Context ctx, int status, float millis) {
         Object account = orDash(ctx.attribute(Authenticator.ACCOUNT_ATTRIBUTE));
         Object records = orDash(ctx.attribute(ApiRoutes.RECORDS_ATTRIBUTE));
-        Object request = orDash(RequestIds.of(ctx));
+        String request = RequestIds.of(ctx).orElse("-");
         String ms = String.format("%.1f", millis);
         REQUESTS.atInfo()
                 .addKeyValue("method", ctx.method().name())
@@ -261,7 +258,7 @@ public final class TetherServer implements AutoCloseable {
                         status, records, ms, request);
     }
 
-    private static Object orDash(@Nullable Object value) {
+    private static Object orDash(Object value) {
         return value == null ? "-" : value;
     }
 

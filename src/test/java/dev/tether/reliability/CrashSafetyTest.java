@@ -26,7 +26,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,20 +73,17 @@ class CrashSafetyTest {
             try (TetherProcess server = TetherProcess.start(dir, "serve", "--port", "0", "--db", url)) {
                 String base = "http://127.0.0.1:" + server.awaitReady();
                 AtomicBoolean dead = new AtomicBoolean();
+                CountDownLatch answered = new CountDownLatch(CLIENTS);
                 List<Thread> clients = new ArrayList<>();
                 for (int c = 0; c < CLIENTS; c++) {
                     String prefix = "k" + kill + "-c" + c + "-";
                     Thread client = new Thread(() -> drive(base, accountId, passcode, prefix, numbers, disassociable,
-                            history, dead));
+                            history, dead, answered));
                     client.start();
                     clients.add(client);
                 }
-                // a random moment once the clients got going, however fast this machine is at the time: at least one
-                // acknowledged batch a client in this round (each round's kill then also catches disassociations)
-                long acknowledgedBefore = acknowledged(history);
-                for (int i = 0; i < 600 && acknowledged(history) < acknowledgedBefore + CLIENTS; i++) {
-                    Thread.sleep(50);
-                }
+                // a random moment once every client had a batch answered in this round, however fast the machine is
+                assertThat(answered.await(60, TimeUnit.SECONDS)).as("every client had a batch answered").isTrue();
                 Thread.sleep(ThreadLocalRandom.current().nextLong(0, 1300));
                 server.kill();
                 dead.set(true);
@@ -104,14 +103,10 @@ class CrashSafetyTest {
         assertThat(inDoubt).as("kills that caught requests in flight").isGreaterThanOrEqualTo(kills);
     }
 
-    private static long acknowledged(List<Sent> history) {
-        synchronized (history) {
-            return history.stream().filter(Sent::acknowledged).count();
-        }
-    }
-
     private static void drive(String base, String accountId, String passcode, String prefix, AtomicInteger numbers,
-                              ConcurrentLinkedQueue<String> disassociable, List<Sent> history, AtomicBoolean dead) {
+                              ConcurrentLinkedQueue<String> disassociable, List<Sent> history, AtomicBoolean dead,
+                              CountDownLatch answered) {
+        boolean counted = false;
         for (int batch = 0; !dead.get(); batch++) {
             boolean upload = disassociable.size() < DISASSOCIATE_BATCH || ThreadLocalRandom.current().nextInt(3) > 0;
             List<String> identities = new ArrayList<>();
@@ -151,6 +146,10 @@ class CrashSafetyTest {
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             assertThat(response.json().get("status").asText()).as(response.body()).isEqualTo("success");
             history.add(new Sent(upload, identities, phones, true));
+            if (!counted) {
+                answered.countDown();
+                counted = true;
+            }
             if (upload) {
                 disassociable.addAll(phones);
             }

@@ -95,15 +95,10 @@ class FailoverTest {
         }
     }
 
-    /** The database's layout: as {@code migrate} leaves it, or hash-partitioned by account ({@code --partitions}). */
-    enum Layout {
-        PLAIN, PARTITIONED
-    }
-
     @ParameterizedTest
-    @EnumSource(Layout.class)
+    @EnumSource(value = Backend.class, names = {"POSTGRES", "POSTGRES_PARTITIONED"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain(Layout layout)
+    void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain(Backend layout)
             throws Exception {
         Path pg = requireBinaries();
         Path primary = dir.resolve("primary");
@@ -128,7 +123,7 @@ class FailoverTest {
             String passcode;
             try (WebhookReceiver receiver = new WebhookReceiver()) {
                 try (Store store = Stores.open(url, 2)) {
-                    if (layout == Layout.PARTITIONED) {
+                    if (layout == Backend.POSTGRES_PARTITIONED) {
                         assertThat(store.partitionByAccount(Backend.PARTITIONS)).isPositive();
                     }
                     AccountService.Created created = new AccountService(store, Clock.systemUTC()).create(
@@ -179,7 +174,7 @@ class FailoverTest {
                     }
                     assertThat(Cli.count(promoted, "SELECT count(*) FROM pg_partitioned_table") > 0)
                             .as("the account data partitioned on the new primary")
-                            .isEqualTo(layout == Layout.PARTITIONED);
+                            .isEqualTo(layout == Backend.POSTGRES_PARTITIONED);
                     System.err.printf("failover (%s): killed at +0, promoted after %d ms, serving again %d ms after"
                             + " the promotion%n", layout, (promotedAt - killedAt) / 1_000_000, back.toMillis());
                 } finally {

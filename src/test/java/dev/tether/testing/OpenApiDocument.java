@@ -58,6 +58,20 @@ public final class OpenApiDocument {
             });
             return new Exchange(method, uri, requestBody, response.statusCode(), headers, response.body());
         }
+
+        /** From an answer read off a socket as text ({@code HTTP/1.1 400 ...}, headers, a blank line, the body). */
+        public static Exchange ofRaw(String method, URI uri, String answer) {
+            int end = answer.indexOf("\r\n\r\n");
+            String[] head = answer.substring(0, end).split("\r\n");
+            Map<String, String> headers = new TreeMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.putIfAbsent(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        head[i].substring(colon + 1).trim());
+            }
+            return new Exchange(method, uri, new byte[0], Integer.parseInt(head[0].substring(9, 12)), headers,
+                    answer.substring(end + 4));
+        }
     }
 
     /** Fails the test with what in the exchange the document does not describe. */

@@ -2,10 +2,16 @@ package dev.tether.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -71,27 +77,47 @@ public final class Programs {
         return result.output();
     }
 
-    /** src/test/node installed once per run into target/node-client with npm ci. */
+    private static final List<String> NODE_FILES = List.of("package.json", "package-lock.json",
+            "clevertap-client.js", "clevertap-profile-api.js", "standardwebhooks-receiver.js", "openapi-validate.js");
+
+    /**
+     * src/test/node installed into target/node-client with npm ci, again only when one of its files changed. The
+     * test JVMs of one run (two at once) take turns through a file lock, so none installs while another's programs
+     * use node_modules.
+     */
     public static synchronized Path nodeProject() {
         if (nodeProject != null) {
             return nodeProject;
         }
+        Path target = Path.of("target", "node-client").toAbsolutePath();
         try {
-            Path target = Path.of("target", "node-client").toAbsolutePath();
             Files.createDirectories(target);
-            for (String file : List.of("package.json", "package-lock.json", "clevertap-client.js",
-                    "clevertap-profile-api.js", "standardwebhooks-receiver.js", "openapi-validate.js")) {
-                Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
-                        StandardCopyOption.REPLACE_EXISTING);
-            }
-            Result install = run(target, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
-            if (install.exitCode() != 0) {
-                throw new IllegalStateException("npm ci failed:\n" + install.output());
+            try (FileChannel channel = FileChannel.open(target.resolveSibling("node-client.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                for (String file : NODE_FILES) {
+                    digest.update(Files.readAllBytes(Path.of("src", "test", "node", file)));
+                }
+                String stamp = HexFormat.of().formatHex(digest.digest());
+                Path installed = target.resolve(".installed");
+                if (!Files.exists(installed) || !Files.readString(installed).equals(stamp)) {
+                    for (String file : NODE_FILES) {
+                        Files.copy(Path.of("src", "test", "node", file), target.resolve(file),
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Result install = run(target, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
+                    if (install.exitCode() != 0) {
+                        throw new IllegalStateException("npm ci failed:\n" + install.output());
+                    }
+                    Files.writeString(installed, stamp);
+                }
             }
             nodeProject = target;
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * Temporary folders made outside JUnit's {@code @TempDir} (a database per test, made from a static helper), deleted
- * with what they hold when the test JVM exits. Left behind, a run's SQLite files filled this machine's /tmp with
- * 21 GB in a week.
+ * with what they hold when the test JVM exits: a run's SQLite files run to gigabytes.
  */
 public final class ScratchDirs {
     private static final List<Path> MADE = new CopyOnWriteArrayList<>();

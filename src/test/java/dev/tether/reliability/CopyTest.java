@@ -42,7 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CopyTest {
     /** People of the first account: 60, or in a full run (-Dtether.reliability=full) 100,000, the bench's size. */
+    /** The people of the copy that every read is compared across (the bench's size in full runs). */
     private static final int PEOPLE = RunSize.pick(60, 100_000);
+    /** The people of the tests of one rule each (a refusal, a resume, a run of key attempts, the outbox). */
+    private static final int FEW = 60;
 
     /**
      * What a client reads: each answer by its request, of 300 people spread over all and those the fill changed, an
@@ -107,13 +110,13 @@ class CopyTest {
     private static final String KEYED = "{\"d\":[{\"type\":\"profile\",\"identity\":\"keyed\",\"profileData\":{\"K\":1}}]}";
 
     /** Fills the database: two accounts, every kind of row. Answers the account, its passcode and its reads. */
-    private static String[] fill(String url) throws Exception {
+    private static String[] fill(String url, int people) throws Exception {
         try (TestServer server = new TestServer(url, Limits.defaults())) {
             TestServer.Client a = server.newAccount(true, true, ConflictPolicy.MERGE);
             TestServer.Client b = server.newAccount();
-            for (int from = 0; from < PEOPLE; from += 500) {
+            for (int from = 0; from < people; from += 500) {
                 StringBuilder body = new StringBuilder("{\"d\":[");
-                int to = Math.min(PEOPLE, from + 500);
+                int to = Math.min(people, from + 500);
                 for (int i = from; i < to; i++) {
                     body.append(i == from ? "" : ",").append("{\"type\":\"profile\",\"identity\":\"p-").append(i)
                             .append("\",\"profileData\":{\"Phone\":\"").append(phone(i)).append("\",\"Score\":")
@@ -162,7 +165,7 @@ class CopyTest {
     @Test
     void sqliteToPostgresToPartitionedAndBack_everyReadTheSame_thePasscodesWork_andKeysAnswerAgain() throws Exception {
         String sqlite = Backend.SQLITE.newDatabaseUrl();
-        String[] account = fill(sqlite);
+        String[] account = fill(sqlite, PEOPLE);
         Map<String, String> before;
         try (TestServer server = new TestServer(sqlite, Limits.defaults())) {
             before = reads(server, account[0], account[1]);
@@ -194,7 +197,7 @@ class CopyTest {
     @Test
     void aTargetWithAccounts_isRefused_andARowChangedInTheTarget_isNamed() throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
-        fill(source);
+        fill(source, FEW);
         String target = Backend.POSTGRES.newDatabaseUrl();
         assertThat(Cli.run("copy", "--from", source, "--to", target).exit()).isZero();
 
@@ -215,7 +218,7 @@ class CopyTest {
     @Test
     void aRunOfAttemptsWithOneKey_acrossBatchEnds_isCopiedWhole_andAMissingSourceIsRefused() throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
-        fill(source);
+        fill(source, FEW);
         try (Connection connection = DriverManager.getConnection(source);
              Statement statement = connection.createStatement()) {
             for (int i = 0; i < 7; i++) {
@@ -240,7 +243,7 @@ class CopyTest {
     void aCopyKilledMidway_goesOnWhenRunAgain_andEndsVerified(@TempDir Path dir)
             throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
-        fill(source);
+        fill(source, FEW);
         String target = Backend.POSTGRES.newDatabaseUrl();
         try (TetherProcess first = TetherProcess.start(dir, "copy", "--from", source, "--to", target,
                 "--batch-size", "1")) {
@@ -262,7 +265,7 @@ class CopyTest {
     @Test
     void theOutboxNumbering_goesOnAfterTheCopiedMessages_onEachBackend() throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
-        String[] account = fill(source);
+        String[] account = fill(source, FEW);
         String postgres = Backend.POSTGRES.newDatabaseUrl();
         String back = Backend.SQLITE.newDatabaseUrl();
         assertThat(Cli.run("copy", "--from", source, "--to", postgres).exit()).isZero();

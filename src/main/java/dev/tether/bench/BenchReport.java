@@ -1,11 +1,13 @@
 package dev.tether.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,22 +39,42 @@ final class BenchReport {
         return md.toString();
     }
 
-    /**
-     * The ratios the report stands on, per client count: profile reads against the /health ceiling, and
-     * each batch workload through HTTP against the same workload in-process.
-     */
+    /** A row measured against its ceiling: the same work with less in the way (no HTTP, or no work at all). */
+    record Against(String label, String workload, String path, String ceiling, String ceilingPath,
+                   boolean byRecords) {
+        Optional<Double> percent(List<BenchResult> results, int clients) {
+            Optional<BenchResult> over = find(results, workload, path, clients);
+            Optional<BenchResult> under = find(results, ceiling, ceilingPath, clients);
+            if (over.isEmpty() || under.isEmpty()) {
+                return Optional.empty();
+            }
+            double top = byRecords ? over.get().recordsPerSecond() : over.get().requestsPerSecond();
+            double bottom = byRecords ? under.get().recordsPerSecond() : under.get().requestsPerSecond();
+            return bottom == 0 ? Optional.empty() : Optional.of(100 * top / bottom);
+        }
+    }
+
+    /** The ratios the report stands on: profile reads against /health, each batch workload's HTTP against in-process. */
+    static final List<Against> CEILINGS = List.of(
+            new Against("reads / health", "GET /1/profile.json by phone", "http", "GET /health", "http", false),
+            new Against("upload new: http / in-process", "upload new profiles", "http", "upload new profiles",
+                    "in-process", true),
+            new Against("updates: http / in-process", "upload updates", "http", "upload updates", "in-process", true),
+            new Against("disassociate: http / in-process", "disassociate", "http", "disassociate", "in-process",
+                    true));
+
+    /** {@link #CEILINGS}, a column each, a line per client count. */
     static String ratios(List<BenchResult> results) {
-        StringBuilder md = new StringBuilder("\n| clients | reads / health | upload new: http / in-process"
-                + " | updates: http / in-process | disassociate: http / in-process |\n|---:|---:|---:|---:|---:|\n");
+        StringBuilder md = new StringBuilder("\n| clients |");
+        CEILINGS.forEach(against -> md.append(' ').append(against.label()).append(" |"));
+        md.append("\n|---:|").append("---:|".repeat(CEILINGS.size())).append('\n');
         results.stream().map(BenchResult::clients).distinct().filter(c -> find(results, "GET /health", c).isPresent())
-                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s |%n", c,
-                        ratio(find(results, "GET /1/profile.json by phone", c), find(results, "GET /health", c), false),
-                        ratio(find(results, "upload new profiles", "http", c),
-                                find(results, "upload new profiles", "in-process", c), true),
-                        ratio(find(results, "upload updates", "http", c),
-                                find(results, "upload updates", "in-process", c), true),
-                        ratio(find(results, "disassociate", "http", c),
-                                find(results, "disassociate", "in-process", c), true))));
+                .forEach(c -> {
+                    md.append("| ").append(c).append(" |");
+                    CEILINGS.forEach(against -> md.append(' ').append(against.percent(results, c)
+                            .map(percent -> String.format("%.0f%%", percent)).orElse("-")).append(" |"));
+                    md.append('\n');
+                });
         return md.toString();
     }
 
@@ -143,8 +165,7 @@ final class BenchReport {
         return find(results, workload, "http", clients);
     }
 
-    private static Optional<BenchResult> find(List<BenchResult> results, String workload, String path,
-                                              int clients) {
+    static Optional<BenchResult> find(List<BenchResult> results, String workload, String path, int clients) {
         return results.stream().filter(r -> (r.workload().equals(workload) || r.workload().startsWith(workload + " ("))
                 && r.path().equals(path) && r.clients() == clients).findFirst();
     }
@@ -156,6 +177,18 @@ final class BenchReport {
         double top = byRecords ? over.get().recordsPerSecond() : over.get().requestsPerSecond();
         double bottom = byRecords ? under.get().recordsPerSecond() : under.get().requestsPerSecond();
         return bottom == 0 ? "-" : String.format("%.0f%%", 100 * top / bottom);
+    }
+
+    /** The rows of the bench.json in this folder. */
+    static List<BenchResult> read(Path dir) throws IOException {
+        List<BenchResult> results = new ArrayList<>();
+        for (JsonNode r : new ObjectMapper().readTree(dir.resolve("bench.json").toFile()).path("results")) {
+            results.add(new BenchResult(r.path("workload").asText(), r.path("path").asText(), r.path("clients").asInt(),
+                    r.path("requests").asLong(), r.path("records").asLong(), r.path("seconds").asDouble(),
+                    r.path("p50Ms").asDouble(), r.path("p95Ms").asDouble(), r.path("p99Ms").asDouble(),
+                    r.path("heapUsedMb").asLong(), r.path("rssMb").asLong()));
+        }
+        return results;
     }
 
     static void write(Path dir, String title, List<BenchResult> results, List<String> notes) throws IOException {
@@ -173,5 +206,6 @@ final class BenchReport {
         }
         notes.forEach(root.putArray("notes")::add);
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("bench.json").toFile(), root);
+        BenchCharts.write(dir, results);
     }
 }

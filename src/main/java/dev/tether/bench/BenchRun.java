@@ -38,6 +38,11 @@ public final class BenchRun {
         }
     }
 
+    /** Draws the charts of an earlier run again, from the bench.json in this folder. */
+    public static void redraw(Path out) throws IOException {
+        BenchCharts.write(out, BenchReport.read(out));
+    }
+
     /** Runs the benchmark and returns its report as Markdown. */
     public static String run(Plan plan, String jdbcUrl, Path out) throws Exception {
         String url = jdbcUrl == null || jdbcUrl.isBlank() ? freshSqlite(out) : jdbcUrl;

@@ -48,8 +48,16 @@ final class BenchCommand implements Callable<Integer> {
                     + "report its rows a second and peak memory (default: no copy row).")
     @Nullable String copyTo;
 
+    @Option(names = "--redraw", description = "Run nothing: draw the charts of the run whose bench.json is in --out"
+            + " again (ceilings.svg, latency.svg, fresh-upload.svg).")
+    boolean redraw;
+
     @Override
     public Integer call() throws Exception {
+        if (redraw) {
+            BenchRun.redraw(out);
+            return 0;
+        }
         BenchRun.Plan plan = new BenchRun.Plan(profiles, clients, Duration.ofSeconds(seconds), serverHeap, events,
                 Optional.ofNullable(copyTo));
         System.out.println(BenchRun.run(plan, db, out));

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.Backend;
+import dev.tether.testing.Cli;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -73,6 +76,16 @@ class BenchRunTest {
                     .containsPattern("Copy of the whole database \\([\\d,]+ rows\\) into .*, verified: [\\d,]+"
                             + " rows/s, peak resident memory \\d+ MB with -Xmx256m\\.");
         }
+        for (String chart : List.of(BenchCharts.CEILINGS, BenchCharts.LATENCY, BenchCharts.FRESH_UPLOAD)) {
+            assertThat(DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve(chart).toFile())
+                    .getElementsByTagName("rect").getLength()).as(chart + ": a background and its bars")
+                    .isGreaterThan(2);
+        }
+        String drawn = Files.readString(out.resolve(BenchCharts.LATENCY));
+        Files.delete(out.resolve(BenchCharts.LATENCY));
+        assertThat(Cli.run("bench", "--redraw", "--out", out.toString()).exit()).isZero();
+        assertThat(Files.readString(out.resolve(BenchCharts.LATENCY))).as("drawn again from bench.json")
+                .isEqualTo(drawn);
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
         assertThat(report.get("results")).hasSize(copyTo.isPresent() ? 39 : 38);
         for (JsonNode row : report.get("results")) {

@@ -54,7 +54,10 @@ final class BenchReport {
         }
     }
 
-    /** The ratios the report stands on: profile reads against /health, each batch workload's HTTP against in-process. */
+    /**
+     * The ratios the report stands on: profile reads against /health, each batch workload's HTTP against
+     * in-process.
+     */
     static final List<Against> CEILINGS = List.of(
             new Against("reads / health", "GET /1/profile.json by phone", "http", "GET /health", "http", false),
             new Against("upload new: http / in-process", "upload new profiles", "http", "upload new profiles",

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Secrets and failed logins, on a real server process whose whole output is read: passcodes, right or wrong, never
- * appear in its log or in an error body; 3,000 failed logins (10,000 in full runs) neither lock the account out nor hold up another
- * account's requests.
+ * appear in its log or in an error body; 3,000 failed logins (10,000 in full runs) neither lock the account out nor
+ * hold up another account's requests.
  */
 class SecretsAndLoginsTest {
     private static final ObjectMapper JSON = new ObjectMapper();

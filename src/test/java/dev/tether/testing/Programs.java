@@ -33,7 +33,9 @@ public final class Programs {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + command);
             }
-            return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            Files.delete(log);
+            return new Result(process.exitValue(), output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -113,6 +113,12 @@ interface Dialect {
     /** Whether a read transaction gives its statements one snapshot; if not, reads run in autocommit. */
     boolean readsShareASnapshot();
 
+    /**
+     * Whether the driver keeps statements prepared by itself (PostgreSQL's, after a statement's fifth run); where it
+     * does not, the store keeps them ({@link StatementCache}).
+     */
+    boolean driverKeepsPreparedStatements();
+
     /** Another transaction got there first: run the work again on fresh reads. */
     boolean isConflict(SQLException e);
 

@@ -27,6 +27,7 @@ import java.util.function.ToIntFunction;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +46,14 @@ public final class JdbcStore implements Store {
     private final AtomicLong brokenConnectionRetries = new AtomicLong();
     private final AtomicLong lockTimeouts = new AtomicLong();
     private final AtomicLong relocks = new AtomicLong();
+    private final @Nullable StatementCache statementCache;
 
     JdbcStore(Dialect dialect, HikariDataSource writer, HikariDataSource reader) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
         this.pools = writer == reader ? List.of(writer) : List.of(writer, reader);
+        this.statementCache = dialect.driverKeepsPreparedStatements() ? null : new StatementCache();
     }
 
     @Override
@@ -165,7 +168,8 @@ public final class JdbcStore implements Store {
         boolean reusable = false;
         try {
             connection.setAutoCommit(!transactional);
-            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements, relocks)));
+            R result = work.apply(new JdbcTx(new Sql(connection, dialect, writable, statements, relocks,
+                    statementCache)));
             if (transactional) {
                 commit(connection);
             }

@@ -161,6 +161,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean driverKeepsPreparedStatements() {
+        return true;
+    }
+
+    @Override
     public boolean isConflict(SQLException e) {
         String state = e.getSQLState();
         return UNIQUE_VIOLATION.equals(state) || CONFLICT_STATE.equals(state) || DEADLOCK.equals(state);

@@ -27,12 +27,16 @@ final class Sql {
     private final AtomicLong statements;
     private final AtomicLong relocks;
 
-    Sql(Connection connection, Dialect dialect, boolean writable, AtomicLong statements, AtomicLong relocks) {
+    private final @Nullable StatementCache cache;
+
+    Sql(Connection connection, Dialect dialect, boolean writable, AtomicLong statements, AtomicLong relocks,
+        @Nullable StatementCache cache) {
         this.connection = connection;
         this.dialect = dialect;
         this.writable = writable;
         this.statements = statements;
         this.relocks = relocks;
+        this.cache = cache;
     }
 
     /** A savepoint where row locks are real ({@link #locksRows}); elsewhere one with nothing to undo. */
@@ -131,19 +135,32 @@ final class Sql {
     }
 
     <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(sql, statement, binder);
-            List<T> rows = new ArrayList<>();
-            statements.incrementAndGet();
-            try (ResultSet resultSet = statement.executeQuery()) {
-                while (resultSet.next()) {
-                    rows.add(reader.read(resultSet));
-                }
+        if (cache != null) {
+            try {
+                return rows(sql, cache.prepare(connection, sql), binder, reader);
+            } catch (SQLException e) {
+                cache.discard(connection, sql);
+                throw new StorageException("query failed: " + sql, e);
             }
-            return rows;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            return rows(sql, statement, binder, reader);
         } catch (SQLException e) {
             throw new StorageException("query failed: " + sql, e);
         }
+    }
+
+    private <T> List<T> rows(String sql, PreparedStatement statement, Binder binder, RowReader<T> reader)
+            throws SQLException {
+        bind(sql, statement, binder);
+        List<T> rows = new ArrayList<>();
+        statements.incrementAndGet();
+        try (ResultSet resultSet = statement.executeQuery()) {
+            while (resultSet.next()) {
+                rows.add(reader.read(resultSet));
+            }
+        }
+        return rows;
     }
 
     /**

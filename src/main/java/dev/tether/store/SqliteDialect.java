@@ -148,6 +148,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean driverKeepsPreparedStatements() {
+        return false;
+    }
+
+    @Override
     public boolean isConflict(SQLException e) {
         return false;
     }

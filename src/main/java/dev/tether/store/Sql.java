@@ -134,6 +134,10 @@ final class Sql {
         void bind(PreparedStatement statement, T item) throws SQLException;
     }
 
+    /**
+     * The rows of a query, all read before it returns. On SQLite the statement is kept for the next run of the same
+     * SQL on this connection ({@link StatementCache}): a reader must not run that same SQL while it reads.
+     */
     <T> List<T> query(String sql, Binder binder, RowReader<T> reader) {
         if (cache != null) {
             try {

@@ -100,14 +100,10 @@ class FailoverTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void thePrimaryKilledAndTheStandbyPromoted_loseNothingAcknowledged_andTheServersServeAgain(Backend layout)
             throws Exception {
-        Path pg = requireBinaries();
-        Path primary = dir.resolve("primary");
-        Path standby = dir.resolve("standby");
-        int primaryPort = freePort();
-        int standbyPort = freePort();
-        List<Path> started = new ArrayList<>();
-        try {
-            String admin = primaryAndStandby(pg, primary, primaryPort, standby, standbyPort, started);
+        try (Clusters clusters = new Clusters()) {
+            Cluster primary = clusters.primary("primary", STREAMING);
+            Cluster standby = clusters.standbyOf(primary);
+            String admin = primary.url("postgres");
             // synchronous once the standby streams (set before, CREATE DATABASE would wait for it forever)
             try (Connection connection = DriverManager.getConnection(admin);
                  Statement statement = connection.createStatement()) {
@@ -116,7 +112,7 @@ class FailoverTest {
             }
             awaitSynchronousStandby(admin);
 
-            String url = "jdbc:postgresql://127.0.0.1:" + primaryPort + ",127.0.0.1:" + standbyPort
+            String url = "jdbc:postgresql://127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port()
                     + "/tether?targetServerType=primary&user=postgres";
             Path keyFile = dir.resolve("webhook.key");
             String account;
@@ -144,9 +140,8 @@ class FailoverTest {
                     load.start();
                     load.awaitAcknowledged(40);
                     long killedAt = System.nanoTime();
-                    kill9(primary);
-                    started.remove(primary);
-                    run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-w", "promote"));
+                    clusters.kill9(primary);
+                    clusters.promote(standby);
                     long promotedAt = System.nanoTime();
                     int before = load.acknowledged();
                     load.awaitAcknowledged(before + 40);
@@ -155,7 +150,7 @@ class FailoverTest {
                     assertThat(back).as("serving again after the promotion, without a restart")
                             .isLessThan(Duration.ofSeconds(15));
 
-                    String promoted = "jdbc:postgresql://127.0.0.1:" + standbyPort + "/tether?user=postgres";
+                    String promoted = standby.url("tether");
                     for (int batch : load.uploads()) {
                         assertThat(Cli.count(promoted, "SELECT count(*) FROM events WHERE guid IN (SELECT guid FROM"
                                 + " identity_keys WHERE value = 'b-" + batch + "')")).as("batch %d, acknowledged,"
@@ -181,8 +176,6 @@ class FailoverTest {
                     servers.forEach(TetherProcess::close);
                 }
             }
-        } finally {
-            stopAll(pg, started);
         }
     }
 
@@ -196,37 +189,6 @@ class FailoverTest {
     }
 
     /**
-     * A primary with a database {@code tether}, and a standby made from it by pg_basebackup, streaming
-     * (asynchronously until the caller says otherwise). Answers the primary's admin URL; both go on {@code started}.
-     */
-    private String primaryAndStandby(Path pg, Path primary, int primaryPort, Path standby, int standbyPort,
-                                     List<Path> started) throws Exception {
-        run(List.of(pg.resolve("initdb").toString(), "-D", primary.toString(), "-A", "trust", "-U", "postgres",
-                "--no-sync"));
-        Files.writeString(primary.resolve("postgresql.conf"), "\nport = " + primaryPort
-                + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + dir + "'\nwal_level = replica"
-                + "\nmax_wal_senders = 4\nsynchronous_commit = on\n", StandardOpenOption.APPEND);
-        run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-l", dir.resolve("primary.log")
-                .toString(), "-w", "start"));
-        started.add(primary);
-        String admin = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/postgres?user=postgres";
-        try (Connection connection = DriverManager.getConnection(admin);
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE tether");
-        }
-        // -c fast: else pg_basebackup waits out a spread checkpoint
-        run(List.of(pg.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(primaryPort),
-                "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "-c", "fast"));
-        Files.writeString(standby.resolve("postgresql.auto.conf"), "\nprimary_conninfo = 'host=127.0.0.1 port="
-                + primaryPort + " user=postgres application_name=standby1'\nport = " + standbyPort + "\n",
-                StandardOpenOption.APPEND);
-        run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-l", dir.resolve("standby.log")
-                .toString(), "-w", "start"));
-        started.add(standby);
-        return admin;
-    }
-
-    /**
      * The restore drill of docs/API.md section 19: a base backup by pg_basebackup and the WAL archived as it fills
      * restore the database to the moment before a mistake (a profile deleted), and the restored database serves and
      * keeps its invariants.
@@ -234,37 +196,19 @@ class FailoverTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aBaseBackupWithTheArchivedWal_restoresToTheMomentBeforeAMistake() throws Exception {
-        Path pg = requireBinaries();
-        Path primary = dir.resolve("primary");
-        Path archive = dir.resolve("wal");
-        Files.createDirectories(archive);
-        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int primaryPort = freePort();
-        int restoredPort = freePort();
-        List<Path> started = new ArrayList<>();
-        try {
-            run(List.of(pg.resolve("initdb").toString(), "-D", primary.toString(), "-A", "trust", "-U", "postgres",
-                    "--no-sync"));
-            Files.writeString(primary.resolve("postgresql.conf"), "\nport = " + primaryPort
-                    + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + dir + "'\nwal_level = replica"
-                    + "\narchive_mode = on\narchive_command = 'cp %p " + archive + "/%f'\n", StandardOpenOption.APPEND);
-            run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-l", dir.resolve("primary.log")
-                    .toString(), "-w", "start"));
-            started.add(primary);
-            String admin = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/postgres?user=postgres";
-            try (Connection connection = DriverManager.getConnection(admin);
-                 Statement statement = connection.createStatement()) {
-                statement.execute("CREATE DATABASE tether");
-            }
-            String url = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/tether?user=postgres";
-            Path base = dir.resolve("base");
+        try (Clusters clusters = new Clusters()) {
+            Path archive = dir.resolve("wal");
+            Files.createDirectories(archive);
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Cluster primary = clusters.primary("primary", "archive_mode = on\narchive_command = 'cp %p " + archive
+                    + "/%f'\n");
+            String admin = primary.url("postgres");
+            Cluster base;
             String target;
-            try (TestServer server = new TestServer(url, Limits.defaults())) {
+            try (TestServer server = new TestServer(primary.url("tether"), Limits.defaults())) {
                 TestServer.Client client = server.newAccount();
                 upload(client, "before-the-backup");
-                run(List.of(pg.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
-                        Integer.toString(primaryPort), "-U", "postgres", "-D", base.toString(), "-X", "stream", "-c",
-                        "fast"));
+                base = clusters.baseBackup(primary, "base");
                 upload(client, "after-the-backup");
                 target = text(admin, "SELECT now()::text");
                 Thread.sleep(1100);
@@ -272,19 +216,16 @@ class FailoverTest {
                         .get("processed").asInt()).as("the mistake").isEqualTo(1);
                 Cli.count(admin, "SELECT count(*) FROM (SELECT pg_switch_wal()) s"); // the mistake's WAL to the archive
             }
-            run(List.of(pg.resolve("pg_ctl").toString(), "-D", primary.toString(), "-m", "fast", "stop"));
-            started.remove(primary);
+            clusters.stop(primary);
 
-            Files.writeString(base.resolve("postgresql.auto.conf"), "\nport = " + restoredPort
-                    + "\nrestore_command = 'cp " + archive + "/%f %p'\nrecovery_target_time = '" + target
-                    + "'\nrecovery_target_action = 'promote'\narchive_mode = off\n", StandardOpenOption.APPEND);
-            Files.writeString(base.resolve("recovery.signal"), "");
-            run(List.of(pg.resolve("pg_ctl").toString(), "-D", base.toString(), "-l", dir.resolve("restored.log")
-                    .toString(), "-w", "start"));
-            started.add(base);
-            String restored = "jdbc:postgresql://127.0.0.1:" + restoredPort + "/tether?user=postgres";
-            String restoredAdmin = "jdbc:postgresql://127.0.0.1:" + restoredPort + "/postgres?user=postgres";
-            for (int i = 0; i < 200 && !text(restoredAdmin, "SELECT pg_is_in_recovery()::text").equals("false"); i++) {
+            Files.writeString(base.data().resolve("postgresql.auto.conf"), "\nrestore_command = 'cp " + archive
+                    + "/%f %p'\nrecovery_target_time = '" + target + "'\nrecovery_target_action = 'promote'"
+                    + "\narchive_mode = off\n", StandardOpenOption.APPEND);
+            Files.writeString(base.data().resolve("recovery.signal"), "");
+            clusters.start(base);
+            String restored = base.url("tether");
+            for (int i = 0; i < 200 && !text(base.url("postgres"), "SELECT pg_is_in_recovery()::text").equals("false");
+                 i++) {
                 Thread.sleep(50);
             }
             assertThat(Cli.count(restored, "SELECT count(*) FROM identity_keys WHERE value = 'before-the-backup'"))
@@ -295,8 +236,6 @@ class FailoverTest {
             try (Store store = Stores.open(restored, 2)) {
                 assertThat(Violations.of(store)).isEmpty();
             }
-        } finally {
-            stopAll(pg, started);
         }
     }
 
@@ -313,13 +252,6 @@ class FailoverTest {
         }
     }
 
-    private void stopAll(Path pg, List<Path> started) {
-        for (Path cluster : started) {
-            Programs.run(dir, as(List.of(pg.resolve("pg_ctl").toString(), "-D", cluster.toString(), "-m",
-                    "immediate", "stop")));
-        }
-    }
-
     /**
      * What asynchronous replication loses: the standby falls behind (here: it is stopped), writes are acknowledged
      * by the primary alone, the primary dies and the standby is promoted: those writes are gone, and nothing on the
@@ -329,16 +261,11 @@ class FailoverTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void withAnAsynchronousStandby_writesAcknowledgedAfterItFellBehind_areLostAtAFailover() throws Exception {
-        Path pg = requireBinaries();
-        Path primary = dir.resolve("primary");
-        Path standby = dir.resolve("standby");
-        int primaryPort = freePort();
-        int standbyPort = freePort();
-        List<Path> started = new ArrayList<>();
-        try {
-            String admin = primaryAndStandby(pg, primary, primaryPort, standby, standbyPort, started);
-            String url = "jdbc:postgresql://127.0.0.1:" + primaryPort + "/tether?user=postgres";
-            try (TestServer server = new TestServer(url, Limits.defaults())) {
+        try (Clusters clusters = new Clusters()) {
+            Cluster primary = clusters.primary("primary", STREAMING);
+            Cluster standby = clusters.standbyOf(primary);
+            String admin = primary.url("postgres");
+            try (TestServer server = new TestServer(primary.url("tether"), Limits.defaults())) {
                 TestServer.Client client = server.newAccount();
                 assertThat(client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":\"replicated\","
                         + "\"profileData\":{}}]}").status()).isEqualTo(200);
@@ -346,26 +273,22 @@ class FailoverTest {
                         + " = pg_current_wal_lsn()") == 0; i++) {
                     Thread.sleep(50);
                 }
-                run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-m", "fast", "stop"));
+                clusters.stop(standby);
                 ApiResponse acknowledged = client.post("/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":"
                         + "\"lost\",\"profileData\":{}}]}");
                 assertThat(acknowledged.json().get("processed").asInt()).as("acknowledged by the primary alone")
                         .isEqualTo(1);
             }
-            kill9(primary);
-            started.remove(primary);
-            run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-l", dir.resolve("standby.log")
-                    .toString(), "-w", "start"));
-            run(List.of(pg.resolve("pg_ctl").toString(), "-D", standby.toString(), "-w", "promote"));
-            String promoted = "jdbc:postgresql://127.0.0.1:" + standbyPort + "/tether?user=postgres";
+            clusters.kill9(primary);
+            clusters.start(standby);
+            clusters.promote(standby);
+            String promoted = standby.url("tether");
             assertThat(Cli.count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'replicated'")).isEqualTo(1);
             assertThat(Cli.count(promoted, "SELECT count(*) FROM identity_keys WHERE value = 'lost'"))
                     .as("an acknowledged write, lost with the primary").isZero();
             try (Store store = Stores.open(promoted, 2)) {
                 assertThat(Violations.of(store)).as("and nothing says so").isEmpty();
             }
-        } finally {
-            stopAll(pg, started);
         }
     }
 
@@ -385,11 +308,110 @@ class FailoverTest {
         throw new AssertionError("the standby never became synchronous");
     }
 
-    private void kill9(Path cluster) throws IOException {
-        String pid = Files.readAllLines(cluster.resolve("postmaster.pid")).get(0).trim();
-        assertThat(Programs.run(dir, List.of("kill", "-9", pid)).exitCode()).isZero();
+    /** What a primary a standby streams from needs beyond {@link Clusters#primary}'s defaults. */
+    private static final String STREAMING = "max_wal_senders = 4\nsynchronous_commit = on\n";
+
+    /** A PostgreSQL cluster a test made: its data folder and its port on 127.0.0.1. */
+    private record Cluster(Path data, int port) {
+        String url(String database) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
+        }
     }
 
+    /**
+     * The clusters of one test, made with PostgreSQL's own tools (skipped, and said so, without them); those still
+     * running at the end are stopped at once.
+     */
+    private final class Clusters implements AutoCloseable {
+        private final Path pg;
+        private final List<Cluster> running = new ArrayList<>();
+
+        Clusters() throws IOException {
+            pg = requireBinaries();
+        }
+
+        /** A new primary with a database {@code tether}, this added to its postgresql.conf, started. */
+        Cluster primary(String name, String conf) throws Exception {
+            Cluster primary = new Cluster(dir.resolve(name), freePort());
+            run(List.of(pg.resolve("initdb").toString(), "-D", primary.data().toString(), "-A", "trust", "-U",
+                    "postgres", "--no-sync"));
+            Files.writeString(primary.data().resolve("postgresql.conf"), "\nport = " + primary.port()
+                    + "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + dir + "'\nwal_level = replica\n"
+                    + conf, StandardOpenOption.APPEND);
+            start(primary);
+            try (Connection connection = DriverManager.getConnection(primary.url("postgres"));
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE tether");
+            }
+            return primary;
+        }
+
+        /** A standby of the primary, streaming as {@code standby1} (asynchronously until the primary says otherwise). */
+        Cluster standbyOf(Cluster primary) throws Exception {
+            Cluster standby = copy(primary, "standby", true);
+            Files.writeString(standby.data().resolve("postgresql.auto.conf"), "\nprimary_conninfo = 'host=127.0.0.1"
+                    + " port=" + primary.port() + " user=postgres application_name=standby1'\n",
+                    StandardOpenOption.APPEND);
+            start(standby);
+            return standby;
+        }
+
+        /** A base backup of the primary, not started. */
+        Cluster baseBackup(Cluster primary, String name) throws Exception {
+            return copy(primary, name, false);
+        }
+
+        private Cluster copy(Cluster primary, String name, boolean standby) throws Exception {
+            Cluster copy = new Cluster(dir.resolve(name), freePort());
+            // -c fast: else pg_basebackup waits out a spread checkpoint
+            List<String> command = new ArrayList<>(List.of(pg.resolve("pg_basebackup").toString(), "-h", "127.0.0.1",
+                    "-p", Integer.toString(primary.port()), "-U", "postgres", "-D", copy.data().toString(), "-X",
+                    "stream", "-c", "fast"));
+            if (standby) {
+                command.add("-R");
+            }
+            run(command);
+            Files.writeString(copy.data().resolve("postgresql.auto.conf"), "\nport = " + copy.port() + "\n",
+                    StandardOpenOption.APPEND);
+            return copy;
+        }
+
+        void start(Cluster cluster) {
+            pgCtl(cluster, "-l", dir.resolve(cluster.data().getFileName() + ".log").toString(), "-w", "start");
+            running.add(cluster);
+        }
+
+        void stop(Cluster cluster) {
+            pgCtl(cluster, "-m", "fast", "stop");
+            running.remove(cluster);
+        }
+
+        void promote(Cluster cluster) {
+            pgCtl(cluster, "-w", "promote");
+        }
+
+        /** The postmaster killed with SIGKILL, as a machine that dies. */
+        void kill9(Cluster cluster) throws IOException {
+            String pid = Files.readAllLines(cluster.data().resolve("postmaster.pid")).get(0).trim();
+            assertThat(Programs.run(dir, List.of("kill", "-9", pid)).exitCode()).isZero();
+            running.remove(cluster);
+        }
+
+        private void pgCtl(Cluster cluster, String... args) {
+            List<String> command = new ArrayList<>(List.of(pg.resolve("pg_ctl").toString(), "-D",
+                    cluster.data().toString()));
+            command.addAll(List.of(args));
+            run(command);
+        }
+
+        @Override
+        public void close() {
+            for (Cluster cluster : running) {
+                Programs.run(dir, as(List.of(pg.resolve("pg_ctl").toString(), "-D", cluster.data().toString(), "-m",
+                        "immediate", "stop")));
+            }
+        }
+    }
 
     /**
      * Clients uploading a new profile's events under an Idempotency-Key, or disassociating a number they bound,

@@ -44,7 +44,7 @@ public final class DatabaseCopy {
             new Table("passcodes", List.of("account_id", "passcode_hash")),
             new Table("server_keys", List.of("name")),
             new Table("profiles", List.of("account_id", "guid")),
-            new Table("identity_bindings", List.of("account_id", "binding_id")),
+            new Table("identity_bindings", List.of("account_id", "kind", "value", "binding_id")),
             new Table("identity_keys", List.of("account_id", "kind", "value")),
             new Table("profile_merges", List.of("account_id", "merge_id")),
             new Table("events", List.of("account_id", "guid", "event_id")),

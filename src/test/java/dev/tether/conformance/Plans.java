@@ -56,6 +56,10 @@ final class Plans {
     private static final Pattern SQLITE_SEARCH = Pattern.compile("^SEARCH (\\S+) (?:EXISTS )?USING (?:COVERING )?INDEX"
             + " (\\S+)(?: \\((.*)\\))?(?: LEFT-JOIN)?$");
     private static final Pattern SQLITE_ROWID = Pattern.compile("^SEARCH (\\S+) (?:EXISTS )?USING INTEGER PRIMARY KEY");
+    /** A search of a WITHOUT ROWID table through its own key: the table is that key's b-tree. */
+    private static final Pattern SQLITE_OWN_KEY = Pattern.compile("^SEARCH (\\S+) (?:EXISTS )?USING PRIMARY KEY"
+            + "(?: \\((.*)\\))?$");
+    private static final String OWN_KEY = "PRIMARY KEY";
     /** A column an index condition takes, SQLite's {@code a=?} or PostgreSQL's {@code (a = ...)}, row values too. */
     private static final Pattern TAKEN = Pattern.compile("\\(?\\(?([\\w, ]+?)\\)?\\s*(?:=|<|>|<=|>=)");
 
@@ -120,6 +124,9 @@ final class Plans {
             Set<String> equalities = equalities(sql, access.name(), table);
             if (equalities.isEmpty()) {
                 continue;
+            }
+            if (index.equals(OWN_KEY)) {
+                index = catalogue("SELECT name FROM pragma_index_list(?) WHERE origin = 'pk'", table).get(0);
             }
             List<String> columns = indexColumns(index);
             if (columns.stream().noneMatch(equalities::contains)) {
@@ -218,10 +225,15 @@ final class Plans {
                 lines.add(detail);
                 Matcher search = SQLITE_SEARCH.matcher(detail);
                 Matcher rowid = SQLITE_ROWID.matcher(detail);
+                Matcher ownKey = SQLITE_OWN_KEY.matcher(detail);
                 Matcher scan = SQLITE_SCAN.matcher(detail);
                 if (search.find()) {
                     String condition = search.group(3);
                     accesses.add(new Access(search.group(1), null, search.group(2),
+                            condition == null ? Set.of() : taken(condition)));
+                } else if (ownKey.find()) {
+                    String condition = ownKey.group(2);
+                    accesses.add(new Access(ownKey.group(1), null, OWN_KEY,
                             condition == null ? Set.of() : taken(condition)));
                 } else if (rowid.find()) {
                     accesses.add(new Access(rowid.group(1), null, "rowid", Set.of("rowid")));

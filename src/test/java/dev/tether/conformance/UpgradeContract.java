@@ -149,6 +149,25 @@ abstract class UpgradeContract {
                         .as("V8: key rows on half-full pages, room for their second version (a partition each)")
                         .isNotEmpty().allSatisfy(row -> assertThat(row.get(1)).isEqualTo("fillfactor=50"));
             }
+            assertThat(server.store().inspection().rows(backend().postgres()
+                    ? "SELECT indexname FROM pg_indexes WHERE tablename = 'identity_bindings' ORDER BY indexname"
+                    : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'identity_bindings'"
+                            + " AND sql IS NOT NULL ORDER BY name"))
+                    .as("V9: the bindings reached through their key alone, the key row keeping one holder a key")
+                    .containsExactlyElementsOf(backend().postgres()
+                            ? List.of(List.of("identity_bindings_by_profile"), List.of("identity_bindings_of_profile"),
+                                    List.of("identity_bindings_pkey"))
+                            : List.of(List.of("identity_bindings_by_profile"),
+                                    List.of("identity_bindings_of_profile")));
+            if (!backend().postgres()) {
+                assertThat(server.store().inspection().rows("SELECT name FROM pragma_index_info((SELECT name"
+                        + " FROM pragma_index_list('identity_bindings') WHERE origin = 'pk')) ORDER BY seqno"))
+                        .as("V9: the bindings' primary key").containsExactly(List.of("account_id"), List.of("kind"),
+                                List.of("value"), List.of("binding_id"));
+            }
+            assertThat(server.store().inspection().rows("SELECT binding_id FROM identity_bindings"
+                    + " WHERE kind = 'Phone' AND value = '+15550001000' ORDER BY started_at"))
+                    .as("V9: the key's history kept").containsExactly(List.of("b1"), List.of("b2"));
             String passcode = new AccountService(server.store(), Clock.systemUTC()).addPasscode(account);
             ApiResponse cut = TestServer.send(server.request("/1/disassociate").header("X-CleverTap-Account-Id",
                     account).header("X-CleverTap-Passcode", passcode).header("Content-Type", "application/json")

@@ -22,7 +22,8 @@ final class LimitOptions {
     @Option(names = "--concurrent-batch-limit", paramLabel = "N",
             defaultValue = "${env:TETHER_CONCURRENT_BATCH_LIMIT:-15}",
             description = "Requests of one account in flight at once, counted per API, on upload, disassociate, "
-                    + "subscribe and the reassignment check each; more get 429 (env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
+                    + "subscribe, the reassignment check and the number recycling check each; more get 429 "
+                    + "(env TETHER_CONCURRENT_BATCH_LIMIT, default ${DEFAULT-VALUE}).")
     int concurrentBatchLimit;
 
     @Option(names = "--concurrent-bulk-limit", paramLabel = "N",

@@ -22,6 +22,8 @@ import dev.tether.history.HistoryService;
 import dev.tether.profile.ProfileReader;
 import dev.tether.reassigned.ReassignedRequest;
 import dev.tether.reassigned.ReassignedService;
+import dev.tether.recycling.RecyclingRequest;
+import dev.tether.recycling.RecyclingService;
 import dev.tether.store.HistoryEntry;
 import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
@@ -34,6 +36,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +62,7 @@ final class ApiRoutes {
     private final SubscribeService subscriptions = new SubscribeService();
     private final HistoryService histories = new HistoryService();
     private final ReassignedService reassignments = new ReassignedService();
+    private final RecyclingService recycling = new RecyclingService();
     private final Exports exports;
     private final Limits limits;
     private final Clock clock;
@@ -318,6 +323,22 @@ final class ApiRoutes {
                         .put("reassigned", answer.verdict().wireName());
             }
             Json.send(ctx, 200, body);
+        }
+    }
+
+    /**
+     * CAMARA's number recycling check (API.md section 7c): CAMARA's request and answer, its errors in CAMARA's shape
+     * ({@link CamaraPath}), the {@code x-correlator} echoed on every answer the route gives.
+     */
+    void numberRecycling(Context ctx) {
+        CamaraPath.correlate(ctx);
+        Account account = authenticator.authenticate(ctx);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.NUMBER_RECYCLING)) {
+            RecyclingRequest request = RecyclingRequest.parse(Requests.jsonBody(ctx));
+            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            boolean recycled = transactions.read(account, unit -> recycling.check(unit, request, today));
+            ctx.attribute(RECORDS_ATTRIBUTE, 1);
+            Json.send(ctx, 200, Json.MAPPER.createObjectNode().put("phoneNumberRecycled", recycled));
         }
     }
 }

@@ -19,7 +19,7 @@ final class ConcurrencyLimits {
      * numbers) has the batch limit, every other the bulk limit.
      */
     enum Api {
-        UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true), REASSIGNED(true),
+        UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true), REASSIGNED(true), NUMBER_RECYCLING(true),
         DELETE(false), DEMERGE(false), EVENTS_EXPORT(false), PROFILES_EXPORT(false), COUNTS(false), HISTORY(false);
 
         private final boolean batchWrite;

@@ -5,6 +5,7 @@ import dev.tether.batch.InvalidRequestException;
 import dev.tether.config.Limits;
 import dev.tether.export.CursorCodec;
 import dev.tether.export.Exports;
+import dev.tether.recycling.CamaraError;
 import dev.tether.store.StorageUnavailableException;
 import dev.tether.store.Store;
 import dev.tether.work.IdempotencyKeyInFlightException;
@@ -108,6 +109,7 @@ public final class TetherServer implements AutoCloseable {
             config.routes.post("/1/counts/profiles.json", api::countProfiles);
             config.routes.get("/1/identity/history.json", api::history);
             config.routes.post("/1/identity/reassigned.json", api::reassigned);
+            config.routes.post(CamaraPath.RECYCLING_CHECK, api::numberRecycling);
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");
@@ -115,23 +117,24 @@ public final class TetherServer implements AutoCloseable {
                     // reset while the client still sends, and the client may lose the 429 with it
                     ctx.bodyAsBytes();
                 }
-                Json.send(ctx, e.status(), Json.error(e.status(), String.valueOf(e.getMessage())));
+                sendError(ctx, e.status(), String.valueOf(e.getMessage()));
             });
+            config.routes.exception(CamaraError.class, (e, ctx) -> Json.send(ctx, e.status(), CamaraPath.error(e)));
             config.routes.exception(IdempotencyKeyReusedException.class, (e, ctx) -> Json.send(ctx, 409,
                     Json.error(409, String.valueOf(e.getMessage()))));
             config.routes.exception(IdempotencyKeyInFlightException.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
                 Json.send(ctx, 409, Json.error(409, String.valueOf(e.getMessage())));
             });
-            config.routes.exception(InvalidRequestException.class, (e, ctx) -> Json.send(ctx, 400,
-                    Json.error(400, String.valueOf(e.getMessage()))));
+            config.routes.exception(InvalidRequestException.class, (e, ctx) -> sendError(ctx, 400,
+                    String.valueOf(e.getMessage())));
             config.routes.exception(HttpResponseException.class, TetherServer::frameworkError);
             config.routes.exception(ClientGoneException.class, this::clientGone);
             config.routes.exception(EofException.class, this::clientGone);
             config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
                 LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                Json.send(ctx, 503, Json.error(503, e.outcomeUnknown() ? OUTCOME_UNKNOWN
-                        : "Storage unavailable; nothing was written, retry later"));
+                sendError(ctx, 503, e.outcomeUnknown() ? OUTCOME_UNKNOWN
+                        : "Storage unavailable; nothing was written, retry later");
             });
             config.routes.exception(Exception.class, this::unexpected);
         });
@@ -189,7 +192,12 @@ public final class TetherServer implements AutoCloseable {
             case 413: message = "Request body is over the limit"; break;
             default: message = String.valueOf(e.getMessage());
         }
-        Json.send(ctx, status, Json.error(status, message));
+        sendError(ctx, status, message);
+    }
+
+    /** The one error shape, or CAMARA's on its paths ({@link CamaraPath}). */
+    private static void sendError(Context ctx, int status, String message) {
+        Json.send(ctx, status, CamaraPath.owns(ctx) ? CamaraPath.error(status, message) : Json.error(status, message));
     }
 
     /**
@@ -216,6 +224,10 @@ public final class TetherServer implements AutoCloseable {
         String incident = RequestIds.randomHex(1);
         LOG.error("incident {}: {} {} failed (request {})", incident, ctx.method(), ctx.path(),
                 RequestIds.of(ctx).orElse("-"), e);
+        if (CamaraPath.owns(ctx)) {
+            sendError(ctx, 500, "Internal error, incident " + incident);
+            return;
+        }
         var body = Json.error(500, "Internal error, incident " + incident);
         body.put("incident", incident);
         Json.send(ctx, 500, body);

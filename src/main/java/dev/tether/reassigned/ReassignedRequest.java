@@ -8,9 +8,6 @@ import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
 import java.util.List;
 
 /**
@@ -19,8 +16,6 @@ import java.util.List;
  */
 public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> questions) {
     private static final String DATE_NOT_VALID = "Date is not valid. Expected YYYY-MM-DD";
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd")
-            .withResolverStyle(ResolverStyle.STRICT);
 
     /** Has this number changed hands on or after this day? */
     public record Question(IdentityKey phone, LocalDate date) {
@@ -38,16 +33,8 @@ public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> 
                         ? phone.asText() : null)
                 .orElseThrow(() -> new RecordRejected(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID));
         JsonNode date = record.get("date");
-        String text = date != null && date.isTextual() ? date.asText() : "";
-        // four digits of year exactly: the parser alone also takes "+12026-11-01" and the last day of year 999999999
-        if (!text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
-            throw new RecordRejected(545, DATE_NOT_VALID);
-        }
-        try {
-            return new Question(key, LocalDate.parse(text, DAY));
-        } catch (DateTimeParseException e) {
-            throw new RecordRejected(545, DATE_NOT_VALID);
-        }
+        return new Question(key, Days.parse(date != null && date.isTextual() ? date.asText() : "")
+                .orElseThrow(() -> new RecordRejected(545, DATE_NOT_VALID)));
     }
 
     List<IdentityKey> phones() {

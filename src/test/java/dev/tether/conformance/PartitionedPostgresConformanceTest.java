@@ -154,6 +154,14 @@ class PartitionedPostgresConformanceTest {
     }
 
     @Nested
+    class NumberRecycling extends NumberRecyclingContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

@@ -170,6 +170,14 @@ class SqliteConformanceTest {
     }
 
     @Nested
+    class NumberRecycling extends NumberRecyclingContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

@@ -147,7 +147,9 @@ public final class OpenApiDocument {
                 problems.add(what + ": " + (pathItem == null ? "a path" : "a method") + " the document does not"
                         + " describe, answered " + exchange.status() + " instead of " + expected);
             }
-            checkJson(what, "#/components/schemas/Error", exchange.responseBody(), problems);
+            // CAMARA's paths answer in CAMARA's shape (the document's rule too)
+            checkJson(what, path.startsWith("/number-recycling/") ? "#/components/schemas/CamaraError"
+                    : "#/components/schemas/Error", exchange.responseBody(), problems);
             checkErrorCode(what, exchange, problems);
             return problems;
         }
@@ -191,14 +193,19 @@ public final class OpenApiDocument {
         return problems;
     }
 
-    /** The error shape's {@code code} is the HTTP status, always. */
+    /** The error shape's {@code code} is the HTTP status, always; CAMARA's shape has it as its {@code status}. */
     private static void checkErrorCode(String what, Exchange exchange, List<String> problems) {
         if (exchange.status() < 400) {
             return;
         }
         try {
             JsonNode body = JSON.readTree(exchange.responseBody());
-            if (body != null && body.has("code") && body.get("code").asInt() != exchange.status()) {
+            if (body != null && body.has("code") && body.get("code").isTextual()) {
+                if (!body.has("status") || body.get("status").asInt() != exchange.status()) {
+                    problems.add(what + ": the CAMARA error's status " + body.get("status") + " is not the HTTP"
+                            + " status");
+                }
+            } else if (body != null && body.has("code") && body.get("code").asInt() != exchange.status()) {
                 problems.add(what + ": the error's code " + body.get("code") + " is not the HTTP status");
             }
         } catch (IOException notJson) {

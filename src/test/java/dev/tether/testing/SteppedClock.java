@@ -19,6 +19,16 @@ public final class SteppedClock extends Clock {
         now.updateAndGet(instant -> instant.plus(step));
     }
 
+    /** Moves the clock forward to this instant; a clock is never moved back. */
+    public void moveTo(Instant instant) {
+        now.updateAndGet(current -> {
+            if (instant.isBefore(current)) {
+                throw new IllegalArgumentException("the clock is at " + current + ", later than " + instant);
+            }
+            return instant;
+        });
+    }
+
     @Override
     public ZoneOffset getZone() {
         return ZoneOffset.UTC;

@@ -60,11 +60,21 @@ public final class TestServer implements AutoCloseable {
                 WebhookSettings.defaults()), telemetry);
     }
 
+    /** On a clock the test moves ({@link SteppedClock}): every unit of work reads its time there. */
+    public TestServer(Backend backend, Clock clock) {
+        this(backend.newDatabaseUrl(), Limits.defaults(), new WebhookConfig(new SecretBox(newKeyFile()),
+                WebhookSettings.defaults()), Telemetry.defaults(), clock);
+    }
+
     private TestServer(String databaseUrl, Limits limits, WebhookConfig webhooks, Telemetry telemetry) {
+        this(databaseUrl, limits, webhooks, telemetry, Clock.systemUTC());
+    }
+
+    private TestServer(String databaseUrl, Limits limits, WebhookConfig webhooks, Telemetry telemetry, Clock clock) {
         this.databaseUrl = databaseUrl;
         this.webhooks = webhooks;
         this.store = Stores.open(databaseUrl, 8);
-        this.server = new TetherServer(store, "local", limits, Clock.systemUTC(), webhooks, telemetry)
+        this.server = new TetherServer(store, "local", limits, clock, webhooks, telemetry)
                 .start("127.0.0.1", 0);
         server.shutdownIdleTimeout(Duration.ofMillis(50)); // a close does not wait out the client's kept connection
         OpenApiDocument.servedAt(server.port());

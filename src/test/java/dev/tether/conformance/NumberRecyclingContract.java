@@ -1,0 +1,297 @@
+package dev.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import dev.tether.account.ConflictPolicy;
+import dev.tether.testing.ApiResponse;
+import dev.tether.testing.SteppedClock;
+import dev.tether.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract's section 7c: CAMARA's number recycling check, {@code POST /number-recycling/v0.2/check}, a test for
+ * each row of its meaning (the gap case against the FCC-style check's answer too), the days at their edges, and
+ * CAMARA's errors in CAMARA's bodies. The server runs on a clock the test moves: each test starts on a day of its own
+ * and sets the second of every change. Every request and answer is also held to CAMARA's published schema
+ * ({@code src/test/resources/camara}).
+ */
+abstract class NumberRecyclingContract extends ServerContract {
+    private static final String PATH = "/number-recycling/v0.2/check";
+    private static final String P = "+14155550142";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNode CAMARA = camaraSchema();
+
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-03-01T12:00:00Z"));
+    /** The first day of the running test: nothing happened in its account before it. */
+    private LocalDate d0;
+
+    @Override
+    @BeforeAll
+    void startServer() {
+        server = new TestServer(backend(), clock);
+    }
+
+    @BeforeEach
+    void aDayOfItsOwn() {
+        d0 = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(2);
+        at(d0, "08:00:00");
+    }
+
+    private void at(LocalDate day, String time) {
+        clock.moveTo(day.atTime(LocalTime.parse(time)).toInstant(ZoneOffset.UTC));
+    }
+
+    private void bind(TestServer.Client client, String owner) {
+        ApiResponse answer = client.post("/1/upload", batch(profile("identity", owner, "{\"Phone\":\"" + P + "\"}")));
+        assertThat(answer.json().get("processed").asInt()).as(answer.body()).isEqualTo(1);
+    }
+
+    private void disassociate(TestServer.Client client) {
+        ApiResponse answer = client.post("/1/disassociate", batch(phoneRecord(P)));
+        assertThat(answer.json().get("processed").asInt()).as(answer.body()).isEqualTo(1);
+    }
+
+    private ApiResponse check(TestServer.Client client, String body, String... headers) {
+        assertConforms("CreateCheckNumRecycling", body);
+        return client.post(PATH, body, headers);
+    }
+
+    /** CAMARA's answer for {@link #P} and this day: 200 and its boolean. */
+    private boolean recycled(TestServer.Client client, LocalDate day) {
+        ApiResponse answer = check(client, "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + day + "\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertConforms("CheckNumRecyclingInfo", answer.body());
+        assertThat(answer.json().size()).as(answer.body()).isEqualTo(1);
+        return answer.json().get("phoneNumberRecycled").asBoolean();
+    }
+
+    /** The FCC-style check's answer for the same question (yes, no, no_data). */
+    private String reassigned(TestServer.Client client, LocalDate day) {
+        ApiResponse answer = client.post("/1/identity/reassigned.json",
+                "{\"d\":[{\"phone\":\"" + P + "\",\"date\":\"" + day + "\"}]}");
+        return answer.json().get("results").get(0).get("reassigned").asText();
+    }
+
+    /** An error of the route: CAMARA's shape, and the route's codes for its status where CAMARA lists them. */
+    private static void assertCamaraError(ApiResponse answer, int status, String code) {
+        assertCamaraShape(answer, status, code);
+        if (CAMARA.get("$defs").has("Error" + status)) {
+            assertConforms("Error" + status, answer.body());
+        }
+    }
+
+    /** CAMARA's error shape with this status and code: the shape of every error under /number-recycling/. */
+    private static void assertCamaraShape(ApiResponse answer, int status, String code) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.json().get("status").asInt()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.json().get("code").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(answer.json().get("message").asText()).as(answer.body()).isNotBlank();
+        assertThat(answer.json().size()).as("status, code and message only: " + answer.body()).isEqualTo(3);
+    }
+
+    @Test
+    void heldByOneProfileSinceBeforeTheDay_isFalse_andOnTheDayItWasBound() {
+        bind(api, "owner");
+        at(d0.plusDays(10), "09:00:00");
+        assertThat(recycled(api, d0.plusDays(3))).isFalse();
+        assertThat(recycled(api, d0)).as("the day it was bound: held by her at its end").isFalse();
+    }
+
+    @Test
+    void leftItsHolderAfterTheDay_isTrue_evenWhenBoundAgainLater() {
+        bind(api, "owner");
+        at(d0.plusDays(3), "10:00:00");
+        disassociate(api);
+        assertThat(recycled(api, d0.plusDays(1))).isTrue();
+        at(d0.plusDays(5), "10:00:00");
+        bind(api, "next-owner");
+        assertThat(recycled(api, d0.plusDays(1))).isTrue();
+        assertThat(recycled(api, d0.plusDays(5))).as("the new holder's first day").isFalse();
+    }
+
+    @Test
+    void nobodyHeldItAtTheEndOfTheDay_andSomeoneHasSince_isTrue_whereTheFccCheckSaysNo() {
+        bind(api, "owner");
+        at(d0.plusDays(2), "12:00:00");
+        disassociate(api);
+        at(d0.plusDays(5), "12:00:00");
+        bind(api, "next-owner");
+        assertThat(recycled(api, d0.plusDays(3))).isTrue();
+        assertThat(reassigned(api, d0.plusDays(3))).as("the FCC-style check: the number left nobody after the day")
+                .isEqualTo("no");
+    }
+
+    @Test
+    void nobodyHasHeldItSince_isFalse() {
+        bind(api, "owner");
+        at(d0.plusDays(2), "12:00:00");
+        disassociate(api);
+        at(d0.plusDays(6), "12:00:00");
+        assertThat(recycled(api, d0.plusDays(3))).isFalse();
+        assertThat(recycled(api, d0.plusDays(2))).as("cut on the day itself: nobody held it at its end").isFalse();
+    }
+
+    @Test
+    void aMergeIsNotAChangeOfSubscriber_isFalse() {
+        TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
+        bind(merging, "owner");
+        at(d0.plusDays(2), "12:00:00");
+        bind(merging, "same-person");
+        JsonNode history = merging.get("/1/identity/history.json?phone=" + P).json().get("history");
+        assertThat(history.get(0).get("reason").asText()).as(history.toString()).isEqualTo("merged");
+        assertThat(recycled(merging, d0)).isFalse();
+    }
+
+    @Test
+    void aTransferAndADeleteAfterTheDay_areChangesOfSubscriber() {
+        TestServer.Client transfer = server.newAccount(true, true, ConflictPolicy.TRANSFER);
+        bind(transfer, "owner");
+        at(d0.plusDays(2), "12:00:00");
+        bind(transfer, "taker");
+        assertThat(recycled(transfer, d0)).isTrue();
+
+        bind(api, "owner");
+        at(d0.plusDays(3), "12:00:00");
+        assertThat(api.post("/1/delete/profiles.json", "{\"identity\":\"owner\"}").json().get("processed").asInt())
+                .isEqualTo(1);
+        assertThat(recycled(api, d0.plusDays(2))).isTrue();
+    }
+
+    @Test
+    void aNumberTakenAtTheLastSecondOfTheDay_wasHeldAtItsEnd_atTheFirstSecondOfTheNext_wasNot() {
+        TestServer.Client late = server.newAccount();
+        bind(late, "owner");
+        bind(api, "owner");
+        at(d0.plusDays(1), "12:00:00");
+        disassociate(late);
+        disassociate(api);
+        at(d0.plusDays(3), "23:59:59");
+        bind(late, "late-taker");
+        at(d0.plusDays(4), "00:00:00");
+        bind(api, "next-day-taker");
+        at(d0.plusDays(6), "12:00:00");
+        assertThat(recycled(late, d0.plusDays(3))).as("taken at 23:59:59 of the day").isFalse();
+        assertThat(recycled(api, d0.plusDays(3))).as("taken at 00:00:00 of the next day").isTrue();
+    }
+
+    @Test
+    void aNumberCutAtTheLastSecondOfTheDay_wasCutOnIt_atTheFirstSecondOfTheNext_after() {
+        TestServer.Client late = server.newAccount();
+        bind(late, "owner");
+        bind(api, "owner");
+        at(d0.plusDays(2), "23:59:59");
+        disassociate(late);
+        at(d0.plusDays(3), "00:00:00");
+        disassociate(api);
+        assertThat(recycled(late, d0.plusDays(2))).as("cut at 23:59:59 of the day, nobody since").isFalse();
+        assertThat(recycled(api, d0.plusDays(2))).as("cut at 00:00:00 of the next day").isTrue();
+    }
+
+    @Test
+    void aDayAfterToday_orBeforeTheAccountFirstSawTheNumber_isOutOfRange() {
+        bind(api, "owner");
+        assertCamaraError(check(api, "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + d0.plusDays(1) + "\"}"),
+                400, "OUT_OF_RANGE");
+        assertCamaraError(check(api, "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + d0.minusDays(1)
+                + "\"}"), 400, "OUT_OF_RANGE");
+        assertThat(recycled(api, d0)).as("today, the day it was first seen").isFalse();
+    }
+
+    @Test
+    void aNumberTheAccountNeverKnew_isIdentifierNotFound() {
+        bind(server.newAccount(), "someone-elses");
+        assertCamaraError(check(api, "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + d0 + "\"}"),
+                404, "IDENTIFIER_NOT_FOUND");
+    }
+
+    @Test
+    void badRequests_getCamarasErrors_andChangeNothing() {
+        bind(api, "owner");
+        String day = "\"specifiedDate\":\"" + d0 + "\"";
+        assertCamaraError(check(api, "{" + day + "}"), 422, "MISSING_IDENTIFIER");
+        for (String body : new String[] {
+            "{\"phoneNumber\":\"14155550142\"," + day + "}",
+            "{\"phoneNumber\":\"+1 415 555 0142\"," + day + "}",
+            "{\"phoneNumber\":14155550142," + day + "}",
+            "{\"phoneNumber\":\"+999123456\"," + day + "}",
+            "{\"phoneNumber\":\"" + P + "\"}",
+            "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"2026-02-30\"}",
+            "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"20260301\"}",
+            "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":null}",
+            "{\"phoneNumber\":\"" + P + "\"," + day + ",\"maxAge\":240}",
+            "[]"}) {
+            assertCamaraError(api.post(PATH, body), 400, "INVALID_ARGUMENT");
+        }
+        assertCamaraError(api.post(PATH, "{\"phoneNumber\":"), 400, "INVALID_ARGUMENT");
+        assertThat(api.get("/1/identity/history.json?phone=" + P).json().get("history")).hasSize(1);
+    }
+
+    @Test
+    void authenticationTheMediaTypeAndTheMethod_answerInCamarasShape() {
+        String body = "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + d0 + "\"}";
+        assertCamaraError(post(PATH, body, "Content-Type", "application/json", "X-CleverTap-Account-Id",
+                api.accountId(), "X-CleverTap-Passcode", "wrong"), 401, "UNAUTHENTICATED");
+        assertCamaraError(post(PATH, body, "Content-Type", "application/json"), 401, "UNAUTHENTICATED");
+        assertCamaraError(post(PATH, body, "Content-Type", "text/plain", "X-CleverTap-Account-Id", api.accountId(),
+                "X-CleverTap-Passcode", api.passcode()), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertCamaraError(api.get(PATH), 405, "METHOD_NOT_ALLOWED");
+        assertCamaraShape(api.post("/number-recycling/v0.1/check", body), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void theXCorrelator_isEchoedOnEveryAnswer_andOneBreakingItsPatternIsRefused() {
+        bind(api, "owner");
+        String body = "{\"phoneNumber\":\"" + P + "\",\"specifiedDate\":\"" + d0 + "\"}";
+        ApiResponse answered = check(api, body, "x-correlator", "b4333c46-49c0-4f62-80d7-f0ef930f1c46");
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(answered.header("x-correlator")).hasValue("b4333c46-49c0-4f62-80d7-f0ef930f1c46");
+        ApiResponse refused = check(api, "{\"specifiedDate\":\"" + d0 + "\"}", "x-correlator", "req:{42}");
+        assertCamaraError(refused, 422, "MISSING_IDENTIFIER");
+        assertThat(refused.header("x-correlator")).hasValue("req:{42}");
+        ApiResponse bad = check(api, body, "x-correlator", "two words");
+        assertCamaraError(bad, 400, "INVALID_ARGUMENT");
+        assertThat(bad.header("x-correlator")).isEmpty();
+        assertThat(check(api, body).header("x-correlator")).isEmpty();
+    }
+
+    private static void assertConforms(String definition, String json) {
+        JsonNode value;
+        try {
+            value = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Schema schema = SchemaRegistry.withDialect(Dialects.getDraft202012())
+                .getSchema(SchemaLocation.of("https://camara.invalid/number-recycling.json"), CAMARA)
+                .getSubSchema(SchemaLocation.Fragment.of("/$defs/" + definition));
+        schema.initializeValidators();
+        assertThat(schema.validate(value)).as(definition + " of CAMARA for " + json).isEmpty();
+    }
+
+    private static JsonNode camaraSchema() {
+        try (InputStream in = NumberRecyclingContract.class.getResourceAsStream(
+                "/camara/number-recycling-v0.2.schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("src/test/resources/camara/number-recycling-v0.2.schema.json missing");
+            }
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -353,7 +353,8 @@ final class Benchmark {
     }
 
     private int disassociateInProcess(List<JsonNode> records) {
-        DisassociateRequest request = DisassociateRequest.parse(account, records);
+        DisassociateRequest request = DisassociateRequest.parse(account, records,
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         return transactions.write(account, false, unit -> disassociations.disassociate(unit, request)).result()
                 .processedCount();
     }

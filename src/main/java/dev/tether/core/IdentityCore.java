@@ -15,10 +15,13 @@ import dev.tether.store.MergeRecord;
 import dev.tether.store.ReadTx;
 import dev.tether.store.WriteTx;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +44,8 @@ public final class IdentityCore {
 
     private final Account account;
     private final UnitState state;
+    /** Since when the holder of each number read by {@link #preloadDisassociations} has had it (epoch seconds). */
+    private final Map<IdentityKey, Long> tenures = new HashMap<>();
 
     public IdentityCore(Account account, ReadTx tx, Clock clock) {
         this(account, tx, clock, LockHints.none());
@@ -286,6 +291,40 @@ public final class IdentityCore {
      */
     public boolean disassociate(IdentityKey phone) {
         return end(phone, BindingReason.DISASSOCIATED).isPresent();
+    }
+
+    /** What a disassociation with a day of disconnection did. */
+    public enum Disconnection { CUT, NOT_HELD, HELD_SINCE_AFTER }
+
+    /**
+     * Locks and reads these numbers for a disassociation, and the histories of those sent with a day of
+     * disconnection (one statement), to tell since when their holders have had them.
+     */
+    public void preloadDisassociations(Collection<IdentityKey> phones, Collection<IdentityKey> dated) {
+        state.preloadKeys(phones);
+        if (!dated.isEmpty()) {
+            state.tx().bindings().histories(account.id(), dated).forEach((key, history) ->
+                    Tenure.since(history).ifPresent(since -> tenures.put(key, since)));
+        }
+    }
+
+    /**
+     * Cuts a phone number from the profile that holds it, as {@link #disassociate(IdentityKey)}, only when the person
+     * who holds it had it by the end of {@code disconnectedOn} (UTC), the day a carrier says it was disconnected: a
+     * holder who took it later is its next owner and keeps it ({@link Disconnection#HELD_SINCE_AFTER}), and nothing
+     * changes. Through merges: a merge is never a change of hands ({@link Tenure}).
+     */
+    public Disconnection disassociate(IdentityKey phone, LocalDate disconnectedOn) {
+        Optional<BindingState> binding = state.binding(phone);
+        if (binding.isEmpty()) {
+            return Disconnection.NOT_HELD;
+        }
+        long since = binding.get().stored ? tenures.getOrDefault(phone, binding.get().startedAt)
+                : binding.get().startedAt;
+        if (since >= disconnectedOn.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()) {
+            return Disconnection.HELD_SINCE_AFTER;
+        }
+        return disassociate(phone) ? Disconnection.CUT : Disconnection.NOT_HELD;
     }
 
     /**

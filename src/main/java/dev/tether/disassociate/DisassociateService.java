@@ -7,17 +7,27 @@ import dev.tether.work.UnitOfWork;
 
 /**
  * {@code POST /1/disassociate}: cuts each phone number from the profile that holds it, through the identity core,
- * so that the number's next owner gets a profile of their own. A batch is three statements: one lookup of the
- * numbers' bindings, one update ending them and one update of the profiles' Phone property.
+ * so that the number's next owner gets a profile of their own; a number sent with the day it was disconnected only
+ * from a holder who had it by then. A batch is a few statements: one lookup of the numbers' bindings (and one of the
+ * histories of those with a day), one update ending them and one update of the profiles' Phone property.
  */
 public final class DisassociateService {
+    static final String KEPT_BY_NEW_HOLDER = "Phone number was bound after it was disconnected; its holder keeps it";
 
     public BatchResult disassociate(UnitOfWork unit, DisassociateRequest request) {
         IdentityCore core = unit.identities();
-        core.preloadBindings(request.valid());
+        core.preloadDisassociations(request.valid(), request.dated());
         return BatchResult.of(request.records(), i -> {
-            if (!core.disassociate(request.phones().get(i).orThrow())) {
-                throw new RecordRejected(543, "Phone number is not associated with any profile");
+            DisassociateRequest.Disconnection record = request.disconnections().get(i).orThrow();
+            IdentityCore.Disconnection done = record.disconnectedOn()
+                    .map(day -> core.disassociate(record.phone(), day))
+                    .orElseGet(() -> core.disassociate(record.phone()) ? IdentityCore.Disconnection.CUT
+                            : IdentityCore.Disconnection.NOT_HELD);
+            switch (done) {
+                case NOT_HELD -> throw new RecordRejected(543, "Phone number is not associated with any profile");
+                case HELD_SINCE_AFTER -> throw new RecordRejected(552, KEPT_BY_NEW_HOLDER);
+                case CUT -> {
+                }
             }
         });
     }

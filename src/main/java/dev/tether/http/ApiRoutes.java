@@ -96,9 +96,10 @@ final class ApiRoutes {
         Account account = authenticator.authenticate(ctx);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DISASSOCIATE)) {
             List<JsonNode> records = parseBatch(ctx);
-            DisassociateRequest request = DisassociateRequest.parse(account, records);
+            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            DisassociateRequest request = DisassociateRequest.parse(account, records, today);
             sendBatch(ctx, request.records(), account, unit -> disassociations.disassociate(unit,
-                    asLocked(unit, account, request, settled -> DisassociateRequest.parse(settled, records))));
+                    asLocked(unit, account, request, settled -> DisassociateRequest.parse(settled, records, today))));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.tether.testing.Backend;
 import dev.tether.testing.DroppingProxy;
 import dev.tether.testing.MetricsText;
 import dev.tether.testing.Programs;
+import dev.tether.testing.SteppedClock;
 import dev.tether.testing.TestServer;
 import dev.tether.testing.TetherProcess;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -328,6 +330,83 @@ class BulkCommandTest {
         assertThat(TetherCli.run(disassociate(server.baseUrl(), "--restart", "--progress", "off"))).isZero();
         assertThat(metric("tether_records_failed_total", Map.of("uri", "/1/disassociate", "code", "543")))
                 .isEqualTo(UNKNOWN + HELD + UNKNOWN + 1);
+    }
+
+    /**
+     * A carrier's file of numbers disconnected on one day, arriving late: half of them have a new owner by then. The
+     * report lists exactly those, as 552, the old owners lose their numbers, and no new owner loses one; the same with
+     * each line's own day ({@code --date-column}), where a day after the new owner took the number cuts her.
+     */
+    @Test
+    void aLateCarrierFile_cutsOnlyTheOldOwners_andReportsEveryNewOwnersNumberAs552() throws Exception {
+        server.close();
+        SteppedClock clock = new SteppedClock(Instant.parse("2026-06-01T09:00:00Z"));
+        server = new TestServer(Backend.SQLITE, clock);
+        client = server.newAccount();
+        int numbers = 200;
+        StringBuilder owners = new StringBuilder("{\"d\":[");
+        for (int i = 0; i < numbers; i++) {
+            owners.append(i == 0 ? "" : ",").append("{\"type\":\"profile\",\"identity\":\"old-").append(i)
+                    .append("\",\"profileData\":{\"Phone\":\"").append(held(i)).append("\"}}");
+        }
+        assertThat(client.post("/1/upload", owners.append("]}").toString()).json().path("processed").asInt())
+                .isEqualTo(numbers);
+        clock.moveTo(Instant.parse("2026-06-10T09:00:00Z"));
+        StringBuilder cut = new StringBuilder("{\"d\":[");
+        StringBuilder newOwners = new StringBuilder("{\"d\":[");
+        for (int i = 0; i < numbers; i += 2) {
+            cut.append(i == 0 ? "" : ",").append("{\"type\":\"phone\",\"value\":\"").append(held(i)).append("\"}");
+            newOwners.append(i == 0 ? "" : ",").append("{\"type\":\"profile\",\"identity\":\"new-").append(i)
+                    .append("\",\"profileData\":{\"Phone\":\"").append(held(i)).append("\"}}");
+        }
+        assertThat(client.post("/1/disassociate", cut.append("]}").toString()).json().path("processed").asInt())
+                .isEqualTo(numbers / 2);
+        assertThat(client.post("/1/upload", newOwners.append("]}").toString()).json().path("processed").asInt())
+                .isEqualTo(numbers / 2);
+        clock.moveTo(Instant.parse("2026-06-15T09:00:00Z"));
+        Path carrier = dir.resolve("carrier.csv");
+        List<String> lines = new ArrayList<>(List.of("phone,disconnected"));
+        for (int i = 0; i < numbers; i++) {
+            lines.add(held(i) + "," + (i % 4 == 2 ? "2026-06-12" : "2026-06-05"));
+        }
+        Files.write(carrier, lines);
+
+        assertThat(TetherCli.run("disassociate", "--file", carrier.toString(), "--disconnected-on", "2026-06-05",
+                "--url", server.baseUrl(), "--account", client.accountId(), "--passcode", client.passcode(),
+                "--dry-run", "--progress", "off")).isZero();
+        assertThat(csv(dir.resolve("carrier.csv.disassociate-dry-run-report.csv"))).hasSize(numbers / 2);
+        assertThat(client.get("/1/profile.json?phone=" + held(1)).status()).as("a dry run cuts nobody").isEqualTo(200);
+
+        assertThat(TetherCli.run("disassociate", "--file", carrier.toString(), "--disconnected-on", "2026-06-05",
+                "--url", server.baseUrl(), "--account", client.accountId(), "--passcode", client.passcode(),
+                "--progress", "off")).isZero();
+        List<CSVRecord> report = csv(dir.resolve("carrier.csv.disassociate-report.csv"));
+        assertThat(report).extracting(row -> row.get("line") + ":" + row.get("code"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, numbers).filter(i -> i % 2 == 0)
+                        .mapToObj(i -> (i + 2) + ":552").toList());
+        for (int i = 0; i < numbers; i++) {
+            ApiResponse read = client.get("/1/profile.json?phone=" + held(i));
+            if (i % 2 == 0) {
+                assertThat(read.json().path("record").path("identities").toString()).as("new owner " + i)
+                        .contains("new-" + i);
+            } else {
+                assertThat(read.status()).as("old owner " + i + " cut").isEqualTo(404);
+            }
+        }
+
+        assertThat(TetherCli.run("disassociate", "--file", carrier.toString(), "--date-column", "2", "--restart",
+                "--url", server.baseUrl(), "--account", client.accountId(), "--passcode", client.passcode(),
+                "--progress", "off")).isZero();
+        assertThat(csv(dir.resolve("carrier.csv.disassociate-report.csv")))
+                .extracting(row -> row.get("line") + ":" + row.get("code"))
+                .as("each line's own day: the numbers cut before are 543, a new owner's on 06-05 is 552,"
+                        + " one disconnected on 06-12 after she took it is cut")
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, numbers)
+                        .filter(i -> i % 2 == 1 || i % 4 == 0)
+                        .mapToObj(i -> (i + 2) + ":" + (i % 2 == 1 ? 543 : 552)).toList());
+        assertThat(client.get("/1/profile.json?phone=" + held(2)).status()).isEqualTo(404);
+        assertThat(client.get("/1/profile.json?phone=" + held(0)).status()).isEqualTo(200);
+        assertThat(server.violations()).isEmpty();
     }
 
     @Test

@@ -33,6 +33,8 @@ import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
 import dev.tether.work.Transactions;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +70,7 @@ abstract class IdentityChangesContract {
                     new ProfileMerged(loser, survivor, at(merge, 5)));
 
             DisassociateRequest cut = DisassociateRequest.parse(account,
-                    records("{\"type\":\"phone\",\"value\":\"+15550000021\"}"));
+                    records("{\"type\":\"phone\",\"value\":\"+15550000021\"}"), LocalDate.now(ZoneOffset.UTC));
             Transactions.Committed<?> dryRun = transactions.write(account, true,
                     unit -> new DisassociateService().disassociate(unit, cut));
             assertThat(dryRun.changes()).as("a dry run reports what would change")

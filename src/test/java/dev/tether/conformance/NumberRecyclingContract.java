@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract's section 7c: CAMARA's number recycling check, {@code POST /number-recycling/v0.2/check}, a test for
  * each row of its meaning (the gap case against the FCC-style check's answer too), the days at their edges, and
- * CAMARA's errors in CAMARA's bodies. The server runs on a clock the test moves: each test starts on a day of its own
+ * CAMARA's errors in CAMARA's bodies; and a disassociation that cuts only the old owner ({@code disconnectedOn}). The server runs on a clock the test moves: each test starts on a day of its own
  * and sets the second of every change. Every request and answer is also held to CAMARA's published schema
  * ({@code src/test/resources/camara}).
  */
@@ -267,6 +267,90 @@ abstract class NumberRecyclingContract extends ServerContract {
         assertCamaraError(bad, 400, "INVALID_ARGUMENT");
         assertThat(bad.header("x-correlator")).isEmpty();
         assertThat(check(api, body).header("x-correlator")).isEmpty();
+    }
+
+    private ApiResponse disconnected(TestServer.Client client, String day, String... query) {
+        return client.post("/1/disassociate" + (query.length > 0 ? query[0] : ""), batch("{\"type\":\"phone\","
+                + "\"value\":\"" + P + "\",\"disconnectedOn\":" + day + "}"));
+    }
+
+    private static void assertCode(ApiResponse answer, int code) {
+        assertThat(answer.json().get("processed").asInt()).as(answer.body()).isZero();
+        assertThat(answer.json().get("unprocessed").get(0).get("code").asInt()).as(answer.body()).isEqualTo(code);
+    }
+
+    private String holder(TestServer.Client client) {
+        JsonNode history = client.get("/1/identity/history.json?phone=" + P).json().get("history");
+        JsonNode latest = history.get(0);
+        return latest.get("to").isNull() ? latest.get("objectId").asText() : "nobody";
+    }
+
+    @Test
+    void disconnectedOn_cutsAHolderWhoHadTheNumberByThatDay_toTheLastSecond() {
+        bind(api, "owner");
+        TestServer.Client late = server.newAccount();
+        at(d0.plusDays(2), "23:59:59");
+        bind(late, "owner");
+        at(d0.plusDays(5), "12:00:00");
+        ApiResponse cut = disconnected(api, "\"" + d0.plusDays(2) + "\"");
+        assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+        assertThat(holder(api)).isEqualTo("nobody");
+        ApiResponse lastSecond = disconnected(late, "\"" + d0.plusDays(2) + "\"");
+        assertThat(lastSecond.json().get("processed").asInt()).as("bound at 23:59:59 of the day: had it by its end")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aHolderWhoTookTheNumberAfterTheDay_keepsIt_552_inADryRunToo_andNothingChanges() {
+        bind(api, "owner");
+        at(d0.plusDays(1), "12:00:00");
+        disassociate(api);
+        at(d0.plusDays(3), "00:00:00");
+        bind(api, "next-owner");
+        String newOwner = holder(api);
+        at(d0.plusDays(6), "12:00:00");
+        assertCode(disconnected(api, "\"" + d0.plusDays(2) + "\"", "?dryRun=1"), 552);
+        ApiResponse kept = disconnected(api, "\"" + d0.plusDays(2) + "\"");
+        assertCode(kept, 552);
+        assertThat(kept.json().get("unprocessed").get(0).get("error").asText())
+                .isEqualTo("Phone number was bound after it was disconnected; its holder keeps it. Skipped record"
+                        + " number : 1");
+        assertThat(holder(api)).isEqualTo(newOwner);
+        assertThat(api.get("/1/profile.json?phone=" + P.replace("+", "%2B")).json().get("record")
+                .get("objectId").asText()).as("the number still reads her profile").isEqualTo(newOwner);
+        assertThat(disconnected(api, "\"" + d0.plusDays(3) + "\"").json().get("processed").asInt())
+                .as("a day she had it by").isEqualTo(1);
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
+    void aPersonWhoseProfileWasMergedAfterTheDay_stillHadTheNumber_andIsCut() {
+        TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
+        bind(merging, "owner");
+        at(d0.plusDays(3), "12:00:00");
+        bind(merging, "same-person");
+        JsonNode history = merging.get("/1/identity/history.json?phone=" + P).json().get("history");
+        assertThat(history.get(0).get("startReason").asText()).as(history.toString()).isEqualTo("merged");
+        at(d0.plusDays(5), "12:00:00");
+        ApiResponse cut = disconnected(merging, "\"" + d0.plusDays(1) + "\"");
+        assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+        assertThat(holder(merging)).isEqualTo("nobody");
+    }
+
+    @Test
+    void aBadOrFutureDay_is545_beforeTheAccountsSettings_andAfterABadNumber() {
+        bind(api, "owner");
+        for (String day : new String[] {"\"2026-02-30\"", "\"20260301\"", "20260301", "null",
+            "\"" + d0.plusDays(1) + "\""}) {
+            assertCode(disconnected(api, day), 545);
+        }
+        ApiResponse badNumber = api.post("/1/disassociate", batch("{\"type\":\"phone\",\"value\":\"12\","
+                + "\"disconnectedOn\":\"x\"}"));
+        assertCode(badNumber, 516);
+        TestServer.Client noPhone = server.newAccount(true, false, ConflictPolicy.REJECT);
+        assertCode(disconnected(noPhone, "\"x\""), 545);
+        assertCode(disconnected(noPhone, "\"" + d0 + "\""), 542);
+        assertThat(holder(api)).isNotEqualTo("nobody");
     }
 
     private static void assertConforms(String definition, String json) {

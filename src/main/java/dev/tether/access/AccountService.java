@@ -1,6 +1,7 @@
 package dev.tether.access;
 
 import dev.tether.account.Account;
+import dev.tether.account.BlockedValues;
 import dev.tether.account.AccountIds;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.account.Passcodes;
@@ -39,13 +40,18 @@ public final class AccountService {
 
     /** What may change on an existing account; an empty field stays as it is. */
     public record Settings(Optional<String> name, Optional<Boolean> emailIsIdentity, Optional<Boolean> phoneIsIdentity,
-                           Optional<ConflictPolicy> conflictPolicy) {
+                           Optional<ConflictPolicy> conflictPolicy, Optional<BlockedValues> blockedValues) {
+        /** The settings without the blocked values, which stay. */
+        public Settings(Optional<String> name, Optional<Boolean> emailIsIdentity, Optional<Boolean> phoneIsIdentity,
+                        Optional<ConflictPolicy> conflictPolicy) {
+            this(name, emailIsIdentity, phoneIsIdentity, conflictPolicy, Optional.empty());
+        }
     }
 
     public Created create(NewAccount spec) {
         long now = clock.instant().getEpochSecond();
         Account account = new Account(AccountIds.newId(), spec.name(), spec.region(), spec.emailIsIdentity(),
-                spec.phoneIsIdentity(), spec.conflictPolicy(), now);
+                spec.phoneIsIdentity(), spec.conflictPolicy(), now, BlockedValues.defaults());
         String passcode = Passcodes.newPasscode();
         store.change(tx -> {
             tx.accounts().insert(account);
@@ -75,7 +81,8 @@ public final class AccountService {
             Account updated = new Account(current.id(), settings.name().orElse(current.name()), current.region(),
                     settings.emailIsIdentity().orElse(current.emailIsIdentity()),
                     settings.phoneIsIdentity().orElse(current.phoneIsIdentity()),
-                    settings.conflictPolicy().orElse(current.conflictPolicy()), current.createdAt());
+                    settings.conflictPolicy().orElse(current.conflictPolicy()), current.createdAt(),
+                    settings.blockedValues().orElse(current.blockedValues()));
             tx.accounts().update(updated);
             return updated;
         });

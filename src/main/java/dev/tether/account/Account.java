@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** An account (CleverTap's project): its region, which kinds count as identities, and its conflict policy. */
+/**
+ * An account (CleverTap's project): its region, which kinds count as identities, its conflict policy, and the
+ * identity values that identify nobody in it.
+ */
 public record Account(String id, String name, String region, boolean emailIsIdentity, boolean phoneIsIdentity,
-                      ConflictPolicy conflictPolicy, long createdAt) {
+                      ConflictPolicy conflictPolicy, long createdAt, BlockedValues blockedValues) {
 
     /** Identity, FBID and GPID are always identities; Email and Phone as the account chooses. */
     public boolean isIdentity(IdentityKind kind) {

@@ -4,8 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.access.AccountService;
 import dev.tether.account.Account;
+import dev.tether.account.BlockedValues;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.account.UnknownAccountException;
 import dev.tether.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Creates, lists and changes accounts.",
-        subcommands = {AccountCommand.Create.class, AccountCommand.ListAccounts.class, AccountCommand.Update.class})
+        subcommands = {AccountCommand.Create.class, AccountCommand.ListAccounts.class, AccountCommand.Show.class,
+            AccountCommand.Update.class})
 final class AccountCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,8 +97,8 @@ final class AccountCommand {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Changes an account's name, identity kinds or conflict policy; unnamed settings stay. "
-                    + "It takes effect on the next request, also on servers that are running.")
+            description = "Changes an account's name, identity kinds, conflict policy or blocked values; unnamed "
+                    + "settings stay. It takes effect on the next request, also on servers that are running.")
     static final class Update implements Callable<Integer> {
         @Mixin
         DatabaseOptions database;
@@ -111,28 +118,82 @@ final class AccountCommand {
                 description = "reject, transfer or merge, for uploads from now on.")
         Optional<String> conflictPolicy;
 
+        @Option(names = "--blocked-values", paramLabel = "FILE",
+                description = "The identity values that identify nobody in this account from now on, one a line "
+                        + "(compared without regard to case after trimming; an empty file: none). Values already "
+                        + "held keep their bindings.")
+        Optional<Path> blockedValues;
+
+        @Option(names = "--default-blocked-values",
+                description = "Back to the default blocked values (null, undefined, guest, 0, ...).")
+        boolean defaultBlockedValues;
+
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             checkKinds(identities);
+            if (blockedValues.isPresent() && defaultBlockedValues) {
+                throw new IllegalArgumentException("give --blocked-values or --default-blocked-values, not both");
+            }
             Optional<List<String>> kinds = identities.isEmpty() ? Optional.empty() : Optional.of(identities);
+            Optional<BlockedValues> blocked = defaultBlockedValues ? Optional.of(BlockedValues.defaults())
+                    : blockedValues.map(AccountCommand::readBlockedValues);
             AccountService.Settings settings = new AccountService.Settings(name,
                     kinds.map(k -> has(k, "email")), kinds.map(k -> has(k, "phone")),
-                    conflictPolicy.map(AccountCommand::policy));
+                    conflictPolicy.map(AccountCommand::policy), blocked);
             try (Store store = database.open()) {
                 Account updated = new AccountService(store, Clock.systemUTC()).update(account.id, settings);
-                if (json) {
-                    System.out.println(JSON.writeValueAsString(describe(updated, Optional.empty())));
-                } else {
-                    System.out.println("account id: " + updated.id());
-                    System.out.println("name:       " + updated.name());
-                    System.out.println("identities: " + String.join(",", updated.identityNames()));
-                    System.out.println("conflicts:  " + updated.conflictPolicy().storedName());
-                }
+                print(updated, json);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Shows one account's settings, its blocked values among them (never passcodes).")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database;
+
+        @Mixin
+        AccountOption account;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Store store = database.open()) {
+                Account found = new AccountService(store, Clock.systemUTC()).find(account.id)
+                        .orElseThrow(() -> new UnknownAccountException(account.id));
+                print(found, json);
+            }
+            return 0;
+        }
+    }
+
+    private static void print(Account account, boolean json) throws IOException {
+        if (json) {
+            System.out.println(JSON.writeValueAsString(describe(account, Optional.empty())));
+            return;
+        }
+        System.out.println("account id: " + account.id());
+        System.out.println("name:       " + account.name());
+        System.out.println("region:     " + account.region());
+        System.out.println("identities: " + String.join(",", account.identityNames()));
+        System.out.println("conflicts:  " + account.conflictPolicy().storedName());
+        System.out.println("blocked:    " + (account.blockedValues().own().isPresent() ? "" : "(the defaults) ")
+                + String.join(" | ", account.blockedValues().describe()));
+    }
+
+    /** One value a line, as UTF-8; blank lines are none. */
+    private static BlockedValues readBlockedValues(Path file) {
+        try {
+            return BlockedValues.of(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the blocked values in " + file + ": " + e.getMessage());
         }
     }
 
@@ -144,6 +205,8 @@ final class AccountCommand {
         node.set("identities", JSON.valueToTree(account.identityNames()));
         node.put("name", account.name());
         node.put("conflictPolicy", account.conflictPolicy().storedName());
+        node.set("blockedValues", JSON.valueToTree(account.blockedValues().own().orElse(BlockedValues.DEFAULTS)));
+        node.put("blockedValuesAreTheDefaults", account.blockedValues().own().isEmpty());
         return node;
     }
 

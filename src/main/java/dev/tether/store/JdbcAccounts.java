@@ -1,17 +1,22 @@
 package dev.tether.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.Account;
+import dev.tether.account.BlockedValues;
 import dev.tether.account.ConflictPolicy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The SQL of accounts and passcodes. */
 final class JdbcAccounts implements AccountWrites {
-    private static final String COLUMNS =
-            "account_id, name, region, email_is_identity, phone_is_identity, conflict_policy, created_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "account_id, name, region, email_is_identity, phone_is_identity,"
+            + " conflict_policy, created_at, blocked_values";
 
     private final Sql sql;
 
@@ -45,17 +50,39 @@ final class JdbcAccounts implements AccountWrites {
 
     private static Account account(ResultSet row) throws SQLException {
         return new Account(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4),
-                row.getBoolean(5), ConflictPolicy.fromStoredName(row.getString(6)), row.getLong(7));
+                row.getBoolean(5), ConflictPolicy.fromStoredName(row.getString(6)), row.getLong(7),
+                blockedValues(row.getString(8)));
+    }
+
+    /** NULL: the defaults; else the account's own list as a JSON array. */
+    private static BlockedValues blockedValues(@Nullable String stored) throws SQLException {
+        if (stored == null) {
+            return BlockedValues.defaults();
+        }
+        try {
+            return new BlockedValues(Optional.of(List.of(JSON.readValue(stored, String[].class))));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("blocked_values is not a JSON array of strings: " + stored, e);
+        }
+    }
+
+    private static @Nullable String stored(BlockedValues values) {
+        try {
+            return values.own().isEmpty() ? null : JSON.writeValueAsString(values.own().get());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public Optional<AccountCredentials> credentials(String accountId) {
         List<Map.Entry<Account, Optional<String>>> rows = sql.query("SELECT a.account_id, a.name, a.region,"
-                        + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at, p.passcode_hash"
+                        + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at,"
+                        + " a.blocked_values, p.passcode_hash"
                         + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
                         + " WHERE a.account_id = ?",
                 s -> s.setString(1, accountId),
-                row -> Map.entry(account(row), Optional.ofNullable(row.getString(8))));
+                row -> Map.entry(account(row), Optional.ofNullable(row.getString(9))));
         return rows.stream().findFirst().map(first -> new AccountCredentials(first.getKey(),
                 rows.stream().flatMap(r -> r.getValue().stream()).toList()));
     }
@@ -74,7 +101,7 @@ final class JdbcAccounts implements AccountWrites {
 
     @Override
     public void insert(Account a) {
-        sql.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+        sql.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, a.id());
             s.setString(2, a.name());
             s.setString(3, a.region());
@@ -82,18 +109,20 @@ final class JdbcAccounts implements AccountWrites {
             s.setBoolean(5, a.phoneIsIdentity());
             s.setString(6, a.conflictPolicy().storedName());
             s.setLong(7, a.createdAt());
+            s.setString(8, stored(a.blockedValues()));
         });
     }
 
     @Override
     public void update(Account a) {
-        sql.update("UPDATE accounts SET name = ?, email_is_identity = ?, phone_is_identity = ?, conflict_policy = ?"
-                + " WHERE account_id = ?", s -> {
+        sql.update("UPDATE accounts SET name = ?, email_is_identity = ?, phone_is_identity = ?, conflict_policy = ?,"
+                + " blocked_values = ? WHERE account_id = ?", s -> {
                     s.setString(1, a.name());
                     s.setBoolean(2, a.emailIsIdentity());
                     s.setBoolean(3, a.phoneIsIdentity());
                     s.setString(4, a.conflictPolicy().storedName());
-                    s.setString(5, a.id());
+                    s.setString(5, stored(a.blockedValues()));
+                    s.setString(6, a.id());
                 });
     }
 

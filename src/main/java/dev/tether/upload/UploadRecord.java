@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.account.Account;
 import dev.tether.batch.CleanInput;
 import dev.tether.batch.RecordRejected;
+import dev.tether.batch.SentValues;
 import dev.tether.config.Limits;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
@@ -16,6 +17,7 @@ import java.util.Optional;
 
 /** One record of an upload, validated: a profile update or an event, and the user it names. */
 public sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.EventUpload {
+    int BLOCKED_CODE = 553;
 
     UserRef user();
 
@@ -42,13 +44,30 @@ public sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadR
             throw new RecordRejected(524, "Record type must be profile or event");
         }
         UserRef user = UserRef.of(record, account);
+        SentValues.identity(record.get("identity")).ifPresent(identity -> refuseBlocked(account, identity));
         long ts = timestamp(record.get("ts")).orElse(now);
-        UploadRecord parsed = type.equals("profile")
-                ? new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits))
-                : new EventUpload(user, EventData.name(record.get("evtName")), ts,
-                        EventData.data(record.get("evtData"), limits));
+        UploadRecord parsed;
+        if (type.equals("profile")) {
+            ProfileUpload profile = new ProfileUpload(user, ProfileData.parse(record.get("profileData"), limits));
+            profile.identityValues().stream().filter(key -> key.kind() != IdentityKind.PHONE)
+                    .forEach(key -> refuseBlocked(account, key.value()));
+            parsed = profile;
+        } else {
+            parsed = new EventUpload(user, EventData.name(record.get("evtName")), ts,
+                    EventData.data(record.get("evtData"), limits));
+        }
         CleanInput.requireClean(record);
         return parsed;
+    }
+
+    /**
+     * 553 for a value that identifies nobody in the account (its blocked values: an SDK's "null", a shop tablet's
+     * email), before any binding is read: the record is not applied.
+     */
+    private static void refuseBlocked(Account account, String value) {
+        if (account.blockedValues().blocks(value)) {
+            throw new RecordRejected(BLOCKED_CODE, "Identity value is blocked for this account");
+        }
     }
 
     private static Optional<Long> timestamp(JsonNode ts) {

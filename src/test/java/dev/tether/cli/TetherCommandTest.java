@@ -394,6 +394,49 @@ class TetherCommandTest {
     }
 
     @Test
+    void accountBlockedValues_areSetFromAFile_shown_emptied_andBroughtBackToTheDefaults() throws Exception {
+        String id;
+        try (TetherProcess create = TetherProcess.start(dir, "account", "create", "--name", "A", "--json",
+                "--data", "data")) {
+            assertThat(create.awaitExit()).isZero();
+            JsonNode created = JSON.readTree(create.lines().get(0));
+            id = created.get("accountId").asText();
+            assertThat(created.get("blockedValuesAreTheDefaults").asBoolean()).isTrue();
+            assertThat(created.get("blockedValues").toString()).contains("\"null\"", "\"[object Object]\"");
+        }
+        Path file = dir.resolve("blocked.txt");
+        Files.write(file, List.of("shop@store.com", "  Walk-In  ", "", "0"));
+        try (TetherProcess update = TetherProcess.start(dir, "account", "update", "--account", id,
+                "--blocked-values", file.toString(), "--data", "data")) {
+            assertThat(update.awaitExit()).isZero();
+            assertThat(update.lines()).contains("blocked:    shop@store.com | Walk-In | 0");
+        }
+        try (TetherProcess show = TetherProcess.start(dir, "account", "show", "--account", id, "--json",
+                "--data", "data")) {
+            assertThat(show.awaitExit()).isZero();
+            JsonNode shown = JSON.readTree(show.lines().get(0));
+            assertThat(shown.get("blockedValues").toString()).isEqualTo("[\"shop@store.com\",\"Walk-In\",\"0\"]");
+            assertThat(shown.get("blockedValuesAreTheDefaults").asBoolean()).isFalse();
+            assertThat(shown.get("name").asText()).as("the other settings stay").isEqualTo("A");
+        }
+        Files.write(file, List.of());
+        try (TetherProcess empty = TetherProcess.start(dir, "account", "update", "--account", id,
+                "--blocked-values", file.toString(), "--json", "--data", "data")) {
+            assertThat(empty.awaitExit()).isZero();
+            assertThat(JSON.readTree(empty.lines().get(0)).get("blockedValues").toString()).isEqualTo("[]");
+        }
+        try (TetherProcess back = TetherProcess.start(dir, "account", "update", "--account", id,
+                "--default-blocked-values", "--data", "data")) {
+            assertThat(back.awaitExit()).isZero();
+            assertThat(String.join("\n", back.lines())).contains("blocked:    (the defaults) null | undefined");
+        }
+        try (TetherProcess unknown = TetherProcess.start(dir, "account", "show", "--account", "NOT-AN-ACCOUNT",
+                "--data", "data")) {
+            assertThat(unknown.awaitExit()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void accountUpdate_changesPolicyAndKinds_andPasscodeList_showsHintsOnly_andRevokeByHintWorks() throws Exception {
         String id;
         String first;

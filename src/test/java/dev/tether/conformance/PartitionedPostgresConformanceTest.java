@@ -162,6 +162,14 @@ class PartitionedPostgresConformanceTest {
     }
 
     @Nested
+    class BlockedValues extends BlockedValuesContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

@@ -178,6 +178,14 @@ class SqliteConformanceTest {
     }
 
     @Nested
+    class BlockedValues extends BlockedValuesContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
+import dev.tether.account.BlockedValues;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.batch.BatchRequest;
 import dev.tether.batch.InvalidRequestException;
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 class RequestFuzzTest {
     private static final Account ACCOUNT = new Account("ABC-DEF-1234", "fuzz", "local", true, true,
-            ConflictPolicy.REJECT, 0);
+            ConflictPolicy.REJECT, 0, BlockedValues.defaults());
     private static final Limits LIMITS = Limits.defaults();
 
     private static final String[] KEYS = {"type", "identity", "objectId", "FBID", "GPID", "ts", "profileData",

@@ -1,11 +1,10 @@
--- The bindings reached through their key alone (docs/DECISIONS.md, "Bindings by their key"). Since V7 an identity
--- key's row says who holds the key now, and every write changes that row with each start and end of one of the key's
--- bindings: the row is the rule that an active identity belongs to one profile at most, which identity_bindings_active
--- kept before, and `tether check` finds any breach of it. The bindings' primary key leads with their identity key,
--- so that one index finds a key's history and its active binding: a new binding is written into four b-trees, not
--- six. The key rows become a table ordered by its key (WITHOUT ROWID): one b-tree a row, not two. The bindings stay
--- a rowid table: made WITHOUT ROWID, with no statistics yet the planner walked an account's bindings by their key
--- for a read by profile. SQLite changes a table's key only by making the table again.
+-- The bindings' primary key leads with their identity key (docs/DECISIONS.md, "Bindings by their key"), so that one
+-- index finds a key's whole history: the history index goes, and a new binding is written into five b-trees, not
+-- six. The unique index on the active bindings stays: it is the database's own guard that an active identity
+-- belongs to one profile at most, beside the key rows. The key rows become a table ordered by its key
+-- (WITHOUT ROWID): one b-tree a row, not two. The bindings stay a rowid table: made WITHOUT ROWID, with no
+-- statistics yet the planner walked an account's bindings by their key for a read by profile. SQLite changes a
+-- table's key only by making the table again.
 CREATE TABLE identity_bindings_by_key (
     account_id   TEXT    NOT NULL,
     binding_id   TEXT    NOT NULL,
@@ -24,6 +23,7 @@ SELECT account_id, binding_id, kind, value, guid, started_at, start_reason, ende
 FROM identity_bindings ORDER BY account_id, kind, value, binding_id;
 DROP TABLE identity_bindings;
 ALTER TABLE identity_bindings_by_key RENAME TO identity_bindings;
+CREATE UNIQUE INDEX identity_bindings_active ON identity_bindings (account_id, kind, value) WHERE ended_at IS NULL;
 CREATE UNIQUE INDEX identity_bindings_of_profile ON identity_bindings (account_id, guid, kind) WHERE ended_at IS NULL;
 CREATE INDEX identity_bindings_by_profile ON identity_bindings (account_id, guid);
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -328,6 +329,51 @@ class TetherCommandTest {
             assertThat(sqlite.awaitExit()).isEqualTo(1);
             assertThat(sqlite.lines()).contains("tether migrate: only PostgreSQL's tables are partitioned; SQLite"
                     + " keeps every account in its one file");
+        }
+    }
+
+    /**
+     * A database partitioned by an earlier release (at V8) takes the later migrations on its partitioned tables:
+     * V9's new key for the bindings on the parent and every partition, V10's column; its rows stay and it serves.
+     */
+    @Test
+    void aDatabasePartitionedAtV8_takesTheLaterMigrations_onEveryPartition() throws Exception {
+        String url = Backend.POSTGRES.newDatabaseUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/postgresql").target("8")
+                .load().migrate();
+        execute(url, "INSERT INTO accounts (account_id, name, region, email_is_identity, phone_is_identity,"
+                + " conflict_policy, created_at) VALUES ('V8P-ART-TEST', 'v8', 'local', TRUE, TRUE, 'reject', 1)");
+        execute(url, "INSERT INTO profiles (account_id, guid, properties, created_at, updated_at)"
+                + " VALUES ('V8P-ART-TEST', 'p1', '{\"Phone\":\"+14155550101\"}', 100, 100)");
+        execute(url, "INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at,"
+                + " start_reason) VALUES ('V8P-ART-TEST', 'b1', 'Phone', '+14155550101', 'p1', 100, 'uploaded')");
+        execute(url, "INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
+                + " VALUES ('V8P-ART-TEST', 'Phone', '+14155550101', 'p1', 100)");
+        String partition;
+        try (var in = getClass().getResourceAsStream("/db/partition-by-account.sql")) {
+            partition = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("{partitions}", "4");
+        }
+        execute(url, partition);
+        assertThat(partitionsOf(url, "identity_bindings")).isEqualTo(4);
+
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            assertThat(server.store().inspection().rows("SELECT c.relname, pg_get_constraintdef(con.oid)"
+                    + " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+                    + " WHERE con.contype = 'p' AND c.relname LIKE 'identity\\_bindings%' ORDER BY c.relname"))
+                    .as("V9's key on the parent and on each of its 4 partitions").hasSize(5)
+                    .allSatisfy(row -> assertThat(row.get(1))
+                            .isEqualTo("PRIMARY KEY (account_id, kind, value, binding_id)"));
+            assertThat(server.store().inspection().rows("SELECT binding_id, guid FROM identity_bindings"))
+                    .containsExactly(List.of("b1", "p1"));
+            assertThat(server.violations()).isEmpty();
+            String passcode = server.accounts().addPasscode("V8P-ART-TEST");
+            ApiResponse cut = TestServer.send(server.request("/1/disassociate")
+                    .header("X-CleverTap-Account-Id", "V8P-ART-TEST").header("X-CleverTap-Passcode", passcode)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550101\"}]}")));
+            assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+            assertThat(server.violations()).isEmpty();
         }
     }
 

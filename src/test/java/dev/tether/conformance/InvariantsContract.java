@@ -61,9 +61,9 @@ abstract class InvariantsContract {
 
     static Stream<Arguments> corruptions() {
         return Stream.of(
-                Arguments.of(Invariant.ONE_HOLDER_PER_IDENTITY, List.of("INSERT INTO identity_bindings SELECT account_id,"
-                        + " 'dup', kind, value, '{g2}', started_at, start_reason, NULL, NULL FROM identity_bindings"
-                        + " WHERE kind = 'Phone'")),
+                Arguments.of(Invariant.ONE_HOLDER_PER_IDENTITY, List.of("DROP INDEX identity_bindings_active",
+                        "INSERT INTO identity_bindings SELECT account_id, 'dup', kind, value, '{g2}', started_at,"
+                                + " start_reason, NULL, NULL FROM identity_bindings WHERE kind = 'Phone'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE, List.of("DELETE FROM profiles WHERE guid = '{g2}'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE,
                         List.of("UPDATE profiles SET merged_into = '{g}' WHERE guid = '{g2}'")),

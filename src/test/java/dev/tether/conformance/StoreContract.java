@@ -66,6 +66,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void secondActiveBindingOfAKey_isRefusedByTheDatabase() {
+        profiles("g1", "g2");
+        IdentityKey key = IdentityKey.phone("+15551230020");
+        store.write(tx -> {
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")));
+            return null;
+        });
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")));
+            return null;
+        })).isInstanceOf(StorageException.class);
+        assertThat(store.read(tx -> tx.bindings().active(account, List.of(key))).get(key).guid()).isEqualTo("g1");
+    }
+
+    @Test
     void endedBinding_freesTheKey_andStaysInHistory() {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230021");

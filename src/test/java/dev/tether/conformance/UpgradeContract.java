@@ -153,12 +153,18 @@ abstract class UpgradeContract {
                     ? "SELECT indexname FROM pg_indexes WHERE tablename = 'identity_bindings' ORDER BY indexname"
                     : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'identity_bindings'"
                             + " AND sql IS NOT NULL ORDER BY name"))
-                    .as("V9: the bindings reached through their key alone, the key row keeping one holder a key")
+                    .as("V9: the history found through the bindings' key, the unique index on active ones kept")
                     .containsExactlyElementsOf(backend().postgres()
-                            ? List.of(List.of("identity_bindings_by_profile"), List.of("identity_bindings_of_profile"),
-                                    List.of("identity_bindings_pkey"))
-                            : List.of(List.of("identity_bindings_by_profile"),
+                            ? List.of(List.of("identity_bindings_active"), List.of("identity_bindings_by_profile"),
+                                    List.of("identity_bindings_of_profile"), List.of("identity_bindings_pkey"))
+                            : List.of(List.of("identity_bindings_active"), List.of("identity_bindings_by_profile"),
                                     List.of("identity_bindings_of_profile")));
+            if (backend().postgres()) {
+                assertThat(single(server, "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                        + " WHERE conname = 'identity_bindings_pkey'"))
+                        .as("V9: the bindings' primary key")
+                        .isEqualTo("PRIMARY KEY (account_id, kind, value, binding_id)");
+            }
             if (!backend().postgres()) {
                 assertThat(server.store().inspection().rows("SELECT name FROM pragma_index_info((SELECT name"
                         + " FROM pragma_index_list('identity_bindings') WHERE origin = 'pk')) ORDER BY seqno"))

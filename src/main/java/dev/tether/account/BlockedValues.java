@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Identity values that never identify anyone in an account (API.md section 7d): an SDK's {@code "null"}, a shop
+ * Identity values that never identify anyone in an account (docs/API.md section 3, "Blocked values"): an SDK's {@code "null"}, a shop
  * tablet's email. Compared without regard to case after trimming. The account's own list when it set one (an empty
  * list blocks nothing), else the defaults: {@link #DEFAULTS}, and any value made only of {@code 0 - _ .} and spaces.
  */

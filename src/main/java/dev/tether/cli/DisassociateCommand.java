@@ -1,7 +1,7 @@
 package dev.tether.cli;
 
 import dev.tether.bulk.DisassociateJob;
-import dev.tether.reassigned.Days;
+import dev.tether.batch.Days;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -294,7 +294,7 @@ public final class IdentityCore {
     }
 
     /** What a disassociation with a day of disconnection did. */
-    public enum Disconnection { CUT, NOT_HELD, HELD_SINCE_AFTER }
+    public enum Disassociation { CUT, NOT_HELD, HELD_SINCE_AFTER }
 
     /**
      * Locks and reads these numbers for a disassociation, and the histories of those sent with a day of
@@ -311,20 +311,20 @@ public final class IdentityCore {
     /**
      * Cuts a phone number from the profile that holds it, as {@link #disassociate(IdentityKey)}, only when the person
      * who holds it had it by the end of {@code disconnectedOn} (UTC), the day a carrier says it was disconnected: a
-     * holder who took it later is its next owner and keeps it ({@link Disconnection#HELD_SINCE_AFTER}), and nothing
+     * holder who took it later is its next owner and keeps it ({@link Disassociation#HELD_SINCE_AFTER}), and nothing
      * changes. Through merges: a merge is never a change of hands ({@link Tenure}).
      */
-    public Disconnection disassociate(IdentityKey phone, LocalDate disconnectedOn) {
+    public Disassociation disassociate(IdentityKey phone, LocalDate disconnectedOn) {
         Optional<BindingState> binding = state.binding(phone);
         if (binding.isEmpty()) {
-            return Disconnection.NOT_HELD;
+            return Disassociation.NOT_HELD;
         }
         long since = binding.get().stored ? tenures.getOrDefault(phone, binding.get().startedAt)
                 : binding.get().startedAt;
         if (since >= disconnectedOn.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()) {
-            return Disconnection.HELD_SINCE_AFTER;
+            return Disassociation.HELD_SINCE_AFTER;
         }
-        return disassociate(phone) ? Disconnection.CUT : Disconnection.NOT_HELD;
+        return disassociate(phone) ? Disassociation.CUT : Disassociation.NOT_HELD;
     }
 
     /**

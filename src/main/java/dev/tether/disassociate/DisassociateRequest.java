@@ -3,11 +3,11 @@ package dev.tether.disassociate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.account.Account;
 import dev.tether.batch.Checked;
+import dev.tether.batch.Days;
 import dev.tether.batch.RecordRejected;
 import dev.tether.batch.SentAddress;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
-import dev.tether.reassigned.Days;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +17,6 @@ import java.util.Optional;
  * it names one, the day the number was disconnected ({@code "disconnectedOn":"YYYY-MM-DD"}).
  */
 public record DisassociateRequest(List<JsonNode> records, List<Checked<Disconnection>> disconnections) {
-    static final String DATE_NOT_VALID = "Date is not valid. Expected YYYY-MM-DD";
-
     /** One record: the number, and the day a carrier says it was disconnected, if the record says. */
     public record Disconnection(IdentityKey phone, Optional<LocalDate> disconnectedOn) {
     }
@@ -36,8 +34,11 @@ public record DisassociateRequest(List<JsonNode> records, List<Checked<Disconnec
         Optional<LocalDate> day = Optional.empty();
         JsonNode sent = record.get("disconnectedOn");
         if (sent != null) {
-            day = Optional.of(Days.parse(sent.isTextual() ? sent.asText() : "").filter(d -> !d.isAfter(today))
-                    .orElseThrow(() -> new RecordRejected(545, DATE_NOT_VALID)));
+            LocalDate disconnected = Days.of(sent.isTextual() ? sent.asText() : "");
+            if (disconnected.isAfter(today)) {
+                throw new RecordRejected(Days.NOT_VALID_CODE, Days.NOT_VALID);
+            }
+            day = Optional.of(disconnected);
         }
         if (!account.isIdentity(IdentityKind.PHONE)) {
             throw new RecordRejected(542, "Phone is not an identity for this account");

@@ -22,6 +22,8 @@ import dev.tether.history.HistoryService;
 import dev.tether.profile.ProfileReader;
 import dev.tether.reassigned.ReassignedRequest;
 import dev.tether.reassigned.ReassignedService;
+import dev.tether.recycling.CamaraError;
+import dev.tether.recycling.RecyclingCheck;
 import dev.tether.recycling.RecyclingRequest;
 import dev.tether.recycling.RecyclingService;
 import dev.tether.store.HistoryEntry;
@@ -328,7 +330,7 @@ final class ApiRoutes {
     }
 
     /**
-     * CAMARA's number recycling check (API.md section 7c): CAMARA's request and answer, its errors in CAMARA's shape
+     * CAMARA's number recycling check (docs/API.md section 12a): CAMARA's request and answer, its errors in CAMARA's shape
      * ({@link CamaraPath}), the {@code x-correlator} echoed on every answer the route gives.
      */
     void numberRecycling(Context ctx) {
@@ -337,9 +339,16 @@ final class ApiRoutes {
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.NUMBER_RECYCLING)) {
             RecyclingRequest request = RecyclingRequest.parse(Requests.jsonBody(ctx));
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-            boolean recycled = transactions.read(account, unit -> recycling.check(unit, request, today));
+            RecyclingCheck.Answer answer = transactions.read(account, unit -> recycling.check(unit, request, today));
             ctx.attribute(RECORDS_ATTRIBUTE, 1);
-            Json.send(ctx, 200, Json.MAPPER.createObjectNode().put("phoneNumberRecycled", recycled));
+            if (answer instanceof RecyclingCheck.Answer.OutOfRange outOfRange) {
+                throw new CamaraError(400, "OUT_OF_RANGE", outOfRange.why());
+            }
+            if (answer instanceof RecyclingCheck.Answer.NeverKnown) {
+                throw new CamaraError(404, "IDENTIFIER_NOT_FOUND", "This account never knew the phone number");
+            }
+            Json.send(ctx, 200, Json.MAPPER.createObjectNode().put("phoneNumberRecycled",
+                    ((RecyclingCheck.Answer.Recycled) answer).recycled()));
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The paths Tether answers as a CAMARA API (the number recycling check, API.md section 7c): every error there is
+ * The paths Tether answers as a CAMARA API (the number recycling check, docs/API.md section 12a): every error there is
  * CAMARA's {@code {"status":400,"code":"INVALID_ARGUMENT","message":"..."}}, and the {@code x-correlator} a request
  * sends comes back on its answer.
  */

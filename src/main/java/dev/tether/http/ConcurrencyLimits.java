@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConcurrencyLimits {
     /**
      * The APIs counted apart; a batch of records (the writes, and the reassignment check, a read of up to 1000
-     * numbers) has the batch limit, every other the bulk limit.
+     * numbers) has the batch limit, and so does the number recycling check, one indexed read that a gateway calls
+     * for each sign-in it vets; every other the bulk limit.
      */
     enum Api {
         UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true), REASSIGNED(true), NUMBER_RECYCLING(true),

@@ -3,6 +3,7 @@ package dev.tether.reassigned;
 import dev.tether.identity.PhoneNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.batch.Checked;
+import dev.tether.batch.Days;
 import dev.tether.batch.RecordRejected;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
@@ -15,7 +16,6 @@ import java.util.List;
  * number and a day, {@code {"phone":"+1..","date":"YYYY-MM-DD"}}.
  */
 public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> questions) {
-    private static final String DATE_NOT_VALID = "Date is not valid. Expected YYYY-MM-DD";
 
     /** Has this number changed hands on or after this day? */
     public record Question(IdentityKey phone, LocalDate date) {
@@ -33,8 +33,7 @@ public record ReassignedRequest(List<JsonNode> records, List<Checked<Question>> 
                         ? phone.asText() : null)
                 .orElseThrow(() -> new RecordRejected(PhoneNumbers.INVALID_CODE, PhoneNumbers.INVALID));
         JsonNode date = record.get("date");
-        return new Question(key, Days.parse(date != null && date.isTextual() ? date.asText() : "")
-                .orElseThrow(() -> new RecordRejected(545, DATE_NOT_VALID)));
+        return new Question(key, Days.of(date != null && date.isTextual() ? date.asText() : ""));
     }
 
     List<IdentityKey> phones() {

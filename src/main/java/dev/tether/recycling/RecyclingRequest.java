@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.identity.Identities;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
-import dev.tether.reassigned.Days;
+import dev.tether.batch.Days;
 import java.time.LocalDate;
 import java.util.Iterator;
 import java.util.Set;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed {@code POST /number-recycling/v0.2/check}: {@code {"phoneNumber":"+14155550142","specifiedDate":
- * "2026-11-01"}}, each field as CAMARA's schema has it (API.md section 7c).
+ * "2026-11-01"}}, each field as CAMARA's schema has it (docs/API.md section 12a).
  */
 public record RecyclingRequest(IdentityKey phone, LocalDate specifiedDate) {
     /** CAMARA's {@code PhoneNumber}: E.164 with its plus, nothing else. */

@@ -6,8 +6,8 @@ import java.time.LocalDate;
 /** {@code POST /number-recycling/v0.2/check}: one number's history, read in one statement, and CAMARA's answer. */
 public final class RecyclingService {
 
-    public boolean check(UnitOfWork unit, RecyclingRequest request, LocalDate today) {
-        return RecyclingCheck.recycled(unit.reads().bindings().history(unit.account().id(), request.phone()),
+    public RecyclingCheck.Answer check(UnitOfWork unit, RecyclingRequest request, LocalDate today) {
+        return RecyclingCheck.of(unit.reads().bindings().history(unit.account().id(), request.phone()),
                 request.specifiedDate(), today);
     }
 }

@@ -194,6 +194,11 @@ public final class DatabaseCopy {
                     }
                     copied = row.getLong(2);
                     after = row.getString(1) == null ? null : decodeKey(row.getString(1));
+                    if (after != null && after.size() != table.key().size()) {
+                        // a copy stopped under a release whose key of this table had other columns (V9's bindings)
+                        throw new IllegalStateException("the copy stopped in " + table.name() + " under another"
+                                + " release, whose key of that table differs: empty the target and copy again");
+                    }
                 }
             }
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The model-based test of the identity rules: random sequences of uploads (Identity, Email and Phone claims in every
- * combination, other properties, events, objectId and FBID writes), disassociations and deletes, under each conflict policy
+ * combination, other properties, events, objectId and FBID writes, a blocked value now and then), disassociations
+ * (some with a day of disconnection: today, or before every binding of the run) and deletes, under each conflict policy
  * and with Email or Phone now and then not an identity, compared after every step with
  * {@code dev.tether.model.IdentityModel} (each request first as a dry run, which must answer the same and write
  * nothing), with the invariant checker at the end of each sequence. A failing sequence is shrunk and printed with
@@ -84,7 +85,7 @@ abstract class ModelContract {
         List<Step> padded = new java.util.ArrayList<>(List.of(
                 upload(new Step.Value("u1"), Map.of(Kind.Email, "n@x.co")),
                 new Step.Upload(List.of(new Step.EventRec(new Step.Value("u1")))),
-                new Step.Disassociate(List.of("+15550000003"))));
+                new Step.Disassociate(List.of("+15550000003"), Optional.empty())));
         padded.addAll(MERGE_BUG);
         padded.add(new Step.Delete(new Step.Value("u1")));
         Optional<ModelCheck.Failure> failure = new ModelCheck(server, true).check(merge, padded);

@@ -338,6 +338,50 @@ abstract class NumberRecyclingContract extends ServerContract {
     }
 
     @Test
+    void aTransferAfterTheDay_isANewOwner_552_andANewOwnerMergedLater_stillKeepsIt() {
+        TestServer.Client transfer = server.newAccount(true, true, ConflictPolicy.TRANSFER);
+        bind(transfer, "owner");
+        at(d0.plusDays(3), "12:00:00");
+        bind(transfer, "taker");
+        at(d0.plusDays(5), "12:00:00");
+        assertCode(disconnected(transfer, "\"" + d0.plusDays(1) + "\""), 552);
+
+        TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
+        bind(merging, "owner");
+        at(d0.plusDays(6), "12:00:00");
+        disassociate(merging);
+        at(d0.plusDays(8), "12:00:00");
+        bind(merging, "new-owner");
+        at(d0.plusDays(9), "12:00:00");
+        bind(merging, "new-owner-again");
+        JsonNode history = merging.get("/1/identity/history.json?phone=" + P).json().get("history");
+        assertThat(history.get(0).get("startReason").asText()).as(history.toString()).isEqualTo("merged");
+        at(d0.plusDays(10), "12:00:00");
+        assertCode(disconnected(merging, "\"" + d0.plusDays(7) + "\""), 552);
+        assertThat(holder(merging)).isNotEqualTo("nobody");
+    }
+
+    @Test
+    void aBatchOfDatedAndUndatedRecords_eachAsItsOwn_andTheSameNumberTwice() {
+        TestServer.Client batchOf = server.newAccount();
+        String other = "+14155550143";
+        assertThat(batchOf.post("/1/upload", batch(profile("identity", "a", "{\"Phone\":\"" + P + "\"}"),
+                profile("identity", "b", "{\"Phone\":\"" + other + "\"}"))).json().get("processed").asInt())
+                .isEqualTo(2);
+        at(d0.plusDays(3), "12:00:00");
+        ApiResponse answer = batchOf.post("/1/disassociate", batch(
+                "{\"type\":\"phone\",\"value\":\"" + P + "\",\"disconnectedOn\":\"" + d0.minusDays(1) + "\"}",
+                "{\"type\":\"phone\",\"value\":\"" + other + "\"}",
+                "{\"type\":\"phone\",\"value\":\"" + P + "\",\"disconnectedOn\":\"" + d0 + "\"}",
+                "{\"type\":\"phone\",\"value\":\"" + P + "\",\"disconnectedOn\":\"" + d0 + "\"}"));
+        assertThat(answer.json().get("processed").asInt()).as(answer.body()).isEqualTo(2);
+        JsonNode unprocessed = answer.json().get("unprocessed");
+        assertThat(unprocessed.get(0).get("code").asInt()).as("held since after the day before: 552").isEqualTo(552);
+        assertThat(unprocessed.get(1).get("code").asInt()).as("cut by the record before it: 543").isEqualTo(543);
+        assertThat(server.violations()).isEmpty();
+    }
+
+    @Test
     void aBadOrFutureDay_is545_beforeTheAccountsSettings_andAfterABadNumber() {
         bind(api, "owner");
         for (String day : new String[] {"\"2026-02-30\"", "\"20260301\"", "20260301", "null",

@@ -187,6 +187,10 @@ public final class IdentityModel {
      */
     public int uploadProfile(User user, Map<Kind, String> claimed, Map<String, String> setsAsSent,
                              Set<Kind> deletes) {
+        if (blocked(user) || claimed.entrySet().stream()
+                .anyMatch(claim -> claim.getKey() != Kind.Phone && BLOCKED.contains(claim.getValue()))) {
+            return 553;
+        }
         Target target = resolve(user);
         Map<Kind, String> claims = new LinkedHashMap<>();
         Map<String, String> sets = new LinkedHashMap<>(setsAsSent);
@@ -246,6 +250,9 @@ public final class IdentityModel {
     }
 
     public int uploadEvent(User user) {
+        if (blocked(user)) {
+            return 553;
+        }
         Profile profile = resolve(user).materialize();
         profile.events.add(user instanceof ByGuid g ? g.guid() : profile.id);
         return 0;
@@ -253,11 +260,29 @@ public final class IdentityModel {
 
     /** Returns the code of each record, 0 when processed. */
     public List<Integer> disassociate(List<String> phones) {
+        return disassociate(phones, false);
+    }
+
+    /**
+     * The same, each number sent with a day of disconnection before any binding of the run ({@code beforeAll}):
+     * a holder took it after that day, so keeps it (552).
+     */
+    public List<Integer> disassociate(List<String> phones, boolean beforeAll) {
         List<Integer> codes = new ArrayList<>();
         for (String phone : phones) {
-            codes.add(!phoneOn ? 542 : end(new Key(Kind.Phone, phone), "disassociated") ? 0 : 543);
+            Key key = new Key(Kind.Phone, phone);
+            codes.add(!phoneOn ? 542 : beforeAll ? (holders.containsKey(key) ? 552 : 543)
+                    : end(key, "disassociated") ? 0 : 543);
         }
         return codes;
+    }
+
+    /** The defaults of the account's blocked values that the model's values can be (section 7d). */
+    private static final Set<String> BLOCKED = Set.of("guest");
+
+    /** A record whose {@code identity} is a blocked value is 553 before anything else is read. */
+    private static boolean blocked(User user) {
+        return user instanceof ByIdentity i && BLOCKED.contains(i.value());
     }
 
     /** Returns how many profiles the values named that existed. */

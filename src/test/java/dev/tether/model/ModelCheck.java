@@ -189,7 +189,8 @@ public final class ModelCheck {
     private static Expected apply(IdentityModel model, Step step, List<String> seen) {
         List<Integer> codes = new ArrayList<>();
         if (step instanceof Step.Disassociate d) {
-            codes.addAll(model.disassociate(d.phones()));
+            codes.addAll(model.disassociate(d.phones(),
+                    d.disconnectedOn().filter(day -> day == Step.Disassociate.Day.LONG_AGO).isPresent()));
         } else if (step instanceof Step.Delete d) {
             return new Expected(model.delete(Step.user(d.who(), seen)), List.of(), false);
         } else if (step instanceof Step.Demerge d) {

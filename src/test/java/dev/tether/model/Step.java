@@ -1,11 +1,14 @@
 package dev.tether.model;
 
 import dev.tether.model.IdentityModel.Kind;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
@@ -19,7 +22,8 @@ import java.util.stream.Collectors;
 public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete, Step.Demerge {
     List<String> PHONES = List.of("+15550000001", "+15550000002", "+15550000003");
     List<String> EMAILS = List.of("m@x.co", "n@x.co");
-    List<String> IDENTITIES = List.of("u1", "u2");
+    /** "guest" is one of the default blocked values: a record naming it is 553. */
+    List<String> IDENTITIES = List.of("u1", "u2", "guest");
     List<String> CLIENT_GUIDS = List.of("dev-1", "dev-2");
 
     /** How a record names its user: an identity value, a client's own GUID, or a profile seen before. */
@@ -85,10 +89,16 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
         }
     }
 
-    record Disassociate(List<String> phones) implements Step {
+    /**
+     * A disassociation; {@code disconnectedOn} sends every number with a day of disconnection: {@code today} (every
+     * holder had it by then) or {@code long ago} (two days before today, before every binding of the run).
+     */
+    record Disassociate(List<String> phones, Optional<Day> disconnectedOn) implements Step {
+        enum Day { TODAY, LONG_AGO }
+
         @Override
         public String toString() {
-            return "disassociate " + phones;
+            return "disassociate " + phones + disconnectedOn.map(day -> " disconnectedOn " + day).orElse("");
         }
     }
 
@@ -122,7 +132,9 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
             for (int i = random.nextInt(2); i >= 0; i--) {
                 phones.add(pick(random, PHONES));
             }
-            return new Disassociate(phones);
+            int day = random.nextInt(4);
+            return new Disassociate(phones, day == 0 ? Optional.of(Disassociate.Day.TODAY)
+                    : day == 1 ? Optional.of(Disassociate.Day.LONG_AGO) : Optional.empty());
         }
         if (roll < 92) {
             return new Delete(who(random));
@@ -200,8 +212,10 @@ public sealed interface Step permits Step.Upload, Step.Disassociate, Step.Delete
     /** The request body, with model profile ids turned into real GUIDs. */
     static String render(Step step, List<String> seen, Function<String, String> realGuid) {
         if (step instanceof Disassociate d) {
-            return "{\"d\":[" + d.phones().stream().map(p -> "{\"type\":\"phone\",\"value\":\"" + p + "\"}")
-                    .collect(Collectors.joining(",")) + "]}";
+            String day = d.disconnectedOn().map(on -> ",\"disconnectedOn\":\"" + LocalDate.now(ZoneOffset.UTC)
+                    .minusDays(on == Disassociate.Day.TODAY ? 0 : 2) + "\"").orElse("");
+            return "{\"d\":[" + d.phones().stream().map(p -> "{\"type\":\"phone\",\"value\":\"" + p + "\"" + day
+                    + "}").collect(Collectors.joining(",")) + "]}";
         }
         if (step instanceof Demerge d) {
             return "{\"identities\":[\"" + d.value() + "\"]}";

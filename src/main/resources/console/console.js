@@ -4,7 +4,7 @@
 "use strict";
 (function () {
   let session = null; // {account, passcode, name}
-  let pending = null; // the number a preview was shown for, awaiting confirmation
+  let pending = null; // the disassociate record a preview was shown for, awaiting confirmation
 
   const $ = (id) => document.getElementById(id);
 
@@ -205,40 +205,67 @@
     await showHistory($("history-phone").value.trim());
   }
 
+  /** The record the form names: the number, and the day it was disconnected when one is given. */
+  function disassociateRecord() {
+    const record = { type: "phone", value: $("disassociate-phone").value.trim() };
+    const day = $("disassociate-day").value.trim();
+    if (day) record.disconnectedOn = day;
+    return record;
+  }
+
   async function preview(event) {
     event.preventDefault();
     fail("disassociate-error", "");
     $("disassociate-result").textContent = "";
     show("preview", false);
     pending = null;
-    const phone = $("disassociate-phone").value.trim();
-    const dry = await api("POST", "/1/disassociate?dryRun=1", { d: [{ type: "phone", value: phone }] });
+    const record = disassociateRecord();
+    const phone = record.value;
+    const dry = await api("POST", "/1/disassociate?dryRun=1", { d: [record] });
     if (dry.status !== 200) {
       fail("disassociate-error", errorText(dry));
       return;
     }
     if (dry.body.processed !== 1) {
       const failure = dry.body.unprocessed && dry.body.unprocessed[0];
+      if (failure && failure.code === 552) {
+        fail("disassociate-error", await whoKeepsIt(phone, record.disconnectedOn));
+        return;
+      }
       fail("disassociate-error", failure ? failure.error.replace(/\. Skipped record number : \d+$/, "")
         + " (code " + failure.code + ")" : "The server would not disassociate it.");
       return;
     }
     const holder = await api("GET", "/1/profile.json" + query("phone", phone));
-    const record = holder.status === 200 ? holder.body.record : null;
+    const held = holder.status === 200 ? holder.body.record : null;
     $("preview-text").textContent = "The number " + phone + " will leave profile "
-      + (record ? record.objectId + (record.name ? " (" + record.name + ")" : "") : "(unknown)")
+      + (held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)")
       + ". That profile keeps its GUID, its other properties, its events and its other identities.";
-    pending = phone;
+    pending = record;
     show("preview", true);
     $("confirm-button").focus();
   }
 
+  /** Why a number sent with a day of disconnection stays (552): who holds it, and since when. */
+  async function whoKeepsIt(phone, day) {
+    const [holder, history] = await Promise.all([api("GET", "/1/profile.json" + query("phone", phone)),
+      api("GET", "/1/identity/history.json" + query("phone", phone))]);
+    const held = holder.status === 200 ? holder.body.record : null;
+    const current = history.status === 200 ? history.body.history.find((entry) => entry.to === null) : null;
+    const since = current ? new Date(current.from * 1000).toISOString().slice(0, 10) : "a later day";
+    return "The number " + phone + " stays with profile "
+      + (held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)")
+      + ": it took the number on " + since + ", after " + day
+      + ", the day it was disconnected, so it is the number's new owner (code 552). Nothing was changed.";
+  }
+
   async function confirm() {
     if (pending === null) return;
-    const phone = pending;
+    const record = pending;
+    const phone = record.value;
     pending = null;
     show("preview", false);
-    const result = await api("POST", "/1/disassociate", { d: [{ type: "phone", value: phone }] });
+    const result = await api("POST", "/1/disassociate", { d: [record] });
     if (result.status !== 200 || result.body.processed !== 1) {
       const failure = result.body.unprocessed && result.body.unprocessed[0];
       fail("disassociate-error", failure ? failure.error + " (code " + failure.code + ")" : errorText(result));

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -221,5 +223,34 @@ class ConsoleBrowserTest {
         visible("sign-in-form");
         assertThat(browser.findElement(By.id("workspace")).isDisplayed()).as("a reload forgets the sign-in")
                 .isFalse();
+    }
+
+    /**
+     * A carrier's late list in the console: the number disconnected yesterday, taken by Asha today, stays hers, and
+     * the preview says who keeps it and since when (552); disconnected today, she had it by then, and it is cut.
+     */
+    @Test
+    void aSupportAgent_withADayOfDisconnection_seesWhoKeepsTheNumberAndWhy_andCutsOnlyAnOldOwner() throws Exception {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        browser.get(server.baseUrl() + "/console");
+        signIn(client.passcode());
+        visible("workspace");
+
+        type("disassociate-phone", PHONE);
+        type("disassociate-day", today.minusDays(1).toString());
+        browser.findElement(By.id("preview-button")).click();
+        textAppears("disassociate-error", "The number " + PHONE + " stays with profile " + guid + " (Asha Rao): it"
+                + " took the number on " + today + ", after " + today.minusDays(1) + ", the day it was disconnected,"
+                + " so it is the number's new owner (code 552). Nothing was changed.");
+        assertThat(browser.findElement(By.id("preview")).isDisplayed()).as("nothing to confirm").isFalse();
+        screenshot("08-kept-by-its-new-owner");
+        assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).isEqualTo(200);
+
+        type("disassociate-day", today.toString());
+        browser.findElement(By.id("preview-button")).click();
+        textAppears("preview-text", "will leave profile " + guid + " (Asha Rao)");
+        visible("confirm-button").click();
+        textAppears("disassociate-result", PHONE + " was disassociated.");
+        assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).isEqualTo(404);
     }
 }

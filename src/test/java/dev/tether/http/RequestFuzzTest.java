@@ -124,7 +124,7 @@ class RequestFuzzTest {
                     profile.identityValues().forEach(RequestFuzzTest::assertNormal);
                 }
             } catch (RecordRejected rejected) {
-                assertThat(rejected.code()).isBetween(509, 551);
+                assertThat(rejected.code()).isBetween(509, 553);
             }
         }
     }

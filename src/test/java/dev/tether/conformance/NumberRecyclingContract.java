@@ -158,6 +158,24 @@ abstract class NumberRecyclingContract extends ServerContract {
     }
 
     @Test
+    void aMergeThatDropsTheNumber_isNoChangeOfSubscriber_asTheFccCheckSays() {
+        TestServer.Client merging = server.newAccount(true, true, ConflictPolicy.MERGE);
+        assertThat(merging.post("/1/upload", batch(
+                profile("identity", "x", "{\"Phone\":\"" + P + "\",\"Email\":\"x@shop.co\"}"),
+                profile("identity", "y", "{\"Phone\":\"+14155550143\"}"))).json().get("processed").asInt())
+                .isEqualTo(2);
+        at(d0.plusDays(2), "12:00:00");
+        assertThat(merging.post("/1/upload", batch(profile("identity", "y", "{\"Email\":\"x@shop.co\"}")))
+                .json().get("processed").asInt()).isEqualTo(1);
+        JsonNode history = merging.get("/1/identity/history.json?phone=" + P).json().get("history");
+        assertThat(history).as(history.toString()).singleElement()
+                .satisfies(entry -> assertThat(entry.get("endReason").asText()).isEqualTo("merged"));
+        at(d0.plusDays(4), "12:00:00");
+        assertThat(recycled(merging, d0)).as("dropped by a merge, nobody since").isFalse();
+        assertThat(reassigned(merging, d0)).isEqualTo("no");
+    }
+
+    @Test
     void aTransferAndADeleteAfterTheDay_areChangesOfSubscriber() {
         TestServer.Client transfer = server.newAccount(true, true, ConflictPolicy.TRANSFER);
         bind(transfer, "owner");

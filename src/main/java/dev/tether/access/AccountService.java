@@ -40,18 +40,26 @@ public final class AccountService {
 
     /** What may change on an existing account; an empty field stays as it is. */
     public record Settings(Optional<String> name, Optional<Boolean> emailIsIdentity, Optional<Boolean> phoneIsIdentity,
-                           Optional<ConflictPolicy> conflictPolicy, Optional<BlockedValues> blockedValues) {
-        /** The settings without the blocked values, which stay. */
+                           Optional<ConflictPolicy> conflictPolicy, Optional<BlockedValues> blockedValues,
+                           Optional<Integer> maxMergesPerDay) {
+        public Settings {
+            if (maxMergesPerDay.filter(max -> max < 1).isPresent()) {
+                throw new IllegalArgumentException("the merge limit is at least 1 a day, not " + maxMergesPerDay.get());
+            }
+        }
+
+        /** The settings without the blocked values and the merge limit, which stay. */
         public Settings(Optional<String> name, Optional<Boolean> emailIsIdentity, Optional<Boolean> phoneIsIdentity,
                         Optional<ConflictPolicy> conflictPolicy) {
-            this(name, emailIsIdentity, phoneIsIdentity, conflictPolicy, Optional.empty());
+            this(name, emailIsIdentity, phoneIsIdentity, conflictPolicy, Optional.empty(), Optional.empty());
         }
     }
 
     public Created create(NewAccount spec) {
         long now = clock.instant().getEpochSecond();
         Account account = new Account(AccountIds.newId(), spec.name(), spec.region(), spec.emailIsIdentity(),
-                spec.phoneIsIdentity(), spec.conflictPolicy(), now, BlockedValues.defaults());
+                spec.phoneIsIdentity(), spec.conflictPolicy(), now, BlockedValues.defaults(),
+                Account.DEFAULT_MAX_MERGES_PER_DAY);
         String passcode = Passcodes.newPasscode();
         store.change(tx -> {
             tx.accounts().insert(account);
@@ -82,7 +90,8 @@ public final class AccountService {
                     settings.emailIsIdentity().orElse(current.emailIsIdentity()),
                     settings.phoneIsIdentity().orElse(current.phoneIsIdentity()),
                     settings.conflictPolicy().orElse(current.conflictPolicy()), current.createdAt(),
-                    settings.blockedValues().orElse(current.blockedValues()));
+                    settings.blockedValues().orElse(current.blockedValues()),
+                    settings.maxMergesPerDay().orElse(current.maxMergesPerDay()));
             tx.accounts().update(updated);
             return updated;
         });

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An account (CleverTap's project): its region, which kinds count as identities, its conflict policy, and the
- * identity values that identify nobody in it.
+ * An account (CleverTap's project): its region, which kinds count as identities, its conflict policy, the
+ * identity values that identify nobody in it, and how many profiles one profile may absorb by merges in a day.
  */
 public record Account(String id, String name, String region, boolean emailIsIdentity, boolean phoneIsIdentity,
-                      ConflictPolicy conflictPolicy, long createdAt, BlockedValues blockedValues) {
+                      ConflictPolicy conflictPolicy, long createdAt, BlockedValues blockedValues,
+                      int maxMergesPerDay) {
+    /** How many other profiles one profile may absorb by merges in any 24 hours, unless the account says. */
+    public static final int DEFAULT_MAX_MERGES_PER_DAY = 25;
 
     /** Identity, FBID and GPID are always identities; Email and Phone as the account chooses. */
     public boolean isIdentity(IdentityKind kind) {

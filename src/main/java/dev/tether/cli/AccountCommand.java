@@ -124,6 +124,11 @@ final class AccountCommand {
                         + "held keep their bindings.")
         Optional<Path> blockedValues;
 
+        @Option(names = "--max-merges-per-day", paramLabel = "N",
+                description = "How many other profiles one profile may absorb by merges in any 24 hours (at least 1; "
+                        + "new accounts: 25); a record whose merge would pass it is refused (554).")
+        Optional<Integer> maxMergesPerDay;
+
         @Option(names = "--default-blocked-values",
                 description = "Back to the default blocked values (null, undefined, guest, 0, ...).")
         boolean defaultBlockedValues;
@@ -142,7 +147,7 @@ final class AccountCommand {
                     : blockedValues.map(AccountCommand::readBlockedValues);
             AccountService.Settings settings = new AccountService.Settings(name,
                     kinds.map(k -> has(k, "email")), kinds.map(k -> has(k, "phone")),
-                    conflictPolicy.map(AccountCommand::policy), blocked);
+                    conflictPolicy.map(AccountCommand::policy), blocked, maxMergesPerDay);
             try (Store store = database.open()) {
                 Account updated = new AccountService(store, Clock.systemUTC()).update(account.id, settings);
                 print(updated, json);
@@ -186,6 +191,7 @@ final class AccountCommand {
         System.out.println("conflicts:  " + account.conflictPolicy().storedName());
         System.out.println("blocked:    " + (account.blockedValues().own().isPresent() ? "" : "(the defaults) ")
                 + String.join(" | ", account.blockedValues().describe()));
+        System.out.println("merges:     at most " + account.maxMergesPerDay() + " into one profile in 24 hours");
     }
 
     /** One value a line, as UTF-8; blank lines are none. */
@@ -207,6 +213,7 @@ final class AccountCommand {
         node.put("conflictPolicy", account.conflictPolicy().storedName());
         node.set("blockedValues", JSON.valueToTree(account.blockedValues().own().orElse(BlockedValues.DEFAULTS)));
         node.put("blockedValuesAreTheDefaults", account.blockedValues().own().isEmpty());
+        node.put("maxMergesPerDay", account.maxMergesPerDay());
         return node;
     }
 

@@ -53,7 +53,8 @@ final class WebhookCommand {
 
         @Option(names = "--events", paramLabel = "TYPES", split = ",",
                 description = "The message types to send (default: all): identity.bound, identity.unbound, "
-                        + "profile.merged, profile.demerged, profile.deleted, subscription.changed.")
+                        + "profile.merged, profile.demerged, profile.deleted, profile.merge_refused, "
+                        + "subscription.changed.")
         List<String> events = List.of();
 
         @Override

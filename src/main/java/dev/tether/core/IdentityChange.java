@@ -23,6 +23,13 @@ public sealed interface IdentityChange {
     record ProfileMerged(String from, String into, long at) implements IdentityChange {
     }
 
+    /**
+     * A merge was refused: {@code into} has absorbed {@code mergedInADay} profiles in the last 24 hours, and absorbing
+     * {@code from} too would pass the account's merge limit. Nothing changed.
+     */
+    record MergeRefused(String from, String into, int mergedInADay, long at) implements IdentityChange {
+    }
+
     /** A profile was deleted with its events; its bindings ended first (reason {@code deleted}). */
     record ProfileDeleted(String guid, long at) implements IdentityChange {
     }

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -40,6 +41,7 @@ import java.util.Set;
  * ends for any reason but a merge takes it away; a merge never copies it.
  */
 public final class IdentityCore {
+    private static final long DAY_SECONDS = 86_400;
     private static final Comparator<IdentityKey> RESOLUTION_ORDER = Comparator.comparing(IdentityKey::kind);
 
     private final Account account;
@@ -137,6 +139,24 @@ public final class IdentityCore {
         ProfileState created = state.createProfile(guid);
         firstIdentity.ifPresent(key -> state.bind(created, key, BindingReason.UPLOADED));
         return created;
+    }
+
+    /**
+     * The merge limit (docs/API.md section 3, "Merge limit"): when absorbing {@code losers} would take
+     * {@code survivor} past the account's merges in any 24 hours, how many it absorbed in the 24 hours before the
+     * unit's time, each refused merge noted for the account's webhooks; empty when the merges may go ahead. The
+     * survivor is locked, so no other write merges into it meanwhile.
+     */
+    public OptionalInt mergeLimitPassed(String survivor, Collection<String> losers) {
+        if (losers.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        int merged = state.mergesIntoSince(survivor, state.now() - DAY_SECONDS);
+        if (merged + losers.size() <= account.maxMergesPerDay()) {
+            return OptionalInt.empty();
+        }
+        losers.forEach(loser -> state.mergeRefused(loser, survivor, merged));
+        return OptionalInt.of(merged);
     }
 
     /** The identities among these claims that another profile holds, with their holders, in resolution order. */

@@ -535,6 +535,17 @@ final class UnitState {
         events.add(new NewEvent(Guids.newGuid(), guid, arrivedAs, name, ts, data.toString()));
     }
 
+    /** The merges into this profile after {@code since}: those stored and those of this unit. */
+    int mergesIntoSince(String guid, long since) {
+        long stored = tx.profiles().mergesInto(accountId, List.of(guid)).stream()
+                .filter(merge -> merge.at() > since).count();
+        return (int) (stored + merges.stream().filter(merge -> merge.into().equals(guid)).count());
+    }
+
+    void mergeRefused(String from, String into, int mergedInADay) {
+        changes.add(new IdentityChange.MergeRefused(from, into, mergedInADay, now()));
+    }
+
     void merged(MergeRecord merge) {
         merges.add(merge);
         changes.add(new IdentityChange.ProfileMerged(merge.from(), merge.into(), merge.at()));

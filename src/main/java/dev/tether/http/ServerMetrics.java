@@ -40,6 +40,7 @@ final class ServerMetrics implements AutoCloseable {
     private final Meter.MeterProvider<Timer> requests;
     private final Meter.MeterProvider<Counter> processed;
     private final Meter.MeterProvider<Counter> failed;
+    private final Meter.MeterProvider<Counter> mergesRefused;
     private final Meter.MeterProvider<Counter> throttled;
     private final Meter.MeterProvider<Counter> clientsGone;
     private final @Nullable JvmGcMetrics gc;
@@ -55,6 +56,9 @@ final class ServerMetrics implements AutoCloseable {
                 .withRegistry(registry);
         this.failed = Counter.builder("tether.records.failed")
                 .description("Records of batch requests left unprocessed, by endpoint and record code")
+                .withRegistry(registry);
+        this.mergesRefused = Counter.builder("tether.merges.refused")
+                .description("Upload records refused because their merge would pass the account's merge limit (554)")
                 .withRegistry(registry);
         this.throttled = Counter.builder("tether.requests.throttled")
                 .description("Requests refused with 429 for being over a concurrency limit, by endpoint")
@@ -120,6 +124,9 @@ final class ServerMetrics implements AutoCloseable {
         processed.withTags("uri", uri).increment(result.processedCount());
         for (BatchResult.Failure failure : result.unprocessed()) {
             failed.withTags("uri", uri, "code", Integer.toString(failure.code())).increment();
+            if (failure.code() == 554) {
+                mergesRefused.withTags().increment();
+            }
         }
     }
 

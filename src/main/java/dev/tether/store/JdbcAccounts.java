@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class JdbcAccounts implements AccountWrites {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "account_id, name, region, email_is_identity, phone_is_identity,"
-            + " conflict_policy, created_at, blocked_values";
+            + " conflict_policy, created_at, blocked_values, max_merges_per_day";
 
     private final Sql sql;
 
@@ -51,7 +51,7 @@ final class JdbcAccounts implements AccountWrites {
     private static Account account(ResultSet row) throws SQLException {
         return new Account(row.getString(1), row.getString(2), row.getString(3), row.getBoolean(4),
                 row.getBoolean(5), ConflictPolicy.fromStoredName(row.getString(6)), row.getLong(7),
-                blockedValues(row.getString(8)));
+                blockedValues(row.getString(8)), row.getInt(9));
     }
 
     /** NULL: the defaults; else the account's own list as a JSON array. */
@@ -78,11 +78,11 @@ final class JdbcAccounts implements AccountWrites {
     public Optional<AccountCredentials> credentials(String accountId) {
         List<Map.Entry<Account, Optional<String>>> rows = sql.query("SELECT a.account_id, a.name, a.region,"
                         + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at,"
-                        + " a.blocked_values, p.passcode_hash"
+                        + " a.blocked_values, a.max_merges_per_day, p.passcode_hash"
                         + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
                         + " WHERE a.account_id = ?",
                 s -> s.setString(1, accountId),
-                row -> Map.entry(account(row), Optional.ofNullable(row.getString(9))));
+                row -> Map.entry(account(row), Optional.ofNullable(row.getString(10))));
         return rows.stream().findFirst().map(first -> new AccountCredentials(first.getKey(),
                 rows.stream().flatMap(r -> r.getValue().stream()).toList()));
     }
@@ -101,7 +101,7 @@ final class JdbcAccounts implements AccountWrites {
 
     @Override
     public void insert(Account a) {
-        sql.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        sql.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, a.id());
             s.setString(2, a.name());
             s.setString(3, a.region());
@@ -110,19 +110,21 @@ final class JdbcAccounts implements AccountWrites {
             s.setString(6, a.conflictPolicy().storedName());
             s.setLong(7, a.createdAt());
             s.setString(8, stored(a.blockedValues()));
+            s.setInt(9, a.maxMergesPerDay());
         });
     }
 
     @Override
     public void update(Account a) {
         sql.update("UPDATE accounts SET name = ?, email_is_identity = ?, phone_is_identity = ?, conflict_policy = ?,"
-                + " blocked_values = ? WHERE account_id = ?", s -> {
+                + " blocked_values = ?, max_merges_per_day = ? WHERE account_id = ?", s -> {
                     s.setString(1, a.name());
                     s.setBoolean(2, a.emailIsIdentity());
                     s.setBoolean(3, a.phoneIsIdentity());
                     s.setString(4, a.conflictPolicy().storedName());
                     s.setString(5, stored(a.blockedValues()));
-                    s.setString(6, a.id());
+                    s.setInt(6, a.maxMergesPerDay());
+                    s.setString(7, a.id());
                 });
     }
 

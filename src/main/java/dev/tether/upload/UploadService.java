@@ -18,9 +18,11 @@ import dev.tether.work.UnitOfWork;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -90,6 +92,13 @@ public final class UploadService {
         if (!conflicts.isEmpty() && account.conflictPolicy() == ConflictPolicy.REJECT) {
             IdentityKind kind = conflicts.keySet().iterator().next().kind();
             throw new RecordRejected(544, kind.storedName() + " is an identity of another profile");
+        }
+        if (!conflicts.isEmpty() && account.conflictPolicy() == ConflictPolicy.MERGE) {
+            OptionalInt merged = core.mergeLimitPassed(target.guid(), new LinkedHashSet<>(conflicts.values()));
+            if (merged.isPresent()) {
+                throw new RecordRejected(554, "Merge refused: this profile merged " + merged.getAsInt()
+                        + " profiles in the last 24 hours");
+            }
         }
         ObjectNode properties = core.propertiesAfterClaims(target.properties(), conflicts);
         changes.properties.forEach(change -> change.applyTo(properties));

@@ -10,6 +10,7 @@ public enum MessageType {
     PROFILE_MERGED("profile.merged"),
     PROFILE_DEMERGED("profile.demerged"),
     PROFILE_DELETED("profile.deleted"),
+    PROFILE_MERGE_REFUSED("profile.merge_refused"),
     SUBSCRIPTION_CHANGED("subscription.changed");
 
     private final String wireName;

@@ -35,6 +35,8 @@ final class Messages {
             return MessageType.PROFILE_DEMERGED;
         } else if (change instanceof IdentityChange.ProfileDeleted) {
             return MessageType.PROFILE_DELETED;
+        } else if (change instanceof IdentityChange.MergeRefused) {
+            return MessageType.PROFILE_MERGE_REFUSED;
         } else if (change instanceof IdentityChange.SubscriptionChanged) {
             return MessageType.SUBSCRIPTION_CHANGED;
         }
@@ -58,6 +60,8 @@ final class Messages {
             payload = Payload.join(at, demerged.guid(), demerged.from());
         } else if (change instanceof IdentityChange.ProfileDeleted deleted) {
             payload = Payload.join(at, deleted.guid());
+        } else if (change instanceof IdentityChange.MergeRefused refused) {
+            payload = Payload.join(at, refused.into(), refused.from(), Integer.toString(refused.mergedInADay()));
         } else if (change instanceof IdentityChange.SubscriptionChanged subscribed) {
             payload = Payload.join(at, subscribed.address().kind().storedName(), subscribed.address().value(),
                     subscribed.status().wireName());
@@ -103,6 +107,12 @@ final class Messages {
                 case PROFILE_DELETED -> {
                     json.writeStringField("objectId", fields.get(1));
                     json.writeStringField("reason", "deleted");
+                }
+                case PROFILE_MERGE_REFUSED -> {
+                    json.writeStringField("objectId", fields.get(1));
+                    json.writeStringField("refusedObjectId", fields.get(2));
+                    json.writeNumberField("mergedInADay", Integer.parseInt(fields.get(3)));
+                    json.writeStringField("reason", "merge_limit");
                 }
                 case SUBSCRIPTION_CHANGED -> {
                     json.writeNullField("objectId");

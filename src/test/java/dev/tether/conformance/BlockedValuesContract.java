@@ -64,7 +64,7 @@ abstract class BlockedValuesContract extends ServerContract {
         assertProcessed(upload("keeper"));
         server.accounts().update(api.accountId(), new AccountService.Settings(Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(BlockedValues.of(List.of("shop@store.com",
-                        " Walk-In ", "keeper", "")))));
+                        " Walk-In ", "keeper", ""))), Optional.empty()));
         assertBlocked(api.post("/1/upload", batch(profile("identity", "customer-1",
                 "{\"Email\":\"SHOP@store.com\"}"))));
         assertThat(historyOf("customer-1")).as("the refused record bound nothing").isZero();
@@ -75,7 +75,7 @@ abstract class BlockedValuesContract extends ServerContract {
         assertProcessed(upload("guest"));
 
         server.accounts().update(api.accountId(), new AccountService.Settings(Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(BlockedValues.of(List.of()))));
+                Optional.empty(), Optional.empty(), Optional.of(BlockedValues.of(List.of())), Optional.empty()));
         assertProcessed(upload("null"));
         assertThat(server.violations()).isEmpty();
     }

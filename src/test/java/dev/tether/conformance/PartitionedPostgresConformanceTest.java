@@ -170,6 +170,14 @@ class PartitionedPostgresConformanceTest {
     }
 
     @Nested
+    class MergeLimit extends MergeLimitContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

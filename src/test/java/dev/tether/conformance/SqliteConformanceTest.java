@@ -186,6 +186,14 @@ class SqliteConformanceTest {
     }
 
     @Nested
+    class MergeLimit extends MergeLimitContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

@@ -29,7 +29,7 @@ import java.util.Optional;
  */
 class RequestFuzzTest {
     private static final Account ACCOUNT = new Account("ABC-DEF-1234", "fuzz", "local", true, true,
-            ConflictPolicy.REJECT, 0, BlockedValues.defaults());
+            ConflictPolicy.REJECT, 0, BlockedValues.defaults(), Account.DEFAULT_MAX_MERGES_PER_DAY);
     private static final Limits LIMITS = Limits.defaults();
 
     private static final String[] KEYS = {"type", "identity", "objectId", "FBID", "GPID", "ts", "profileData",

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * The model-based test of the identity rules: random sequences of uploads (Identity, Email and Phone claims in every
  * combination, other properties, events, objectId and FBID writes, a blocked value now and then), disassociations
  * (some with a day of disconnection: today, or before every binding of the run) and deletes, under each conflict policy
+ * (under merges, half the time with a merge limit of one a day)
  * and with Email or Phone now and then not an identity, compared after every step with
  * {@code dev.tether.model.IdentityModel} (each request first as a dry run, which must answer the same and write
  * nothing), with the invariant checker at the end of each sequence. A failing sequence is shrunk and printed with

@@ -1,5 +1,6 @@
 package dev.tether.model;
 
+import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,12 +99,20 @@ public final class IdentityModel {
     private final Map<Key, List<Held>> history = new LinkedHashMap<>();
     private final List<Merge> merges = new ArrayList<>();
     private int created;
+    private final int maxMergesPerDay;
 
     public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
         this(policy, emailOn, phoneOn, false);
     }
 
     public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn, boolean mergeCopiesMirrored) {
+        this(policy, emailOn, phoneOn, mergeCopiesMirrored, Account.DEFAULT_MAX_MERGES_PER_DAY);
+    }
+
+    /** With the account's merge limit: every step of a run falls within one day. */
+    public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn, boolean mergeCopiesMirrored,
+                         int maxMergesPerDay) {
+        this.maxMergesPerDay = maxMergesPerDay;
         this.policy = policy;
         this.emailOn = emailOn;
         this.phoneOn = phoneOn;
@@ -212,6 +221,13 @@ public final class IdentityModel {
         }
         if (!conflicts.isEmpty() && policy == ConflictPolicy.REJECT) {
             return 544;
+        }
+        if (!conflicts.isEmpty() && policy == ConflictPolicy.MERGE) {
+            // the merge limit: the merges into this profile (a demerge forgets those of the profiles it gives back)
+            long merged = merges.stream().filter(merge -> merge.into().equals(target.id)).count();
+            if (merged + new LinkedHashSet<>(conflicts.values()).size() > maxMergesPerDay) {
+                return 554;
+            }
         }
         Map<String, String> properties = new LinkedHashMap<>(target.existing ? profiles.get(target.id).properties
                 : Map.of());

@@ -2,6 +2,8 @@ package dev.tether.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.access.AccountService;
+import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.check.InvariantViolation;
 import dev.tether.model.IdentityModel.Key;
@@ -43,17 +45,24 @@ public final class ModelCheck {
     }
 
     /** The account a sequence runs as: its conflict policy and which kinds are identities. */
-    public record Setup(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
-        /** Mostly every kind on; now and then Email or Phone off. */
+    public record Setup(ConflictPolicy policy, boolean emailOn, boolean phoneOn, int maxMergesPerDay) {
+        public Setup(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
+            this(policy, emailOn, phoneOn, Account.DEFAULT_MAX_MERGES_PER_DAY);
+        }
+
+        /** Mostly every kind on; now and then Email or Phone off; under merges, half the time a limit of 1 a day. */
         public static Setup random(Random random, ConflictPolicy policy) {
             int roll = random.nextInt(10);
-            return new Setup(policy, roll != 8, roll != 9);
+            return new Setup(policy, roll != 8, roll != 9, policy == ConflictPolicy.MERGE && random.nextBoolean() ? 1
+                    : Account.DEFAULT_MAX_MERGES_PER_DAY);
         }
 
         @Override
         public String toString() {
             return "policy " + policy + (emailOn ? "" : ", Email not an identity")
-                    + (phoneOn ? "" : ", Phone not an identity");
+                    + (phoneOn ? "" : ", Phone not an identity")
+                    + (maxMergesPerDay == Account.DEFAULT_MAX_MERGES_PER_DAY ? "" : ", " + maxMergesPerDay
+                    + " merge a day");
         }
     }
 
@@ -127,7 +136,12 @@ public final class ModelCheck {
     /** Runs the steps as a new account; the first disagreement, if any. */
     Optional<String> run(Setup setup, List<Step> steps) {
         TestServer.Client api = server.newAccount(setup.emailOn(), setup.phoneOn(), setup.policy());
-        IdentityModel model = new IdentityModel(setup.policy(), setup.emailOn(), setup.phoneOn(), mergeCopiesMirrored);
+        if (setup.maxMergesPerDay() != Account.DEFAULT_MAX_MERGES_PER_DAY) {
+            server.accounts().update(api.accountId(), new AccountService.Settings(Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(setup.maxMergesPerDay())));
+        }
+        IdentityModel model = new IdentityModel(setup.policy(), setup.emailOn(), setup.phoneOn(), mergeCopiesMirrored,
+                setup.maxMergesPerDay());
         Mapping mapping = new Mapping();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);

@@ -246,16 +246,16 @@
     $("confirm-button").focus();
   }
 
-  /** Why a number sent with a day of disconnection stays (552): who holds it, and since when. */
+  /**
+   * Why a number sent with a day of disconnection stays (552): who holds it. When its holder took it is the server's
+   * to say (through merges), so the page names the day, not a date of its own.
+   */
   async function whoKeepsIt(phone, day) {
-    const [holder, history] = await Promise.all([api("GET", "/1/profile.json" + query("phone", phone)),
-      api("GET", "/1/identity/history.json" + query("phone", phone))]);
+    const holder = await api("GET", "/1/profile.json" + query("phone", phone));
     const held = holder.status === 200 ? holder.body.record : null;
-    const current = history.status === 200 ? history.body.history.find((entry) => entry.to === null) : null;
-    const since = current ? new Date(current.from * 1000).toISOString().slice(0, 10) : "a later day";
     return "The number " + phone + " stays with profile "
       + (held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)")
-      + ": it took the number on " + since + ", after " + day
+      + ": it took the number after " + day
       + ", the day it was disconnected, so it is the number's new owner (code 552). Nothing was changed.";
   }
 

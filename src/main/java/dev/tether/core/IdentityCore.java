@@ -92,14 +92,6 @@ public final class IdentityCore {
         return state.takeReservedGuid(lookupKeys).orElseGet(Guids::newGuid);
     }
 
-    /**
-     * Locks and reads the bindings of these keys and locks the profiles that hold them, without reading those: what a
-     * disassociation needs (the profiles it changes are then written set-based).
-     */
-    public void preloadBindings(Collection<IdentityKey> keys) {
-        state.preloadKeys(keys);
-    }
-
     /** The GUID of the profile that holds this identity now, within this unit of work. */
     private Optional<String> holder(IdentityKey key) {
         return state.binding(key).map(b -> b.guid);
@@ -305,15 +297,7 @@ public final class IdentityCore {
         state.addEvent(guid, arrivedAs, name, ts, data);
     }
 
-    /**
-     * Cuts a phone number from the profile that holds it ({@code disassociated}); the profile keeps everything
-     * else and loses its mirrored Phone property. False when no profile holds it now.
-     */
-    public boolean disassociate(IdentityKey phone) {
-        return end(phone, BindingReason.DISASSOCIATED).isPresent();
-    }
-
-    /** What a disassociation with a day of disconnection did. */
+    /** What a disassociation did. */
     public enum Disassociation { CUT, NOT_HELD, HELD_SINCE_AFTER }
 
     /**
@@ -329,22 +313,25 @@ public final class IdentityCore {
     }
 
     /**
-     * Cuts a phone number from the profile that holds it, as {@link #disassociate(IdentityKey)}, only when the person
-     * who holds it had it by the end of {@code disconnectedOn} (UTC), the day a carrier says it was disconnected: a
-     * holder who took it later is its next owner and keeps it ({@link Disassociation#HELD_SINCE_AFTER}), and nothing
-     * changes. Through merges: a merge is never a change of hands ({@link Tenure}).
+     * Cuts a phone number from the profile that holds it ({@code disassociated}); the profile keeps everything else
+     * and loses its mirrored Phone property. With {@code disconnectedOn} (UTC), the day a carrier says it was
+     * disconnected, only when the person who holds it had it by the end of that day: a holder who took it later is
+     * its next owner and keeps it ({@link Disassociation#HELD_SINCE_AFTER}), and nothing changes. Through merges: a
+     * merge is never a change of hands ({@link Tenure}).
      */
-    public Disassociation disassociate(IdentityKey phone, LocalDate disconnectedOn) {
+    public Disassociation disassociate(IdentityKey phone, Optional<LocalDate> disconnectedOn) {
         Optional<BindingState> binding = state.binding(phone);
         if (binding.isEmpty()) {
             return Disassociation.NOT_HELD;
         }
         long since = binding.get().stored ? tenures.getOrDefault(phone, binding.get().startedAt)
                 : binding.get().startedAt;
-        if (since >= disconnectedOn.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond()) {
+        if (disconnectedOn.filter(day -> since >= day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond())
+                .isPresent()) {
             return Disassociation.HELD_SINCE_AFTER;
         }
-        return disassociate(phone) ? Disassociation.CUT : Disassociation.NOT_HELD;
+        end(phone, BindingReason.DISASSOCIATED);
+        return Disassociation.CUT;
     }
 
     /**

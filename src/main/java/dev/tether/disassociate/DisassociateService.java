@@ -19,11 +19,7 @@ public final class DisassociateService {
         core.preloadDisassociations(request.valid(), request.dated());
         return BatchResult.of(request.records(), i -> {
             DisassociateRequest.Disconnection record = request.disconnections().get(i).orThrow();
-            IdentityCore.Disassociation done = record.disconnectedOn()
-                    .map(day -> core.disassociate(record.phone(), day))
-                    .orElseGet(() -> core.disassociate(record.phone()) ? IdentityCore.Disassociation.CUT
-                            : IdentityCore.Disassociation.NOT_HELD);
-            switch (done) {
+            switch (core.disassociate(record.phone(), record.disconnectedOn())) {
                 case NOT_HELD -> throw new RecordRejected(543, "Phone number is not associated with any profile");
                 case HELD_SINCE_AFTER -> throw new RecordRejected(552, KEPT_BY_NEW_HOLDER);
                 case CUT -> {

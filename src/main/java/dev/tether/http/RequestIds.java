@@ -24,7 +24,7 @@ final class RequestIds {
     /** Gives the request its id, kept from the request or made, and puts it on the answer. */
     static void assign(Context ctx) {
         String given = ctx.header(HEADER);
-        String id = given != null && SAFE.matcher(given).matches() ? given : randomHex(2);
+        String id = given != null && SAFE.matcher(given).matches() ? given : fresh();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
     }
@@ -34,7 +34,7 @@ final class RequestIds {
         return Optional.ofNullable(ctx.attribute(ATTRIBUTE));
     }
 
-    /** A fresh id, for an answer that reached no route. */
+    /** A fresh id: for a request without a safe one of its own, and for an answer that reached no route. */
     static String fresh() {
         return randomHex(2);
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,7 +271,7 @@ public final class TetherServer implements AutoCloseable {
                         status, records, ms, request);
     }
 
-    private static Object orDash(Object value) {
+    private static Object orDash(@Nullable Object value) {
         return value == null ? "-" : value;
     }
 

@@ -9,7 +9,9 @@ import dev.tether.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,11 +83,17 @@ class BenchRunTest {
                     .getElementsByTagName("rect").getLength()).as(chart + ": a background and its bars")
                     .isGreaterThan(2);
         }
-        String drawn = Files.readString(out.resolve(BenchCharts.LATENCY));
-        Files.delete(out.resolve(BenchCharts.LATENCY));
+        Map<String, String> drawn = new LinkedHashMap<>();
+        for (String chart : List.of(BenchCharts.CEILINGS, BenchCharts.LATENCY, BenchCharts.FRESH_UPLOAD)) {
+            drawn.put(chart, Files.readString(out.resolve(chart)));
+            Files.delete(out.resolve(chart));
+        }
         assertThat(Cli.run("bench", "--redraw", "--out", out.toString()).exit()).isZero();
-        assertThat(Files.readString(out.resolve(BenchCharts.LATENCY))).as("drawn again from bench.json")
-                .isEqualTo(drawn);
+        for (Map.Entry<String, String> chart : drawn.entrySet()) {
+            assertThat(Files.readString(out.resolve(chart.getKey())))
+                    .as(chart.getKey() + " drawn again from bench.json, every field read back")
+                    .isEqualTo(chart.getValue());
+        }
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
         assertThat(report.get("results")).hasSize(copyTo.isPresent() ? 39 : 38);
         for (JsonNode row : report.get("results")) {

@@ -227,7 +227,7 @@ class ConsoleBrowserTest {
 
     /**
      * A carrier's late list in the console: the number disconnected yesterday, taken by Asha today, stays hers, and
-     * the preview says who keeps it and since when (552); disconnected today, she had it by then, and it is cut.
+     * the preview says who keeps it (552); disconnected today, she had it by then, and it is cut.
      */
     @Test
     void aSupportAgent_withADayOfDisconnection_seesWhoKeepsTheNumberAndWhy_andCutsOnlyAnOldOwner() throws Exception {
@@ -240,8 +240,8 @@ class ConsoleBrowserTest {
         type("disassociate-day", today.minusDays(1).toString());
         browser.findElement(By.id("preview-button")).click();
         textAppears("disassociate-error", "The number " + PHONE + " stays with profile " + guid + " (Asha Rao): it"
-                + " took the number on " + today + ", after " + today.minusDays(1) + ", the day it was disconnected,"
-                + " so it is the number's new owner (code 552). Nothing was changed.");
+                + " took the number after " + today.minusDays(1) + ", the day it was disconnected, so it is the"
+                + " number's new owner (code 552). Nothing was changed.");
         assertThat(browser.findElement(By.id("preview")).isDisplayed()).as("nothing to confirm").isFalse();
         screenshot("08-kept-by-its-new-owner");
         assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).isEqualTo(200);

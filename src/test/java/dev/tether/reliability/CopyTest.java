@@ -41,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the target is named.
  */
 class CopyTest {
-    /** People of the first account: 60, or in a full run (-Dtether.reliability=full) 100,000, the bench's size. */
     /** The people of the copy that every read is compared across (the bench's size in full runs). */
     private static final int PEOPLE = RunSize.pick(60, 100_000);
     /** The people of the tests of one rule each (a refusal, a resume, a run of key attempts, the outbox). */

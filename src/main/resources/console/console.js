@@ -49,6 +49,8 @@
     const headers = {
       "X-CleverTap-Account-Id": who.account,
       "X-CleverTap-Passcode": who.passcode,
+      // the audit trail names the console's changes console:<passcode name>, not passcode:<name>
+      "X-Tether-Console": "1",
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
@@ -92,9 +94,13 @@
       $("passcode").focus();
       return;
     }
-    session = { account: result.body.account.id, passcode: credentials.passcode, name: result.body.account.name };
+    session = { account: result.body.account.id, passcode: credentials.passcode, name: result.body.account.name,
+      passcodeName: result.body.passcode.name, scopes: result.body.passcode.scopes };
     $("account-name").textContent = session.name;
     $("account-id").textContent = session.account;
+    $("passcode-name").textContent = session.passcodeName;
+    // what the passcode may not do is not offered: the server would refuse it (403)
+    show("disassociate-section", may("disassociate"));
     show("sign-in", false);
     show("who", true);
     show("workspace", true);
@@ -102,10 +108,48 @@
     $("find-value").focus();
   }
 
+  function may(scope) {
+    return session !== null && session.scopes.includes(scope);
+  }
+
+  /**
+   * Who made a change and in which request: with the audit scope, a button that shows the request's audit entry
+   * (looked up a day either side of the change); without it, the request id as text.
+   */
+  function byCell(tr, by, requestId, at) {
+    cell(tr, by === null ? "(before the audit trail)" : by);
+    const td = document.createElement("td");
+    tr.appendChild(td);
+    if (requestId === null) return;
+    if (!may("audit")) {
+      td.textContent = requestId;
+      td.className = "mono";
+      return;
+    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link mono";
+    button.textContent = requestId;
+    button.addEventListener("click", () => showAuditEntry(requestId, at));
+    td.appendChild(button);
+  }
+
+  async function showAuditEntry(requestId, at) {
+    const result = await api("GET", "/1/audit.json?requestId=" + encodeURIComponent(requestId)
+      + "&from=" + Math.max(0, at - 86400) + "&to=" + (at + 86400));
+    const entry = result.status === 200 ? result.body.records[0] : undefined;
+    $("audit-entry").textContent = entry === undefined
+      ? (result.status === 200 ? "No audit entry of request " + requestId + " is kept." : errorText(result))
+      : "Request " + entry.requestId + ": " + entry.action + " by " + entry.actor + " at " + time(entry.at) + ", "
+        + entry.processed + " processed, " + entry.unprocessed + " not"
+        + (entry.idempotencyKey ? ", Idempotency-Key " + entry.idempotencyKey : "") + ".";
+    show("audit-entry", true);
+  }
+
   function signOut(message) {
     session = null;
     pending = null;
-    for (const id of ["profile", "history", "preview", "workspace", "who"]) show(id, false);
+    for (const id of ["profile", "history", "preview", "workspace", "who", "audit-entry"]) show(id, false);
     for (const id of ["find-error", "history-error", "disassociate-error", "disassociate-result"]) fail(id, "");
     for (const form of ["find-form", "history-form", "disassociate-form", "sign-in-form"]) $(form).reset();
     show("sign-in", true);
@@ -173,6 +217,7 @@
       cell(tr, entry.to === null ? "now" : time(entry.to));
       cell(tr, entry.startReason);
       cell(tr, entry.endReason || "");
+      byCell(tr, entry.by, entry.requestId, entry.to === null ? entry.from : entry.to);
     });
     show("profile", true);
   }
@@ -196,6 +241,7 @@
       cell(tr, entry.to === null ? "now" : time(entry.to));
       cell(tr, entry.startReason);
       cell(tr, entry.endReason || "");
+      byCell(tr, entry.by, entry.requestId, entry.to === null ? entry.from : entry.to);
     });
     show("history", true);
   }

@@ -1,26 +1,36 @@
 package dev.tether.access;
 
 import dev.tether.account.Account;
+import dev.tether.audit.Attribution;
 import dev.tether.account.BlockedValues;
 import dev.tether.account.AccountIds;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.account.Passcodes;
+import dev.tether.account.Scope;
 import dev.tether.account.UnknownAccountException;
 import dev.tether.store.AccountCredentials;
+import dev.tether.store.AuditWrites;
 import dev.tether.store.PasscodeEntry;
 import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accounts and their passcodes: creation, settings, listing, authentication and revocation. Each call is its own
  * unit of work: account administration never shares a transaction with a request's profile work.
  */
 public final class AccountService {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Store store;
     private final Clock clock;
@@ -61,9 +71,11 @@ public final class AccountService {
                 spec.phoneIsIdentity(), spec.conflictPolicy(), now, BlockedValues.defaults(),
                 Account.DEFAULT_MAX_MERGES_PER_DAY);
         String passcode = Passcodes.newPasscode();
+        NewPasscode first = NewPasscode.named(Passcodes.hint(passcode));
         store.change(tx -> {
             tx.accounts().insert(account);
-            tx.accounts().insertPasscode(account.id(), Passcodes.hash(passcode), Passcodes.hint(passcode), now);
+            tx.accounts().insertPasscode(account.id(), Passcodes.hash(passcode), first.entry(passcode, now));
+            audit(tx.audit(), account.id(), "tether account create (passcode " + first.describe(passcode) + ")", now);
         });
         return new Created(account, passcode);
     }
@@ -93,6 +105,7 @@ public final class AccountService {
                     settings.blockedValues().orElse(current.blockedValues()),
                     settings.maxMergesPerDay().orElse(current.maxMergesPerDay()));
             tx.accounts().update(updated);
+            audit(tx.audit(), accountId, "tether account update", clock.instant().getEpochSecond());
             return updated;
         });
     }
@@ -113,13 +126,22 @@ public final class AccountService {
         });
     }
 
-    /** Adds a passcode to an existing account and returns it; it is shown only this once. */
+    /** Adds a passcode with everything it may do, named by its hint, and returns it; it is shown only this once. */
     public String addPasscode(String accountId) {
+        return addPasscode(accountId, NewPasscode.ALL);
+    }
+
+    /** Adds a passcode to an existing account and returns it; it is shown only this once. */
+    public String addPasscode(String accountId, NewPasscode spec) {
         long now = clock.instant().getEpochSecond();
+        if (spec.expiresAt().filter(at -> at <= now).isPresent()) {
+            throw new IllegalArgumentException("the passcode would have expired already: give a later day");
+        }
         String passcode = Passcodes.newPasscode();
         store.change(tx -> {
             requireAccount(tx, accountId);
-            tx.accounts().insertPasscode(accountId, Passcodes.hash(passcode), Passcodes.hint(passcode), now);
+            tx.accounts().insertPasscode(accountId, Passcodes.hash(passcode), spec.entry(passcode, now));
+            audit(tx.audit(), accountId, "tether passcode add (" + spec.describe(passcode) + ")", now);
         });
         return passcode;
     }
@@ -129,7 +151,11 @@ public final class AccountService {
         long now = clock.instant().getEpochSecond();
         return store.write(tx -> {
             requireAccount(tx, accountId);
-            return tx.accounts().revokePasscode(accountId, Passcodes.hash(passcode), now);
+            boolean revoked = tx.accounts().revokePasscode(accountId, Passcodes.hash(passcode), now);
+            if (revoked) {
+                audit(tx.audit(), accountId, "tether passcode revoke (hint " + Passcodes.hint(passcode) + ")", now);
+            }
+            return revoked;
         });
     }
 
@@ -148,8 +174,17 @@ public final class AccountService {
                 throw new IllegalArgumentException(active + " active passcodes have the hint " + hint
                         + ": revoke with --passcode");
             }
-            return active == 1 && tx.accounts().revokePasscodesByHint(accountId, hint, now) == 1;
+            boolean revoked = active == 1 && tx.accounts().revokePasscodesByHint(accountId, hint, now) == 1;
+            if (revoked) {
+                audit(tx.audit(), accountId, "tether passcode revoke (hint " + hint + ")", now);
+            }
+            return revoked;
         });
+    }
+
+    /** The audit entry of a command's change, in its transaction (docs/API.md section 20, "Audit trail"). */
+    private static void audit(AuditWrites trail, String accountId, String action, long at) {
+        trail.insert(accountId, Attribution.commandEntry(action, at));
     }
 
     private static Account requireAccount(ReadTx tx, String accountId) {
@@ -169,22 +204,54 @@ public final class AccountService {
     }
 
     /** The outcome of presenting credentials. */
-    public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE }
+    public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE, EXPIRED }
 
-    public record Authentication(Verdict verdict, Optional<Account> account) {
+    /** The account the credentials name and, when they are good, the passcode's name and scopes. */
+    public record Authentication(Verdict verdict, Optional<Account> account, Optional<Caller> caller) {
     }
 
-    /** Checks an account id and passcode against the database, on every call: a revocation counts at once. */
+    /** Who a request comes from: the name and the scopes of its passcode. */
+    public record Caller(String name, Set<Scope> scopes) {
+    }
+
+    /**
+     * Checks an account id and passcode against the database, on every call: a revocation counts at once, and so does
+     * an expiry. The first request of a UTC day with a passcode notes the day ({@code passcode list}'s last use).
+     */
     public Authentication authenticate(Optional<String> accountId, Optional<String> passcode) {
         if (accountId.isEmpty() || !AccountIds.isWellFormed(accountId.get().trim())) {
-            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
+            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty(), Optional.empty());
         }
-        Optional<AccountCredentials> found = store.read(tx -> tx.accounts().credentials(accountId.get().trim()));
+        String id = accountId.get().trim();
+        Optional<AccountCredentials> found = store.read(tx -> tx.accounts().credentials(id));
         if (found.isEmpty()) {
-            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty());
+            return new Authentication(Verdict.UNKNOWN_ACCOUNT, Optional.empty(), Optional.empty());
         }
-        boolean matches = passcode.map(p -> Passcodes.matchesAny(p.trim(), found.get().passcodeHashes()))
-                .orElse(false);
-        return new Authentication(matches ? Verdict.OK : Verdict.BAD_PASSCODE, Optional.of(found.get().account()));
+        Optional<Account> account = Optional.of(found.get().account());
+        Optional<AccountCredentials.Credential> matched = passcode.flatMap(p -> Passcodes.match(p.trim(),
+                found.get().passcodes(), AccountCredentials.Credential::passcodeHash));
+        if (matched.isEmpty()) {
+            return new Authentication(Verdict.BAD_PASSCODE, account, Optional.empty());
+        }
+        AccountCredentials.Credential credential = matched.get();
+        Instant now = clock.instant();
+        if (credential.expiresAt().filter(at -> now.getEpochSecond() >= at).isPresent()) {
+            return new Authentication(Verdict.EXPIRED, account, Optional.empty());
+        }
+        long today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        if (credential.lastUsedAt().filter(day -> day >= today).isEmpty()) {
+            noteUse(id, credential.passcodeHash(), today);
+        }
+        return new Authentication(Verdict.OK, account, Optional.of(new Caller(credential.name(),
+                credential.scopes())));
+    }
+
+    /** The day's first use, noted; a database that cannot note it now does not fail the request it authenticated. */
+    private void noteUse(String accountId, String passcodeHash, long day) {
+        try {
+            store.change(tx -> tx.accounts().markUsed(accountId, passcodeHash, day));
+        } catch (RuntimeException e) {
+            LOG.warn("could not note the day's use of a passcode of account {}: {}", accountId, e.toString());
+        }
     }
 }

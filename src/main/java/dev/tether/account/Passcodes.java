@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Passcodes: 120 random bits written as 24 base-32 characters in groups of six. Only a SHA-256 hash is
@@ -41,14 +43,20 @@ public final class Passcodes {
         }
     }
 
-    /** Whether a presented passcode matches one of the stored hashes, each compared in constant time. */
-    public static boolean matchesAny(String presented, Collection<String> storedHashes) {
+    /**
+     * The stored passcode a presented one matches, if any: its hash compared with every stored hash in constant
+     * time, so that how long it takes tells nothing of which matched.
+     */
+    public static <T> Optional<T> match(String presented, Collection<T> stored, Function<T, String> storedHash) {
         byte[] presentedHash = hash(presented).getBytes(StandardCharsets.US_ASCII);
-        boolean matched = false;
-        for (String stored : storedHashes) {
-            matched |= MessageDigest.isEqual(presentedHash, stored.getBytes(StandardCharsets.US_ASCII));
+        T matched = null;
+        for (T candidate : stored) {
+            if (MessageDigest.isEqual(presentedHash, storedHash.apply(candidate).getBytes(StandardCharsets.US_ASCII))
+                    && matched == null) {
+                matched = candidate;
+            }
         }
-        return matched;
+        return Optional.ofNullable(matched);
     }
 
     /** The first group, enough to tell passcodes apart in a listing without revealing them. */

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.access.AccountService;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.audit.Attribution;
+import dev.tether.audit.Counted;
+import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
 import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
@@ -28,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +41,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +65,8 @@ final class Benchmark {
     private final UploadService uploads;
     private final DisassociateService disassociations;
     private final Transactions transactions;
+    /** The same units without their audit entries: what an entry costs is the in-process rows' ratio to these. */
+    private final Transactions withoutAuditTrail;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicLong nextToCut;
     private final AtomicLong nextNew;
@@ -86,6 +93,7 @@ final class Benchmark {
         this.uploads = new UploadService(Limits.defaults());
         this.disassociations = new DisassociateService();
         this.transactions = new Transactions(store, clock);
+        this.withoutAuditTrail = Transactions.withoutAuditTrail(store, clock);
         this.nextToCut = new AtomicLong(profiles);
         this.nextNew = new AtomicLong(profiles + reserve());
     }
@@ -116,6 +124,8 @@ final class Benchmark {
                 profiles + reserve());
     }
 
+    /** The name of a row run without the audit entries beside the row of that name (BENCHMARKS.md, "Audit trail"). */
+    static final UnaryOperator<String> WITHOUT_AUDIT_ENTRY = row -> row + ", without the audit entry";
     static final int IMPORT_CLIENTS = 4;
     static final String IMPORT_ROW = "fresh database: upload new profiles";
     static final String READS_DURING_IMPORT = "fresh database: GET /1/profile.json by phone, during the upload";
@@ -347,16 +357,29 @@ final class Benchmark {
     }
 
     private int uploadInProcess(Account into, List<JsonNode> records) {
-        UploadRequest request = UploadRequest.parse(into, records, Limits.defaults(), clock.instant().getEpochSecond());
-        return transactions.write(into, false, unit -> uploads.upload(unit, request))
-                .result().processedCount();
+        return uploadInProcess(transactions, into, records);
     }
 
-    private int disassociateInProcess(List<JsonNode> records) {
+    private int uploadInProcess(Transactions units, Account into, List<JsonNode> records) {
+        UploadRequest request = UploadRequest.parse(into, records, Limits.defaults(), clock.instant().getEpochSecond());
+        return units.write(into, false, attribution("POST /1/upload"), unit -> uploads.upload(unit, request),
+                Benchmark::counted).result().processedCount();
+    }
+
+    private int disassociateInProcess(Transactions units, List<JsonNode> records) {
         DisassociateRequest request = DisassociateRequest.parse(account, records,
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        return transactions.write(account, false, unit -> disassociations.disassociate(unit, request)).result()
-                .processedCount();
+        return units.write(account, false, attribution("POST /1/disassociate"),
+                unit -> disassociations.disassociate(unit, request), Benchmark::counted).result().processedCount();
+    }
+
+    /** An in-process write, stamped and audited as a request of the bench's passcode would be. */
+    private static Attribution attribution(String action) {
+        return new Attribution(Attribution.freshId(), Attribution.passcode("bench"), action, Optional.empty());
+    }
+
+    private static Counted counted(BatchResult result) {
+        return new Counted(result.processedCount(), result.unprocessed().size());
     }
 
     /**
@@ -396,6 +419,9 @@ final class Benchmark {
         }
         rows.add(measure("upload new profiles", "in-process", clients, perRun,
                 () -> uploadInProcess(newProfiles(nextNew.getAndAdd(BATCH), BATCH)), null));
+        rows.add(measure(WITHOUT_AUDIT_ENTRY.apply("upload new profiles"), "in-process", clients, perRun,
+                () -> uploadInProcess(withoutAuditTrail, account, newProfiles(nextNew.getAndAdd(BATCH), BATCH)),
+                null));
         rows.add(measure("upload new profiles", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
         rows.add(measure("upload new profiles, with Idempotency-Key", "http", clients, perRun,
@@ -409,16 +435,20 @@ final class Benchmark {
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
-        // the four disassociate rows share the bound numbers left: a quarter each, so that none starves the others
+        // the five disassociate rows share the bound numbers left: a fifth each, so that none starves the others
         long from = nextToCut.get();
-        long share = (nextNew.get() - from) / 4 / BATCH * BATCH;
+        long share = (nextNew.get() - from) / 5 / BATCH * BATCH;
         cutLimit.set(from + share);
         rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
             long first = nextCut();
-            return first == NO_MORE ? NO_MORE
-                    : disassociateInProcess(phoneRecords(first));
+            return first == NO_MORE ? NO_MORE : disassociateInProcess(transactions, phoneRecords(first));
         }, null));
         cutLimit.set(from + 2 * share);
+        rows.add(measure(WITHOUT_AUDIT_ENTRY.apply("disassociate"), "in-process", clients, perRun, () -> {
+            long first = nextCut();
+            return first == NO_MORE ? NO_MORE : disassociateInProcess(withoutAuditTrail, phoneRecords(first));
+        }, null));
+        cutLimit.set(from + 3 * share);
         rows.add(measure("disassociate", "http", clients, perRun, disassociateOverHttp(base), server));
         rows.add(measure(DRY_RUN_ROW, "http", clients, perRun, disassociateDryRun(base), server));
         try (BenchServer quiet = withoutMetrics.start()) {
@@ -431,7 +461,7 @@ final class Benchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        rows.addAll(disassociateWithWebhook(clients, server, from + 3 * share));
+        rows.addAll(disassociateWithWebhook(clients, server, from + 4 * share));
         rows.add(measure("reassignment check (1000 numbers)", "http", clients, perRun,
                 () -> send(post(base, "/1/identity/reassigned.json", reassignedQuestions(randomFirst(BATCH))), BATCH),
                 server));

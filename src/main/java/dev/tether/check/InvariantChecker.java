@@ -94,6 +94,22 @@ public final class InvariantChecker {
                         + " || m.from_guid || CASE WHEN p.guid IS NULL THEN ' does not exist' ELSE ' is live' END"
                         + " FROM profile_merges m LEFT JOIN profiles p ON p.account_id = m.account_id"
                         + " AND p.guid = m.from_guid WHERE p.guid IS NULL OR p.merged_into IS NULL", limit);
+        for (String end : List.of("started", "ended")) {
+            check(found, InvariantViolation.Invariant.CHANGE_IS_AUDITED,
+                    "SELECT b.account_id, b.kind || ' ' || b.value || ': binding ' || b.binding_id || ' was " + end
+                            + " by request ' || b." + end + "_request || ', which has no audit entry'"
+                            + " FROM identity_bindings b WHERE b." + end + "_request IS NOT NULL"
+                            + " AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.account_id = b.account_id"
+                            + " AND a.request_id = b." + end + "_request AND NOT a.replayed)"
+                            + " AND EXISTS (SELECT 1 FROM audit_entries o WHERE o.account_id = b.account_id"
+                            + " AND o.at <= b." + end + "_at)", limit);
+        }
+        check(found, InvariantViolation.Invariant.CHANGE_IS_AUDITED,
+                "SELECT a.account_id, 'request ' || a.request_id || ' disassociated ' || a.processed"
+                        + " || ' numbers by its audit entry, and ended no binding' FROM audit_entries a"
+                        + " WHERE a.action = 'POST /1/disassociate' AND a.processed > 0 AND NOT a.replayed"
+                        + " AND NOT EXISTS (SELECT 1 FROM identity_bindings b"
+                        + " WHERE b.account_id = a.account_id AND b.ended_request = a.request_id)", limit);
         return found;
     }
 

@@ -14,7 +14,10 @@ public record InvariantViolation(Invariant invariant, String accountId, String d
                 + " none, and was written at its last start or end"),
         EVENT_HAS_PROFILE("every event belongs to a live profile"),
         MERGE_IS_RECORDED("a merged profile has the record of its merge, and a record of a merge names a merged"
-                + " profile (a demerge removes the record with the merge)");
+                + " profile (a demerge removes the record with the merge)"),
+        CHANGE_IS_AUDITED("a binding started or ended by a request has that request's audit entry (while the trail"
+                + " reaches back to it), and a disassociation's audit entry that processed records names bindings"
+                + " it ended");
 
         private final String rule;
 

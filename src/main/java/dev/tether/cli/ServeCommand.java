@@ -10,6 +10,7 @@ import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.webhook.WebhookConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS",
+            defaultValue = "${env:TETHER_AUDIT_RETENTION_DAYS:-400}",
+            description = "How long the audit trail keeps an entry; older ones are purged in small batches every 10"
+                    + " minutes (env TETHER_AUDIT_RETENTION_DAYS, default ${DEFAULT-VALUE}).")
+    long auditRetentionDays;
+
     @Mixin
     LimitOptions limitOptions;
 
@@ -49,6 +56,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (auditRetentionDays < 1) {
+            throw new IllegalArgumentException("--audit-retention-days must be at least 1");
+        }
         Telemetry telemetry = telemetryOptions.apply();
         Limits limits = limitOptions.limits();
         WebhookConfig webhooks = webhookOptions.config(database);
@@ -60,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             backups = backupOptions.schedule(store, clock);
             demo = createDemoAccountIfEmpty(store, clock);
-            server = new TetherServer(store, region, limits, clock, webhooks, telemetry).start(host, port);
+            server = new TetherServer(store, region, limits, clock, webhooks, telemetry,
+                    Duration.ofDays(auditRetentionDays)).start(host, port);
         } catch (RuntimeException e) {
             store.close();
             throw e;

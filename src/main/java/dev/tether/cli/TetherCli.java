@@ -12,7 +12,7 @@ import picocli.CommandLine;
         description = "Self-hosted profile and identity server speaking CleverTap's REST API.",
         subcommands = {ServeCommand.class, AccountCommand.class, PasscodeCommand.class, MigrateCommand.class,
                 BenchCommand.class, CheckCommand.class, BackupCommand.class, CopyCommand.class, WebhookCommand.class, DisassociateCommand.class,
-                ReassignedCommand.class,
+                ReassignedCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TetherCli implements Runnable {
 

@@ -13,6 +13,7 @@ import dev.tether.identity.SubscriptionStatus;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.MergeRecord;
 import dev.tether.store.ReadTx;
+import dev.tether.store.Stamp;
 import dev.tether.store.WriteTx;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -438,9 +439,9 @@ public final class IdentityCore {
         return state.changes();
     }
 
-    /** Writes every change of this unit of work in the given transaction. */
-    public void flush(WriteTx tx) {
-        state.flush(tx);
+    /** Writes every change of this unit of work in the given transaction, its bindings stamped with who made them. */
+    public void flush(WriteTx tx, Stamp stamp) {
+        state.flush(tx, stamp);
     }
 
     private static List<IdentityKey> inResolutionOrder(Collection<IdentityKey> keys) {

@@ -15,6 +15,7 @@ import dev.tether.store.NewEvent;
 import dev.tether.store.ReadTx;
 import dev.tether.store.RowLock;
 import dev.tether.store.Savepoint;
+import dev.tether.store.Stamp;
 import dev.tether.store.StoredProfile;
 import dev.tether.store.WriteTx;
 import java.time.Clock;
@@ -571,7 +572,7 @@ final class UnitState {
     }
 
     /** Writes every change of the unit: a handful of set-based statements, bindings before profiles they touch. */
-    void flush(WriteTx write) {
+    void flush(WriteTx write, Stamp stamp) {
         List<StoredProfile> created = new ArrayList<>();
         List<StoredProfile> updated = new ArrayList<>();
         for (Optional<ProfileState> entry : profiles.values()) {
@@ -586,8 +587,9 @@ final class UnitState {
         }
         write.profiles().insert(accountId, created);
         write.profiles().update(accountId, updated);
-        endings().forEach((ending, keys) -> write.bindings().endActive(accountId, keys, ending.at(), ending.reason()));
-        write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList());
+        endings().forEach((ending, keys) -> write.bindings().endActive(accountId, keys, ending.at(), ending.reason(),
+                stamp));
+        write.bindings().insert(accountId, bindings.stream().flatMap(b -> b.asNew().stream()).toList(), stamp);
         write.bindings().recordKeys(accountId, keyRowsToWrite());
         write.events().insert(accountId, events);
         for (MergeRecord merge : merges) {
@@ -603,7 +605,7 @@ final class UnitState {
         }
         propertyRemovals.forEach((key, guids) -> write.profiles().removeProperty(accountId, guids, key, now()));
         if (!deleted.isEmpty()) {
-            write.bindings().forgetProfiles(accountId, deleted, now());
+            write.bindings().forgetProfiles(accountId, deleted, now(), stamp);
             write.events().delete(accountId, deleted);
             write.profiles().delete(accountId, deleted);
         }

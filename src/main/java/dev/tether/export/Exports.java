@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.InvalidRequestException;
 import dev.tether.profile.ProfileReader;
+import dev.tether.store.AuditEntry;
 import dev.tether.store.EventRange;
 import dev.tether.store.ExportedEvent;
 import dev.tether.store.StoredProfile;
 import dev.tether.work.UnitOfWork;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -23,6 +25,8 @@ import java.util.function.Consumer;
 public final class Exports {
     public static final int DEFAULT_BATCH_SIZE = 10;
     public static final int MAX_BATCH_SIZE = 5000;
+    /** Audit entries a page holds unless told. */
+    public static final int DEFAULT_AUDIT_BATCH_SIZE = 100;
     /** Profiles of a page read and rendered together: four statements each time, a bounded heap. */
     static final int PROFILES_AT_ONCE = 100;
 
@@ -89,6 +93,50 @@ public final class Exports {
             after = profiles.get(profiles.size() - 1).guid();
         }
         return Optional.of(cursors.encode(cursor.after(0, after, cursors.expiry())));
+    }
+
+    /**
+     * The first cursor of the audit trail (docs/API.md section 20): {@code from} and {@code to}, epoch seconds, both
+     * included (from the first entry, to now, when not given), only the entries of {@code requestId} when given, and
+     * {@code batch_size} entries a page ({@value #DEFAULT_AUDIT_BATCH_SIZE} when not given). The cursor's range
+     * carries the request id where an export's carries its event's name ({@code ""}: every request).
+     */
+    public ExportCursor startAudit(String accountId, Map<String, String> parameters, long now) {
+        long from = epochSecond(parameters, "from", 0);
+        long to = epochSecond(parameters, "to", now);
+        if (to < from) {
+            throw new InvalidRequestException("to must not be before from");
+        }
+        int batchSize = batchSize(Optional.ofNullable(parameters.get("batch_size")).or(
+                () -> Optional.of(Integer.toString(DEFAULT_AUDIT_BATCH_SIZE))));
+        String requestId = parameters.getOrDefault("requestId", "");
+        return ExportCursor.start(accountId, ExportKind.AUDIT, new EventRange(requestId, from, to + 1), batchSize,
+                cursors.expiry());
+    }
+
+    private static long epochSecond(Map<String, String> parameters, String name, long otherwise) {
+        String text = parameters.get(name);
+        if (text == null) {
+            return otherwise;
+        }
+        if (!text.matches("[0-9]{1,12}")) {
+            throw new InvalidRequestException(name + " must be a time in epoch seconds");
+        }
+        return Long.parseLong(text);
+    }
+
+    /** The page of audit entries the cursor names, oldest first; answers the cursor of the next, while there may be one. */
+    public Optional<String> audit(UnitOfWork unit, ExportCursor cursor, Consumer<AuditEntry> sink) {
+        String requestId = cursor.range().eventName();
+        List<AuditEntry> page = unit.reads().audit().page(unit.account().id(), cursor.range().from(),
+                cursor.range().until(), Optional.of(requestId).filter(id -> !id.isEmpty()), cursor.afterTs(),
+                cursor.afterKey(), cursor.batchSize());
+        page.forEach(sink);
+        if (page.size() < cursor.batchSize()) {
+            return Optional.empty();
+        }
+        AuditEntry last = page.get(page.size() - 1);
+        return Optional.of(cursors.encode(cursor.after(last.at(), last.entryId(), cursors.expiry())));
     }
 
     /** How many events, or profiles that did one, the query's range holds. */

@@ -3,8 +3,12 @@ package dev.tether.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.access.AccountService;
 import dev.tether.account.Account;
 import dev.tether.account.Lookup;
+import dev.tether.account.Scope;
+import dev.tether.audit.AuditJson;
+import dev.tether.audit.Counted;
 import dev.tether.batch.BatchRequest;
 import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
@@ -31,6 +35,7 @@ import dev.tether.subscribe.SubscribeRequest;
 import dev.tether.subscribe.SubscribeService;
 import dev.tether.upload.UploadRequest;
 import dev.tether.upload.UploadService;
+import dev.tether.work.IdempotencyKey;
 import dev.tether.work.Reply;
 import dev.tether.work.Transactions;
 import dev.tether.work.UnitOfWork;
@@ -84,7 +89,7 @@ final class ApiRoutes {
     }
 
     void upload(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.WRITE);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.UPLOAD)) {
             List<JsonNode> records = parseBatch(ctx);
             long now = clock.instant().getEpochSecond();
@@ -95,7 +100,7 @@ final class ApiRoutes {
     }
 
     void disassociate(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.DISASSOCIATE);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DISASSOCIATE)) {
             List<JsonNode> records = parseBatch(ctx);
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
@@ -119,8 +124,10 @@ final class ApiRoutes {
                            Function<UnitOfWork, BatchResult> work) {
         ctx.attribute(RECORDS_ATTRIBUTE, records.size());
         boolean dryRun = Requests.dryRun(ctx);
+        Optional<IdempotencyKey> key = Requests.idempotencyKey(ctx);
         AtomicReference<BatchResult> committed = new AtomicReference<>();
-        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, result -> {
+        Reply reply = transactions.answer(account, dryRun, key, Authenticator.attribution(ctx, key), work,
+                result -> new Counted(result.processedCount(), result.unprocessed().size()), result -> {
             committed.set(result);
             return Json.text(Json.envelope(result));
         });
@@ -134,8 +141,10 @@ final class ApiRoutes {
     /** Runs a bulk write as one unit of work and answers {@code {"status":"success","processed":n}}. */
     private void sendProcessed(Context ctx, Account account, Function<UnitOfWork, Integer> work) {
         boolean dryRun = Requests.dryRun(ctx);
+        Optional<IdempotencyKey> key = Requests.idempotencyKey(ctx);
         AtomicReference<Integer> committed = new AtomicReference<>();
-        Reply reply = transactions.answer(account, dryRun, Requests.idempotencyKey(ctx), work, processed -> {
+        Reply reply = transactions.answer(account, dryRun, key, Authenticator.attribution(ctx, key), work,
+                processed -> new Counted(processed, 0), processed -> {
             committed.set(processed);
             return Json.text(success(body -> body.put("processed", processed)));
         });
@@ -158,7 +167,7 @@ final class ApiRoutes {
     }
 
     void subscribe(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.WRITE);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.SUBSCRIBE)) {
             SubscribeRequest request = SubscribeRequest.parse(parseBatch(ctx));
             sendBatch(ctx, request.records(), account, unit -> subscriptions.subscribe(unit, request));
@@ -166,7 +175,7 @@ final class ApiRoutes {
     }
 
     void demergeProfiles(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.DELETE);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DEMERGE)) {
             JsonNode body = Requests.jsonBody(ctx);
             DemergeRequest request = DemergeRequest.parse(account, body, limits.valuesPerBulkRequest());
@@ -176,7 +185,7 @@ final class ApiRoutes {
     }
 
     void deleteProfiles(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.DELETE);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.DELETE)) {
             JsonNode body = Requests.jsonBody(ctx);
             DeleteRequest request = DeleteRequest.parse(account, body, limits.valuesPerBulkRequest());
@@ -192,7 +201,7 @@ final class ApiRoutes {
     }
 
     void profile(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         Map<String, String> query = Requests.query(ctx);
         Map.Entry<Lookup, String> lookup = Lookup.given(query)
                 .orElseThrow(() -> ApiError.badRequest(Lookup.NOT_ONE));
@@ -209,11 +218,42 @@ final class ApiRoutes {
      * sign-in) can check them without touching any profile.
      */
     void account(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
-        sendSuccess(ctx, body -> body.putObject("account").put("id", account.id()).put("name", account.name())
-                .put("region", account.region()).put("emailIsIdentity", account.emailIsIdentity())
-                .put("phoneIsIdentity", account.phoneIsIdentity())
-                .put("conflictPolicy", account.conflictPolicy().storedName()));
+        Account account = authenticator.authenticate(ctx, Scope.READ);
+        AccountService.Caller caller = Authenticator.caller(ctx);
+        sendSuccess(ctx, body -> {
+            body.putObject("account").put("id", account.id()).put("name", account.name())
+                    .put("region", account.region()).put("emailIsIdentity", account.emailIsIdentity())
+                    .put("phoneIsIdentity", account.phoneIsIdentity())
+                    .put("conflictPolicy", account.conflictPolicy().storedName());
+            ObjectNode passcode = body.putObject("passcode").put("name", caller.name());
+            ArrayNode scopes = passcode.putArray("scopes");
+            for (Scope scope : Scope.values()) {
+                if (caller.scopes().contains(scope)) {
+                    scopes.add(scope.wireName());
+                }
+            }
+        });
+    }
+
+    /**
+     * Tether's own {@code GET /1/audit.json} (docs/API.md section 20): the account's audit trail a page at a time,
+     * from {@code from} to {@code to} or from a cursor, with the cursor of the next page while there may be one.
+     */
+    void audit(Context ctx) {
+        Account account = authenticator.authenticate(ctx, Scope.AUDIT);
+        try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.AUDIT)) {
+            Map<String, String> parameters = Requests.query(ctx);
+            Optional<String> token = Optional.ofNullable(parameters.get("cursor"));
+            ExportCursor cursor = token.isPresent() ? exports.open(token.get(), account.id(), ExportKind.AUDIT)
+                    : exports.startAudit(account.id(), parameters, clock.instant().getEpochSecond());
+            ObjectNode body = success(b -> { });
+            ArrayNode records = body.putArray("records");
+            Optional<String> next = transactions.read(account, unit -> exports.audit(unit, cursor,
+                    entry -> AuditJson.write(records.addObject(), entry)));
+            next.ifPresent(n -> body.put("next_cursor", n));
+            ctx.attribute(RECORDS_ATTRIBUTE, records.size());
+            Json.send(ctx, 200, body);
+        }
     }
 
     void exportEvents(Context ctx) {
@@ -229,7 +269,7 @@ final class ApiRoutes {
      * the cursor is checked and the server has a turn to stream.
      */
     private void export(Context ctx, ExportKind kind, ConcurrencyLimits.Api api) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), api)) {
             Optional<String> token = Optional.ofNullable(Requests.query(ctx).get("cursor"));
             if (token.isEmpty()) {
@@ -259,7 +299,7 @@ final class ApiRoutes {
     }
 
     private void count(Context ctx, ExportKind kind) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.COUNTS)) {
             JsonNode query = Requests.jsonBody(ctx);
             long count = transactions.read(account, unit -> exports.count(unit, kind, query));
@@ -300,7 +340,7 @@ final class ApiRoutes {
     }
 
     void history(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.HISTORY)) {
             HistoryQuery query = HistoryQuery.parse(account, Requests.query(ctx));
             List<HistoryEntry> history = transactions.read(account, unit -> histories.history(unit, query));
@@ -313,7 +353,7 @@ final class ApiRoutes {
     }
 
     void reassigned(Context ctx) {
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.REASSIGNED)) {
             ReassignedRequest request = ReassignedRequest.parse(parseBatch(ctx));
             ReassignedService.Result result = transactions.read(account, unit -> reassignments.check(unit, request));
@@ -335,7 +375,7 @@ final class ApiRoutes {
      */
     void numberRecycling(Context ctx) {
         CamaraPath.correlate(ctx);
-        Account account = authenticator.authenticate(ctx);
+        Account account = authenticator.authenticate(ctx, Scope.READ);
         try (ConcurrencyLimits.Slot slot = concurrency.acquire(account.id(), ConcurrencyLimits.Api.NUMBER_RECYCLING)) {
             RecyclingRequest request = RecyclingRequest.parse(Requests.jsonBody(ctx));
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);

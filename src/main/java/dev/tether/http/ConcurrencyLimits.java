@@ -21,7 +21,8 @@ final class ConcurrencyLimits {
      */
     enum Api {
         UPLOAD(true), DISASSOCIATE(true), SUBSCRIBE(true), REASSIGNED(true), NUMBER_RECYCLING(true),
-        DELETE(false), DEMERGE(false), EVENTS_EXPORT(false), PROFILES_EXPORT(false), COUNTS(false), HISTORY(false);
+        DELETE(false), DEMERGE(false), EVENTS_EXPORT(false), PROFILES_EXPORT(false), COUNTS(false), HISTORY(false),
+        AUDIT(false);
 
         private final boolean batchWrite;
 

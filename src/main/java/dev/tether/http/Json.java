@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.batch.BatchResult;
 import dev.tether.identity.BindingReason;
 import dev.tether.store.HistoryEntry;
+import dev.tether.store.Stamp;
 import io.javalin.http.Context;
+import java.util.Optional;
 
 /** Writing JSON answers: the one error body, the batch envelope and plain objects. */
 final class Json {
@@ -62,7 +64,15 @@ final class Json {
         out.put("reason", entry.endReason().orElse(entry.startReason()).storedName());
         out.put("startReason", entry.startReason().storedName());
         out.put("endReason", entry.endReason().map(BindingReason::storedName).orElse(null));
+        Optional<Stamp> last = entry.to().isPresent() ? entry.ended() : entry.started();
+        out.put("requestId", last.map(Stamp::requestId).orElse(null));
+        out.put("by", last.map(Stamp::by).orElse(null));
+        out.put("startRequestId", entry.started().map(Stamp::requestId).orElse(null));
+        out.put("startBy", entry.started().map(Stamp::by).orElse(null));
+        out.put("endRequestId", entry.ended().map(Stamp::requestId).orElse(null));
+        out.put("endBy", entry.ended().map(Stamp::by).orElse(null));
     }
+
 
     /** A JSON tree as text. */
     static String text(JsonNode body) {

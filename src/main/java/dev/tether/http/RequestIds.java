@@ -1,5 +1,6 @@
 package dev.tether.http;
 
+import dev.tether.audit.Attribution;
 import io.javalin.http.Context;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -36,7 +37,7 @@ final class RequestIds {
 
     /** A fresh id: for a request without a safe one of its own, and for an answer that reached no route. */
     static String fresh() {
-        return randomHex(2);
+        return Attribution.freshId();
     }
 
     /** 16 hex digits a long, from a random source that guards nothing (an id names, it does not protect). */

@@ -1,5 +1,6 @@
 package dev.tether.http;
 
+import dev.tether.account.Scope;
 import dev.tether.batch.BatchResult;
 import dev.tether.store.Store;
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,7 @@ final class ServerMetrics implements AutoCloseable {
     private final Meter.MeterProvider<Counter> mergesRefused;
     private final Meter.MeterProvider<Counter> throttled;
     private final Meter.MeterProvider<Counter> clientsGone;
+    private final Meter.MeterProvider<Counter> outsideScope;
     private final @Nullable JvmGcMetrics gc;
 
     ServerMetrics(boolean enabled, Store store) {
@@ -66,6 +68,9 @@ final class ServerMetrics implements AutoCloseable {
         this.clientsGone = Counter.builder("tether.requests.client.gone")
                 .description("Requests whose client closed the connection before the answer (a Ctrl-C), by endpoint;"
                         + " also under status 499 in http_server_requests")
+                .withRegistry(registry);
+        this.outsideScope = Counter.builder("tether.requests.outside.scope")
+                .description("Requests refused with 403 because the passcode lacks the scope they need, by scope")
                 .withRegistry(registry);
         if (enabled) {
             store.instrument(registry);
@@ -105,6 +110,13 @@ final class ServerMetrics implements AutoCloseable {
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
         if (ctx.statusCode() == 429) {
             throttled.withTags("uri", endpoint(ctx)).increment();
+        }
+    }
+
+    /** A request refused for needing a scope its passcode does not have. */
+    void outsideScope(Scope scope) {
+        if (enabled) {
+            outsideScope.withTags("scope", scope.wireName()).increment();
         }
     }
 

@@ -54,8 +54,16 @@ public final class TetherServer implements AutoCloseable {
     /** Requests finished that were neither errors nor slow: what a sampled request log counts. */
     private final AtomicLong ordinaryRequests = new AtomicLong();
 
+    /** How long the audit trail is kept unless the server is told otherwise ({@code --audit-retention-days}). */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(400);
+
     public TetherServer(Store store, String region, Limits limits, Clock clock, WebhookConfig webhookConfig,
                         Telemetry telemetry) {
+        this(store, region, limits, clock, webhookConfig, telemetry, DEFAULT_AUDIT_RETENTION);
+    }
+
+    public TetherServer(Store store, String region, Limits limits, Clock clock, WebhookConfig webhookConfig,
+                        Telemetry telemetry, Duration auditRetention) {
         AccountService accounts = new AccountService(store, clock);
         Exports exports = new Exports(new CursorCodec(accounts.sharedKey(CursorCodec.KEY_NAME), clock));
         this.metrics = new ServerMetrics(telemetry.metrics(), store);
@@ -63,7 +71,7 @@ public final class TetherServer implements AutoCloseable {
         this.webhooks = new WebhookDispatcher(store, webhookConfig.secrets(), webhookConfig.settings(), clock,
                 metrics.registry());
         Transactions transactions = new Transactions(store, clock, webhooks::wake);
-        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region), transactions, exports, limits, clock,
+        ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region, metrics), transactions, exports, limits, clock,
                 metrics);
         Console console = new Console();
         ApiDescription description = new ApiDescription();
@@ -73,6 +81,7 @@ public final class TetherServer implements AutoCloseable {
             return thread;
         });
         upkeep.scheduleWithFixedDelay(() -> purgeExpiredKeys(transactions), 1, 10, TimeUnit.MINUTES);
+        upkeep.scheduleWithFixedDelay(() -> purgeAuditTrail(transactions, auditRetention), 2, 10, TimeUnit.MINUTES);
         upkeep.scheduleWithFixedDelay(() -> refreshStatistics(store), 1, 60, TimeUnit.MINUTES);
         upkeep.scheduleWithFixedDelay(() -> analyzeGrownTables(store), 0, STATISTICS_CHECK_SECONDS, TimeUnit.SECONDS);
         this.app = Javalin.create(config -> {
@@ -111,6 +120,7 @@ public final class TetherServer implements AutoCloseable {
             config.routes.get("/1/identity/history.json", api::history);
             config.routes.post("/1/identity/reassigned.json", api::reassigned);
             config.routes.post(CamaraPath.RECYCLING_CHECK, api::numberRecycling);
+            config.routes.get("/1/audit.json", api::audit);
             config.routes.exception(ApiError.class, (e, ctx) -> {
                 if (e.status() == 429) {
                     ctx.header("Retry-After", "1");
@@ -150,6 +160,18 @@ public final class TetherServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("purging expired idempotency keys failed; trying again later: {}", e.getMessage());
+        }
+    }
+
+    /** Audit entries past their retention go every 10 minutes, in short transactions, as expired keys do. */
+    private static void purgeAuditTrail(Transactions transactions, Duration retention) {
+        try {
+            int purged = transactions.purgeAuditTrail(retention);
+            if (purged > 0) {
+                LOG.info("purged {} audit entries older than {} days", purged, retention.toDays());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("purging the audit trail failed; trying again later: {}", e.getMessage());
         }
     }
 

@@ -17,7 +17,7 @@ public interface AccountReads {
 
     List<Account> list();
 
-    /** The account and the hashes of its active passcodes, in one statement. */
+    /** The account and its active passcodes, in one statement. */
     Optional<AccountCredentials> credentials(String accountId);
 
     /** Every passcode of the account, active and revoked, oldest first; never the passcode itself. */

@@ -16,7 +16,11 @@ public interface AccountWrites extends AccountReads {
     /** Changes the settings of an existing account (identity kinds, conflict policy, name); its id and region stay. */
     void update(Account account);
 
-    void insertPasscode(String accountId, String passcodeHash, String hint, long at);
+    /** Stores a new passcode by its hash, with what is kept of it. */
+    void insertPasscode(String accountId, String passcodeHash, PasscodeEntry entry);
+
+    /** Notes that the passcode was used on the UTC day starting at {@code day}, unless that day is noted already. */
+    void markUsed(String accountId, String passcodeHash, long day);
 
     /** Revokes the active passcodes whose hint is this one; returns how many. */
     int revokePasscodesByHint(String accountId, String hint, long at);

@@ -6,7 +6,8 @@ import java.util.Collection;
 
 /** Identity bindings, written. Only the identity core calls these. */
 public interface BindingWrites extends BindingReads {
-    void insert(String accountId, Collection<NewBinding> bindings);
+    /** Inserts bindings started (and those ended too) by the request of the stamp. */
+    void insert(String accountId, Collection<NewBinding> bindings, Stamp stamp);
 
     /**
      * Writes the rows of these keys (made if missing): who holds each now, and when its history changed. Every start
@@ -18,11 +19,11 @@ public interface BindingWrites extends BindingReads {
      * Ends the active bindings of these identities at one time for one reason, set-based: one statement per kind,
      * found through the index of active bindings rather than by binding id.
      */
-    void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason);
+    void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason, Stamp stamp);
 
     /**
      * Every binding the given profiles ever had forgets its GUID, and the active ones end (reason {@code deleted}):
      * the history keeps the values and dates but no longer the person.
      */
-    void forgetProfiles(String accountId, Collection<String> guids, long at);
+    void forgetProfiles(String accountId, Collection<String> guids, long at, Stamp stamp);
 }

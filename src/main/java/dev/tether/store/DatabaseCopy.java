@@ -42,6 +42,7 @@ public final class DatabaseCopy {
     static final List<Table> TABLES = List.of(
             new Table("accounts", List.of("account_id")),
             new Table("passcodes", List.of("account_id", "passcode_hash")),
+            new Table("audit_entries", List.of("account_id", "at", "entry_id")),
             new Table("server_keys", List.of("name")),
             new Table("profiles", List.of("account_id", "guid")),
             new Table("identity_bindings", List.of("account_id", "kind", "value", "binding_id")),

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.Account;
 import dev.tether.account.BlockedValues;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.account.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,27 +78,32 @@ final class JdbcAccounts implements AccountWrites {
 
     @Override
     public Optional<AccountCredentials> credentials(String accountId) {
-        List<Map.Entry<Account, Optional<String>>> rows = sql.query("SELECT a.account_id, a.name, a.region,"
-                        + " a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at,"
-                        + " a.blocked_values, a.max_merges_per_day, p.passcode_hash"
+        List<Map.Entry<Account, Optional<AccountCredentials.Credential>>> rows = sql.query("SELECT a.account_id,"
+                        + " a.name, a.region, a.email_is_identity, a.phone_is_identity, a.conflict_policy, a.created_at,"
+                        + " a.blocked_values, a.max_merges_per_day, p.passcode_hash, p.name, p.scopes, p.expires_at,"
+                        + " p.last_used_at"
                         + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
                         + " WHERE a.account_id = ?",
                 s -> s.setString(1, accountId),
-                row -> Map.entry(account(row), Optional.ofNullable(row.getString(10))));
+                row -> Map.entry(account(row), row.getString(10) == null ? Optional.empty()
+                        : Optional.of(new AccountCredentials.Credential(row.getString(10), row.getString(11),
+                                Scope.parse(row.getString(12)), optionalLong(row, 13), optionalLong(row, 14)))));
         return rows.stream().findFirst().map(first -> new AccountCredentials(first.getKey(),
                 rows.stream().flatMap(r -> r.getValue().stream()).toList()));
     }
 
+    private static Optional<Long> optionalLong(ResultSet row, int column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
     @Override
     public List<PasscodeEntry> passcodes(String accountId) {
-        return sql.query("SELECT hint, created_at, revoked_at FROM passcodes WHERE account_id = ?"
-                        + " ORDER BY created_at, hint",
-                s -> s.setString(1, accountId), row -> {
-                    String hint = row.getString(1);
-                    long created = row.getLong(2);
-                    long revoked = row.getLong(3);
-                    return new PasscodeEntry(hint, created, row.wasNull() ? Optional.empty() : Optional.of(revoked));
-                });
+        return sql.query("SELECT hint, name, scopes, created_at, expires_at, last_used_at, revoked_at FROM passcodes"
+                        + " WHERE account_id = ? ORDER BY created_at, hint",
+                s -> s.setString(1, accountId), row -> new PasscodeEntry(row.getString(1), row.getString(2),
+                        Scope.parse(row.getString(3)), row.getLong(4), optionalLong(row, 5), optionalLong(row, 6),
+                        optionalLong(row, 7)));
     }
 
     @Override
@@ -129,13 +136,28 @@ final class JdbcAccounts implements AccountWrites {
     }
 
     @Override
-    public void insertPasscode(String accountId, String passcodeHash, String hint, long at) {
-        sql.update("INSERT INTO passcodes (account_id, passcode_hash, hint, created_at) VALUES (?, ?, ?, ?)", s -> {
-            s.setString(1, accountId);
-            s.setString(2, passcodeHash);
-            s.setString(3, hint);
-            s.setLong(4, at);
-        });
+    public void insertPasscode(String accountId, String passcodeHash, PasscodeEntry entry) {
+        sql.update("INSERT INTO passcodes (account_id, passcode_hash, hint, name, scopes, created_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, accountId);
+                    s.setString(2, passcodeHash);
+                    s.setString(3, entry.hint());
+                    s.setString(4, entry.name());
+                    s.setString(5, Scope.written(entry.scopes()));
+                    s.setLong(6, entry.createdAt());
+                    s.setObject(7, entry.expiresAt().orElse(null), Types.BIGINT);
+                });
+    }
+
+    @Override
+    public void markUsed(String accountId, String passcodeHash, long day) {
+        sql.update("UPDATE passcodes SET last_used_at = ? WHERE account_id = ? AND passcode_hash = ?"
+                + " AND (last_used_at IS NULL OR last_used_at < ?)", s -> {
+                    s.setLong(1, day);
+                    s.setString(2, accountId);
+                    s.setString(3, passcodeHash);
+                    s.setLong(4, day);
+                });
     }
 
     @Override

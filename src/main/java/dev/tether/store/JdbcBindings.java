@@ -253,7 +253,8 @@ final class JdbcBindings implements BindingWrites {
                 }, JdbcBindings::historyEntry);
     }
 
-    private static final String HISTORY_COLUMNS = "guid, kind, value, started_at, ended_at, start_reason, end_reason";
+    private static final String HISTORY_COLUMNS = "guid, kind, value, started_at, ended_at, start_reason, end_reason,"
+            + " started_request, started_by, ended_request, ended_by";
 
     private static HistoryEntry historyEntry(ResultSet row) throws SQLException {
         IdentityKey key = new IdentityKey(IdentityKind.fromStoredName(row.getString(2)), row.getString(3));
@@ -261,13 +262,21 @@ final class JdbcBindings implements BindingWrites {
         Optional<Long> to = row.wasNull() ? Optional.empty() : Optional.of(ended);
         return new HistoryEntry(Optional.ofNullable(row.getString(1)), key, row.getLong(4), to,
                 BindingReason.fromStoredName(row.getString(6)),
-                Optional.ofNullable(row.getString(7)).map(BindingReason::fromStoredName));
+                Optional.ofNullable(row.getString(7)).map(BindingReason::fromStoredName), stamp(row, 8), stamp(row, 10));
+    }
+
+    /** The request id and actor in these two columns; none for a binding older than the audit trail. */
+    private static Optional<Stamp> stamp(ResultSet row, int column) throws SQLException {
+        String requestId = row.getString(column);
+        String by = row.getString(column + 1);
+        return requestId == null || by == null ? Optional.empty() : Optional.of(new Stamp(requestId, by));
     }
 
     @Override
-    public void insert(String accountId, Collection<NewBinding> bindings) {
+    public void insert(String accountId, Collection<NewBinding> bindings, Stamp stamp) {
         sql.batch("INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at, start_reason,"
-                + " ended_at, end_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", bindings, (s, b) -> {
+                + " ended_at, end_reason, started_request, started_by, ended_request, ended_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", bindings, (s, b) -> {
                     s.setString(1, accountId);
                     s.setString(2, b.bindingId());
                     s.setString(3, b.key().kind().storedName());
@@ -277,6 +286,10 @@ final class JdbcBindings implements BindingWrites {
                     s.setString(7, b.reason().storedName());
                     s.setObject(8, b.endedAt().orElse(null), Types.BIGINT);
                     s.setString(9, b.endReason().map(BindingReason::storedName).orElse(null));
+                    s.setString(10, stamp.requestId());
+                    s.setString(11, stamp.by());
+                    s.setString(12, b.endedAt().isPresent() ? stamp.requestId() : null);
+                    s.setString(13, b.endedAt().isPresent() ? stamp.by() : null);
                 });
     }
 
@@ -286,18 +299,22 @@ final class JdbcBindings implements BindingWrites {
      * conflict and runs again.
      */
     @Override
-    public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason) {
+    public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason,
+                          Stamp stamp) {
         Dialect dialect = sql.dialect();
         valuesByKind(keys).forEach((kind, values) -> {
-            int ended = sql.update("UPDATE identity_bindings SET ended_at = " + sql.endTime() + ", end_reason = ?"
+            int ended = sql.update("UPDATE identity_bindings SET ended_at = " + sql.endTime() + ", end_reason = ?,"
+                            + " ended_request = ?, ended_by = ?"
                             + " WHERE account_id = ? AND kind = ? AND " + dialect.inList("value")
                             + " AND ended_at IS NULL",
                     s -> {
                         s.setLong(1, at);
                         s.setString(2, reason.storedName());
-                        s.setString(3, accountId);
-                        s.setString(4, kind.storedName());
-                        dialect.bindList(s, 5, values);
+                        s.setString(3, stamp.requestId());
+                        s.setString(4, stamp.by());
+                        s.setString(5, accountId);
+                        s.setString(6, kind.storedName());
+                        dialect.bindList(s, 7, values);
                     });
             if (ended != values.size()) {
                 throw new StorageException("ended " + ended + " of " + values.size() + " active " + kind.storedName()
@@ -308,18 +325,22 @@ final class JdbcBindings implements BindingWrites {
     }
 
     @Override
-    public void forgetProfiles(String accountId, Collection<String> guids, long at) {
+    public void forgetProfiles(String accountId, Collection<String> guids, long at, Stamp stamp) {
         if (guids.isEmpty()) {
             return;
         }
         sql.update("UPDATE identity_bindings SET guid = NULL,"
                 + " end_reason = CASE WHEN ended_at IS NULL THEN ? ELSE end_reason END,"
+                + " ended_request = CASE WHEN ended_at IS NULL THEN ? ELSE ended_request END,"
+                + " ended_by = CASE WHEN ended_at IS NULL THEN ? ELSE ended_by END,"
                 + " ended_at = CASE WHEN ended_at IS NULL THEN " + sql.endTime()
                 + " ELSE ended_at END WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
                     s.setString(1, BindingReason.DELETED.storedName());
-                    s.setLong(2, at);
-                    s.setString(3, accountId);
-                    sql.dialect().bindList(s, 4, guids);
+                    s.setString(2, stamp.requestId());
+                    s.setString(3, stamp.by());
+                    s.setLong(4, at);
+                    s.setString(5, accountId);
+                    sql.dialect().bindList(s, 6, guids);
                 });
     }
 }

@@ -9,6 +9,7 @@ final class JdbcTx implements WriteTx {
     private final JdbcSubscriptions subscriptions;
     private final JdbcIdempotency idempotency;
     private final JdbcWebhooks webhooks;
+    private final JdbcAudit audit;
     private final Sql sql;
 
     JdbcTx(Sql sql) {
@@ -20,6 +21,7 @@ final class JdbcTx implements WriteTx {
         this.subscriptions = new JdbcSubscriptions(sql);
         this.idempotency = new JdbcIdempotency(sql);
         this.webhooks = new JdbcWebhooks(sql);
+        this.audit = new JdbcAudit(sql);
     }
 
     Sql sql() {
@@ -69,5 +71,10 @@ final class JdbcTx implements WriteTx {
     @Override
     public WebhookWrites webhooks() {
         return webhooks;
+    }
+
+    @Override
+    public AuditWrites audit() {
+        return audit;
     }
 }

@@ -16,6 +16,8 @@ public interface ReadTx {
 
     WebhookReads webhooks();
 
+    AuditReads audit();
+
     /**
      * Whether the transaction's row locks are real: a write where writers run at once (PostgreSQL), which must find
      * out what it will lock before it locks it. Elsewhere (a read, SQLite's one writer) nothing is locked.

@@ -22,4 +22,7 @@ public interface WriteTx extends ReadTx {
 
     @Override
     WebhookWrites webhooks();
+
+    @Override
+    AuditWrites audit();
 }

@@ -1,6 +1,7 @@
 package dev.tether.webhook;
 
 import dev.tether.account.UnknownAccountException;
+import dev.tether.audit.Attribution;
 import dev.tether.identity.Guids;
 import dev.tether.store.DeliveryAttempt;
 import dev.tether.store.ReadTx;
@@ -43,8 +44,11 @@ public final class WebhookService {
         String sealed = secrets.seal(endpointId, secret);
         StoredEndpoint endpoint = store.write(tx -> {
             requireAccount(tx, accountId);
+            long now = clock.instant().getEpochSecond();
+            tx.audit().insert(accountId, Attribution.commandEntry("tether webhook add (" + endpointId + ", "
+                    + checkedUrl + ")", now));
             return tx.webhooks().addEndpoint(new StoredEndpoint(endpointId, accountId, checkedUrl, checkedTypes,
-                    sealed, clock.instant().getEpochSecond(), 0, 0, 0, OptionalLong.empty()));
+                    sealed, now, 0, 0, 0, OptionalLong.empty()));
         });
         return new Added(endpoint, secret);
     }
@@ -60,7 +64,12 @@ public final class WebhookService {
     public boolean remove(String accountId, String endpointId) {
         return store.write(tx -> {
             requireAccount(tx, accountId);
-            return tx.webhooks().removeEndpoint(accountId, endpointId);
+            boolean changed = tx.webhooks().removeEndpoint(accountId, endpointId);
+            if (changed) {
+                tx.audit().insert(accountId, Attribution.commandEntry("tether webhook remove (" + endpointId + ")",
+                        clock.instant().getEpochSecond()));
+            }
+            return changed;
         });
     }
 
@@ -71,7 +80,12 @@ public final class WebhookService {
     public boolean pause(String accountId, String endpointId) {
         return store.write(tx -> {
             requireAccount(tx, accountId);
-            return tx.webhooks().pause(accountId, endpointId, clock.instant().getEpochSecond());
+            boolean changed = tx.webhooks().pause(accountId, endpointId, clock.instant().getEpochSecond());
+            if (changed) {
+                tx.audit().insert(accountId, Attribution.commandEntry("tether webhook pause (" + endpointId + ")",
+                        clock.instant().getEpochSecond()));
+            }
+            return changed;
         });
     }
 
@@ -82,7 +96,12 @@ public final class WebhookService {
     public boolean resume(String accountId, String endpointId) {
         return store.write(tx -> {
             requireAccount(tx, accountId);
-            return tx.webhooks().resume(accountId, endpointId);
+            boolean changed = tx.webhooks().resume(accountId, endpointId);
+            if (changed) {
+                tx.audit().insert(accountId, Attribution.commandEntry("tether webhook resume (" + endpointId + ")",
+                        clock.instant().getEpochSecond()));
+            }
+            return changed;
         });
     }
 

@@ -2,6 +2,8 @@ package dev.tether.work;
 
 import dev.tether.account.Account;
 import dev.tether.account.UnknownAccountException;
+import dev.tether.audit.Attribution;
+import dev.tether.audit.Counted;
 import dev.tether.core.IdentityChange;
 import dev.tether.core.IdentityCore;
 import dev.tether.core.LockHints;
@@ -36,6 +38,8 @@ public final class Transactions {
     private final Runnable messagesCommitted;
     /** Where writers run at once: each account's share of them ({@link WriteShares}). */
     private final Optional<WriteShares> shares;
+    /** Whether each unit writes its audit entry: always but in the benchmark's row that measures what one costs. */
+    private final boolean auditTrail;
 
     public Transactions(Store store, Clock clock) {
         this(store, clock, () -> { });
@@ -43,12 +47,25 @@ public final class Transactions {
 
     /** With what to do after a unit that wrote webhook messages commits (wake the webhook delivery). */
     public Transactions(Store store, Clock clock, Runnable messagesCommitted) {
+        this(store, clock, messagesCommitted, true);
+    }
+
+    private Transactions(Store store, Clock clock, Runnable messagesCommitted, boolean auditTrail) {
         this.store = store;
         this.clock = clock;
         this.messagesCommitted = messagesCommitted;
+        this.auditTrail = auditTrail;
         OptionalInt writers = store.concurrentWriters();
         this.shares = writers.isPresent()
                 ? Optional.of(new WriteShares(writers.getAsInt(), store.connectionWait())) : Optional.empty();
+    }
+
+    /**
+     * Units that write no audit entry (their bindings are still stamped): only for the benchmark, which measures
+     * what the entry costs against these.
+     */
+    public static Transactions withoutAuditTrail(Store store, Clock clock) {
+        return new Transactions(store, clock, () -> { }, false);
     }
 
     /**
@@ -62,7 +79,8 @@ public final class Transactions {
      * Runs a write operation as one unit of work and commits it. A dry run runs the same work in a read transaction
      * and writes nothing; its changes are what would have happened.
      */
-    public <R> Committed<R> write(Account account, boolean dryRun, Function<UnitOfWork, R> work) {
+    public <R> Committed<R> write(Account account, boolean dryRun, Attribution by, Function<UnitOfWork, R> work,
+                                  Function<R, Counted> counted) {
         if (dryRun) {
             return store.read(tx -> {
                 Account now = settled(account, tx);
@@ -72,7 +90,7 @@ public final class Transactions {
             });
         }
         LockHints hints = LockHints.none();
-        return committed(inShare(account, () -> store.write(tx -> unit(account, tx, work, hints))));
+        return committed(inShare(account, () -> store.write(tx -> unit(account, tx, by, work, counted, hints))));
     }
 
     /**
@@ -98,17 +116,21 @@ public final class Transactions {
     }
 
     /**
-     * The operation in the write transaction, then everything it changed, written; with what the request's earlier
-     * runs learned they must lock.
+     * The operation in the write transaction, then everything it changed, written, with its audit entry; with what
+     * the request's earlier runs learned they must lock.
      */
-    private <R> Committed<R> unit(Account authenticated, WriteTx tx, Function<UnitOfWork, R> work,
-                                  LockHints hints) {
+    private <R> Committed<R> unit(Account authenticated, WriteTx tx, Attribution by, Function<UnitOfWork, R> work,
+                                  Function<R, Counted> counted, LockHints hints) {
         Account account = settled(authenticated, tx);
         IdentityCore core = new IdentityCore(account, tx, clock, hints);
         R result = work.apply(new UnitOfWork(account, tx, core));
-        core.flush(tx);
-        boolean wroteMessages = Outbox.write(tx.webhooks(), account.id(), core.changes(),
-                clock.instant().getEpochSecond());
+        core.flush(tx, by.stamp());
+        long now = clock.instant().getEpochSecond();
+        boolean wroteMessages = Outbox.write(tx.webhooks(), account.id(), core.changes(), now);
+        if (auditTrail) {
+            Counted counts = counted.apply(result);
+            tx.audit().insert(account.id(), by.entry(now, counts.processed(), counts.unprocessed(), false));
+        }
         return new Committed<>(result, core.changes(), wroteMessages);
     }
 
@@ -122,10 +144,10 @@ public final class Transactions {
      * the two from both committing even then: the key is unique). A request that fails as a whole stores nothing
      * (its transaction rolls back), and a dry run neither reads nor stores a key.
      */
-    public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key,
-                            Function<UnitOfWork, R> work, Function<R, String> render) {
+    public <R> Reply answer(Account account, boolean dryRun, Optional<IdempotencyKey> key, Attribution by,
+                            Function<UnitOfWork, R> work, Function<R, Counted> counted, Function<R, String> render) {
         if (dryRun || key.isEmpty()) {
-            return new Reply(200, render.apply(write(account, dryRun, work).result()), false);
+            return new Reply(200, render.apply(write(account, dryRun, by, work, counted).result()), false);
         }
         IdempotencyKey given = key.get();
         AtomicBoolean wroteMessages = new AtomicBoolean();
@@ -141,12 +163,15 @@ public final class Transactions {
                 if (!stored.get().requestHash().equals(given.requestHash())) {
                     throw new IdempotencyKeyReusedException();
                 }
+                if (auditTrail) {
+                    tx.audit().insert(account.id(), by.entry(now, 0, 0, true));
+                }
                 return new Reply(stored.get().status(), stored.get().body(), true);
             }
             if (stored.isPresent()) {
                 tx.idempotency().forget(account.id(), given.value());
             }
-            Committed<R> unit = unit(account, tx, work, hints);
+            Committed<R> unit = unit(account, tx, by, work, counted, hints);
             wroteMessages.set(unit.wroteMessages());
             String body = render.apply(unit.result());
             tx.idempotency().remember(account.id(), given.value(), new StoredReply(given.requestHash(), 200, body,
@@ -168,6 +193,19 @@ public final class Transactions {
         int purged = 0;
         for (int deleted = PURGE_BATCH; deleted == PURGE_BATCH; purged += deleted) {
             deleted = store.write(tx -> tx.idempotency().purge(before, PURGE_BATCH));
+        }
+        return purged;
+    }
+
+    /**
+     * Deletes the audit entries older than the retention, {@value #PURGE_BATCH} per short transaction, as
+     * {@link #purgeExpiredKeys} does; returns how many.
+     */
+    public int purgeAuditTrail(Duration retention) {
+        long before = clock.instant().minus(retention).getEpochSecond();
+        int purged = 0;
+        for (int deleted = PURGE_BATCH; deleted == PURGE_BATCH; purged += deleted) {
+            deleted = store.write(tx -> tx.audit().purge(before, PURGE_BATCH));
         }
         return purged;
     }

@@ -95,7 +95,7 @@ class BenchRunTest {
                     .isEqualTo(chart.getValue());
         }
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
-        assertThat(report.get("results")).hasSize(copyTo.isPresent() ? 39 : 38);
+        assertThat(report.get("results")).hasSize(copyTo.isPresent() ? 41 : 40);
         for (JsonNode row : report.get("results")) {
             if (row.get("workload").asText().startsWith(Benchmark.READS_DURING_IMPORT)) {
                 // a tenth of this upload is one batch, which may be answered before the reader's first request

@@ -23,7 +23,7 @@ class CopyBenchTest {
         long rows = 0;
         try (Connection connection = DriverManager.getConnection(url);
              Statement statement = connection.createStatement()) {
-            for (String table : List.of("accounts", "passcodes", "server_keys", "profiles", "identity_bindings",
+            for (String table : List.of("accounts", "passcodes", "audit_entries", "server_keys", "profiles", "identity_bindings",
                     "identity_keys", "profile_merges", "events", "subscriptions", "idempotency_keys",
                     "webhook_endpoints", "webhook_outbox", "webhook_attempts")) {
                 try (ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table)) {

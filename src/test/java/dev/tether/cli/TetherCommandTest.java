@@ -294,7 +294,7 @@ class TetherCommandTest {
         execute(url, "GRANT SELECT, INSERT, UPDATE, DELETE ON profiles TO " + role);
         try (TetherProcess migrate = TetherProcess.start(dir, "migrate", "--partitions", "4", "--db", url)) {
             assertThat(migrate.awaitExit()).isZero();
-            assertThat(migrate.lines()).contains("account data partitioned by account_id into 4 partitions (9 tables)");
+            assertThat(migrate.lines()).contains("account data partitioned by account_id into 4 partitions (10 tables)");
         }
         assertThat(partitionsOf(url, "profiles")).isEqualTo(4);
         assertThat(partitionsOf(url, "identity_bindings")).isEqualTo(4);
@@ -373,8 +373,14 @@ class TetherCommandTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"d\":[{\"type\":\"phone\",\"value\":\"+14155550101\"}]}")));
             assertThat(cut.json().get("processed").asInt()).as(cut.body()).isEqualTo(1);
+            assertThat(server.store().inspection().rows("SELECT ended_by FROM identity_bindings"))
+                    .as("V11's columns on every partition").containsExactly(List.of("passcode:" + passcode
+                            .substring(0, 6)));
             assertThat(server.violations()).isEmpty();
         }
+        assertThat(partitionsOf(url, "audit_entries")).as("a table V11 made, not yet partitioned").isZero();
+        execute(url, partition);
+        assertThat(partitionsOf(url, "audit_entries")).as("partitioned when the script runs again").isEqualTo(4);
     }
 
     private static void execute(String url, String sql) throws Exception {

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The docs' examples as a newcomer runs them: the README's walkthrough (its quick start, then "A phone number changes
- * hands"), then every {@code curl} example of docs/API.md in the order of the page, with bash and curl against a
- * server and a fresh account, with only TETHER_URL, TETHER_ACCOUNT and TETHER_PASSCODE set. Every answer the docs
- * show in a comment ({@code # {...}}, where {@code <guid>} stands for any GUID) comes, in order, and no answer is a
- * failure the docs do not show.
+ * hands"), then every {@code curl} example of docs/API.md's endpoint sections (3 to 13, and 20) in the order of the
+ * page, with bash and curl against a server and a fresh account, with only TETHER_URL, TETHER_ACCOUNT and
+ * TETHER_PASSCODE set. Every answer the docs show in a comment ({@code # {...}}, where {@code <guid>} stands for any
+ * GUID) comes, in order, and no answer is a failure the docs do not show.
  */
 class DocsExamplesTest {
     private static final Pattern SH_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
@@ -41,6 +41,7 @@ class DocsExamplesTest {
         String api = Files.readString(Path.of("docs", "API.md"));
         String examples = api.substring(api.indexOf("## 3. Upload"), api.indexOf("## 14. Command line"));
         blocks.addAll(shBlocks(examples));
+        blocks.addAll(shBlocks(api.substring(api.indexOf("## 20. Who may do what"))));
         assertThat(blocks).as("the walkthrough's two blocks and API.md's examples").hasSizeGreaterThan(12);
 
         try (TestServer server = new TestServer(Backend.SQLITE)) {

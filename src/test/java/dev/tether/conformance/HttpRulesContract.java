@@ -30,7 +30,7 @@ abstract class HttpRulesContract extends ServerContract {
 
     @Test
     void authenticationFailures_are401_withCleverTapsBodies_andWriteNothing() {
-        List<String> before = DataSnapshot.of(server.databaseUrl());
+        List<String> before = DataSnapshot.withAuditTrail(server.databaseUrl());
         assertThat(post("/1/upload", UPLOAD, "Content-Type", "application/json").body())
                 .isEqualTo("{\"status\":\"fail\",\"error\":\"Account ID is not valid\",\"code\":401}");
         assertError(post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", "ZZZ-ZZZ-ZZZZ",
@@ -39,7 +39,7 @@ abstract class HttpRulesContract extends ServerContract {
                 "X-CleverTap-Passcode", "WRONG-WRONG").body())
                 .isEqualTo("{\"status\":\"fail\",\"error\":\"Invalid Credentials\",\"code\":401}");
         assertError(post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", api.accountId()), 401, "Invalid Credentials");
-        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(DataSnapshot.withAuditTrail(server.databaseUrl())).isEqualTo(before);
     }
 
     @Test
@@ -70,7 +70,7 @@ abstract class HttpRulesContract extends ServerContract {
      */
     @Test
     void aClientGoneMidBody_isOneInfoLine_a499CountedApart_noServerError_andWritesNothing() throws Exception {
-        List<String> before = DataSnapshot.of(server.databaseUrl());
+        List<String> before = DataSnapshot.withAuditTrail(server.databaseUrl());
         double serverErrorsBefore = serverErrors("/1/upload");
         String partial = "{\"d\":[{\"type\":\"profile\",\"identity\":\"gone\",\"profileData\":{\"Name\":\"";
         PrintStream original = System.err;
@@ -107,7 +107,7 @@ abstract class HttpRulesContract extends ServerContract {
         assertThat(MetricsText.value(metrics, "http_server_requests_seconds_count",
                 Map.of("uri", "/1/upload", "method", "POST", "status", "499"))).isEqualTo(1);
         assertThat(serverErrors("/1/upload")).isEqualTo(serverErrorsBefore);
-        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(DataSnapshot.withAuditTrail(server.databaseUrl())).isEqualTo(before);
     }
 
     /** Requests to that endpoint answered with any 5xx so far, by the server's own meters. */
@@ -151,13 +151,13 @@ abstract class HttpRulesContract extends ServerContract {
 
     @Test
     void storageOutage_is503_andWritesNothing_andServiceComesBack() throws Exception {
-        List<String> before = DataSnapshot.of(server.databaseUrl());
+        List<String> before = DataSnapshot.withAuditTrail(server.databaseUrl());
         ApiResponse during;
         try (AutoCloseable outage = backend().outage(server.databaseUrl())) {
             during = api.post("/1/upload", UPLOAD);
         }
         assertError(during, 503, null);
-        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(DataSnapshot.withAuditTrail(server.databaseUrl())).isEqualTo(before);
         // back by itself: a server that saw the database down fails fast for a moment, then probes it again
         ApiResponse after = api.post("/1/upload", UPLOAD);
         for (int i = 0; i < 50 && after.status() == 503; i++) {

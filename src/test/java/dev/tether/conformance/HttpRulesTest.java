@@ -69,11 +69,11 @@ class HttpRulesTest extends ServerContract {
 
     @Test
     void malformedJson_is400_andUnsupportedContentType_is415_andWriteNothing() {
-        List<String> before = DataSnapshot.of(server.databaseUrl());
+        List<String> before = DataSnapshot.withAuditTrail(server.databaseUrl());
         assertError(api.post("/1/upload", "{\"d\":[{"), 400, null);
         assertError(post("/1/upload", UPLOAD, "X-CleverTap-Account-Id", api.accountId(), "X-CleverTap-Passcode",
                 api.passcode(), "Content-Type", "text/plain"), 415, null);
-        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(DataSnapshot.withAuditTrail(server.databaseUrl())).isEqualTo(before);
     }
 
     @Test
@@ -87,14 +87,14 @@ class HttpRulesTest extends ServerContract {
     void oversizedBody_is413_andWritesNothing() {
         try (TestServer small = new TestServer(backend().newDatabaseUrl(), Limits.defaults().withMaxBodyBytes(2048))) {
             TestServer.Client client = small.newAccount();
-            List<String> before = DataSnapshot.of(small.databaseUrl());
+            List<String> before = DataSnapshot.withAuditTrail(small.databaseUrl());
             String big = batch(profile("identity", "big", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
                     profile("identity", "big2", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
                     profile("identity", "big3", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
                     profile("identity", "big4", "{\"Note\":\"" + "x".repeat(500) + "\"}"),
                     profile("identity", "big5", "{\"Note\":\"" + "x".repeat(500) + "\"}"));
             assertError(client.post("/1/upload", big), 413, null);
-            assertThat(DataSnapshot.of(small.databaseUrl())).isEqualTo(before);
+            assertThat(DataSnapshot.withAuditTrail(small.databaseUrl())).isEqualTo(before);
         }
     }
 

@@ -14,6 +14,8 @@ import dev.tether.testing.DroppingProxy;
 import dev.tether.testing.IdempotencyAnswers;
 import dev.tether.testing.SteppedClock;
 import dev.tether.testing.TestServer;
+import dev.tether.audit.Attribution;
+import dev.tether.audit.Counted;
 import dev.tether.work.IdempotencyKey;
 import dev.tether.work.Reply;
 import dev.tether.work.Transactions;
@@ -96,11 +98,11 @@ abstract class IdempotencyContract extends ServerContract {
     @Test
     void theKeyWithAnotherRequest_is409_andChangesNothing() {
         api.post("/1/upload", batch(eventOf("payer", 1)), KEY, "once");
-        List<String> before = DataSnapshot.of(server.databaseUrl());
+        List<String> before = DataSnapshot.withAuditTrail(server.databaseUrl());
         assertError(api.post("/1/upload", batch(eventOf("payer", 2)), KEY, "once"), 409,
                 "Idempotency-Key was used with a different request");
         assertError(api.post("/1/disassociate", batch(phoneRecord(P)), KEY, "once"), 409, null);
-        assertThat(DataSnapshot.of(server.databaseUrl())).isEqualTo(before);
+        assertThat(DataSnapshot.withAuditTrail(server.databaseUrl())).isEqualTo(before);
     }
 
     @Test
@@ -214,15 +216,18 @@ abstract class IdempotencyContract extends ServerContract {
         Optional<IdempotencyKey> key = Optional.of(new IdempotencyKey("day-old", "hash-of-the-request"));
         int[] runs = {0};
         Function<UnitOfWork, Integer> work = unit -> ++runs[0];
-        Reply first = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
+        Reply first = transactions.answer(api.account(), false, key, Attribution.cli("test"), work,
+                n -> new Counted(n, 0), n -> "{\"run\":" + n + "}");
         clock.advance(Duration.ofHours(23));
-        Reply replayed = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
+        Reply replayed = transactions.answer(api.account(), false, key, Attribution.cli("test"), work,
+                n -> new Counted(n, 0), n -> "{\"run\":" + n + "}");
         assertThat(replayed).isEqualTo(new Reply(200, first.body(), true));
         transactions.purgeExpiredKeys();
         assertThat(storedKey("day-old")).isPresent();
 
         clock.advance(Duration.ofHours(2));
-        Reply afterADay = transactions.answer(api.account(), false, key, work, n -> "{\"run\":" + n + "}");
+        Reply afterADay = transactions.answer(api.account(), false, key, Attribution.cli("test"), work,
+                n -> new Counted(n, 0), n -> "{\"run\":" + n + "}");
         assertThat(afterADay).isEqualTo(new Reply(200, "{\"run\":2}", false));
         clock.advance(Duration.ofHours(25));
         assertThat(transactions.purgeExpiredKeys()).isPositive();

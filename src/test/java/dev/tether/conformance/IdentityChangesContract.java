@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
+import dev.tether.audit.Attribution;
+import dev.tether.audit.Counted;
 import dev.tether.batch.BatchRequest;
 import dev.tether.config.Limits;
 import dev.tether.core.IdentityChange;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class IdentityChangesContract {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Attribution BY = Attribution.cli("test");
+    private static final Counted NOTHING_COUNTED = new Counted(0, 0);
     private static final IdentityKey PHONE = IdentityKey.phone("+15550000021");
     private static final IdentityKey EMAIL = new IdentityKey(IdentityKind.EMAIL, "c@x.co");
 
@@ -71,19 +75,19 @@ abstract class IdentityChangesContract {
 
             DisassociateRequest cut = DisassociateRequest.parse(account,
                     records("{\"type\":\"phone\",\"value\":\"+15550000021\"}"), LocalDate.now(ZoneOffset.UTC));
-            Transactions.Committed<?> dryRun = transactions.write(account, true,
-                    unit -> new DisassociateService().disassociate(unit, cut));
+            Transactions.Committed<?> dryRun = transactions.write(account, true, BY,
+                    unit -> new DisassociateService().disassociate(unit, cut), r -> NOTHING_COUNTED);
             assertThat(dryRun.changes()).as("a dry run reports what would change")
                     .containsExactly(new BindingEnded(PHONE, survivor, BindingReason.DISASSOCIATED,
                             dryRun.changes().get(0).at()));
-            Transactions.Committed<?> done = transactions.write(account, false,
-                    unit -> new DisassociateService().disassociate(unit, cut));
+            Transactions.Committed<?> done = transactions.write(account, false, BY,
+                    unit -> new DisassociateService().disassociate(unit, cut), r -> NOTHING_COUNTED);
             assertThat(done.changes()).isEqualTo(List.of(new BindingEnded(PHONE, survivor,
                     BindingReason.DISASSOCIATED, done.changes().get(0).at())));
 
             DeleteRequest delete = DeleteRequest.parse(account, JSON.readTree("{\"identity\":\"c@x.co\"}"), 100);
-            List<IdentityChange> deleted = transactions.write(account, false,
-                    unit -> new DeleteService().delete(unit, delete)).changes();
+            List<IdentityChange> deleted = transactions.write(account, false, BY,
+                    unit -> new DeleteService().delete(unit, delete), r -> NOTHING_COUNTED).changes();
             assertThat(deleted).filteredOn(c -> c instanceof BindingEnded).extracting(c -> ((BindingEnded) c).key())
                     .containsExactlyInAnyOrder(EMAIL, new IdentityKey(IdentityKind.IDENTITY, "l"));
             assertThat(deleted).filteredOn(c -> c instanceof BindingEnded)
@@ -104,8 +108,8 @@ abstract class IdentityChangesContract {
                     "{\"type\":\"profile\",\"identity\":\"s\",\"profileData\":{\"Email\":\"c@x.co\"}}").get(0)).guid();
 
             DemergeRequest demerge = DemergeRequest.parse(account, JSON.readTree("{\"identities\":[\"s\"]}"), 100);
-            List<IdentityChange> demerged = transactions.write(account, false,
-                    unit -> new DemergeService().demerge(unit, demerge)).changes();
+            List<IdentityChange> demerged = transactions.write(account, false, BY,
+                    unit -> new DemergeService().demerge(unit, demerge), r -> NOTHING_COUNTED).changes();
             assertThat(demerged).filteredOn(c -> c instanceof BindingEnded).extracting(c -> ((BindingEnded) c).key())
                     .containsExactlyInAnyOrder(EMAIL, new IdentityKey(IdentityKind.IDENTITY, "s"));
             assertThat(demerged).filteredOn(c -> c instanceof BindingEnded)
@@ -117,8 +121,8 @@ abstract class IdentityChangesContract {
             SubscribeRequest subscribe = SubscribeRequest.parse(records(
                     "{\"type\":\"phone\",\"value\":\"+15550000021\",\"status\":\"Unsubscribe\"}",
                     "{\"type\":\"email\",\"value\":\"bad\",\"status\":\"Unsubscribe\"}"));
-            List<IdentityChange> subscribed = transactions.write(account, false,
-                    unit -> new SubscribeService().subscribe(unit, subscribe)).changes();
+            List<IdentityChange> subscribed = transactions.write(account, false, BY,
+                    unit -> new SubscribeService().subscribe(unit, subscribe), r -> NOTHING_COUNTED).changes();
             assertThat(subscribed).containsExactly(new SubscriptionChanged(PHONE, SubscriptionStatus.UNSUBSCRIBE,
                     subscribed.get(0).at()));
         }
@@ -131,7 +135,8 @@ abstract class IdentityChangesContract {
     private static List<IdentityChange> upload(Transactions transactions, Account account, String record)
             throws Exception {
         UploadRequest request = UploadRequest.parse(account, records(record), Limits.defaults(), 1_700_000_000L);
-        return transactions.write(account, false, unit -> new UploadService(Limits.defaults()).upload(unit, request))
+        return transactions.write(account, false, BY,
+                unit -> new UploadService(Limits.defaults()).upload(unit, request), r -> NOTHING_COUNTED)
                 .changes();
     }
 

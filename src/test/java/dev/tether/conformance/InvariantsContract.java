@@ -63,21 +63,22 @@ abstract class InvariantsContract {
         return Stream.of(
                 Arguments.of(Invariant.ONE_HOLDER_PER_IDENTITY, List.of("DROP INDEX identity_bindings_active",
                         "INSERT INTO identity_bindings SELECT account_id, 'dup', kind, value, '{g2}', started_at,"
-                                + " start_reason, NULL, NULL FROM identity_bindings WHERE kind = 'Phone'")),
+                                + " start_reason, NULL, NULL, NULL, NULL, NULL, NULL FROM identity_bindings WHERE kind = 'Phone'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE, List.of("DELETE FROM profiles WHERE guid = '{g2}'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE,
                         List.of("UPDATE profiles SET merged_into = '{g}' WHERE guid = '{g2}'")),
                 Arguments.of(Invariant.ONE_IDENTITY_PER_KIND, List.of("DROP INDEX identity_bindings_of_profile",
                         "INSERT INTO identity_bindings SELECT account_id, 'second', kind, 'other@x.co', guid,"
-                                + " started_at, start_reason, NULL, NULL FROM identity_bindings WHERE kind = 'Email'")),
+                                + " started_at, start_reason, NULL, NULL, NULL, NULL, NULL, NULL FROM identity_bindings"
+                                + " WHERE kind = 'Email'")),
                 Arguments.of(Invariant.PROPERTY_MATCHES_BINDING, List.of("UPDATE identity_bindings SET"
                         + " ended_at = started_at, end_reason = 'disassociated' WHERE kind = 'Phone'")),
                 Arguments.of(Invariant.PROPERTY_MATCHES_BINDING, List.of("UPDATE identity_bindings SET"
                         + " value = '+15550009999' WHERE kind = 'Phone'")),
                 Arguments.of(Invariant.HISTORY_DOES_NOT_OVERLAP, List.of(
                         "INSERT INTO identity_bindings SELECT account_id, 'earlier', kind, value, '{g2}',"
-                                + " started_at - 10, start_reason, started_at + 10, 'transferred' FROM identity_bindings"
-                                + " WHERE kind = 'Phone'")),
+                                + " started_at - 10, start_reason, started_at + 10, 'transferred', NULL, NULL, NULL, NULL"
+                                + " FROM identity_bindings WHERE kind = 'Phone'")),
                 Arguments.of(Invariant.HISTORY_DOES_NOT_OVERLAP, List.of("UPDATE identity_bindings SET"
                         + " ended_at = started_at - 1, end_reason = 'replaced' WHERE kind = 'Email'")),
                 Arguments.of(Invariant.ACTIVE_BINDING_HAS_PROFILE,
@@ -89,7 +90,11 @@ abstract class InvariantsContract {
                         List.of("UPDATE profiles SET merged_into = '{g2}' WHERE guid = '{g}'")),
                 Arguments.of(Invariant.MERGE_IS_RECORDED, List.of("INSERT INTO profile_merges (account_id, merge_id,"
                         + " from_guid, into_guid, merged_at, copied_keys) SELECT account_id, 'stale', guid, '{g2}',"
-                        + " created_at, '[]' FROM profiles WHERE guid = '{g}'")));
+                        + " created_at, '[]' FROM profiles WHERE guid = '{g}'")),
+                Arguments.of(Invariant.CHANGE_IS_AUDITED,
+                        List.of("DELETE FROM audit_entries WHERE action = 'POST /1/upload'")),
+                Arguments.of(Invariant.CHANGE_IS_AUDITED, List.of("UPDATE audit_entries"
+                        + " SET action = 'POST /1/disassociate' WHERE action = 'POST /1/upload'")));
     }
 
     @ParameterizedTest(name = "{0} after {1}")

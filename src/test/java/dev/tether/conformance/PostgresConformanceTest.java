@@ -194,6 +194,22 @@ class PostgresConformanceTest {
     }
 
     @Nested
+    class Scopes extends ScopeContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
+    class Audit extends AuditContract {
+        @Override
+        protected Backend backend() {
+            return BACKEND;
+        }
+    }
+
+    @Nested
     class Idempotency extends IdempotencyContract {
         @Override
         protected Backend backend() {

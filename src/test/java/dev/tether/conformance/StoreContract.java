@@ -8,9 +8,11 @@ import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.BindingReason;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
+import dev.tether.store.AccountCredentials;
 import dev.tether.store.ActiveBinding;
 import dev.tether.store.HistoryEntry;
 import dev.tether.store.MergeRecord;
+import dev.tether.store.Stamp;
 import dev.tether.store.RowLock;
 import dev.tether.store.NewEvent;
 import dev.tether.store.NewBinding;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The store SPI itself: what every backend must do, below the services. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContract {
+    private static final Stamp STAMP = new Stamp("request-1", "cli");
     private Store store;
     private String account;
 
@@ -70,11 +73,11 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230020");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", key, "g1")));
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMP);
             return null;
         });
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b2", key, "g2")));
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), STAMP);
             return null;
         })).isInstanceOf(StorageException.class);
         assertThat(store.read(tx -> tx.bindings().active(account, List.of(key))).get(key).guid()).isEqualTo("g1");
@@ -85,12 +88,12 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230021");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", key, "g1")));
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMP);
             return null;
         });
         store.write(tx -> {
-            tx.bindings().endActive(account, List.of(key), 5L, BindingReason.DISASSOCIATED);
-            tx.bindings().insert(account, List.of(binding("b2", key, "g2")));
+            tx.bindings().endActive(account, List.of(key), 5L, BindingReason.DISASSOCIATED, STAMP);
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), STAMP);
             return null;
         });
         var history = store.read(tx -> tx.bindings().history(account, key));
@@ -108,13 +111,13 @@ abstract class StoreContract {
         IdentityKey cutEarly = IdentityKey.phone("+15551230032");
         store.write(tx -> {
             tx.bindings().insert(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
-                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g3")));
-            tx.bindings().insert("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")));
+                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g3")), STAMP);
+            tx.bindings().insert("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")), STAMP);
             return null;
         });
         store.write(tx -> {
-            tx.bindings().endActive(account, List.of(cut), 5L, BindingReason.DISASSOCIATED);
-            tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED);
+            tx.bindings().endActive(account, List.of(cut), 5L, BindingReason.DISASSOCIATED, STAMP);
+            tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED, STAMP);
             return null;
         });
         Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.bindings().active(account,
@@ -128,7 +131,7 @@ abstract class StoreContract {
         assertThat(ended.to()).contains(5L);
         assertThat(store.read(tx -> tx.bindings().history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
         assertThatThrownBy(() -> store.change(tx -> tx.bindings().endActive(account,
-                List.of(kept, IdentityKey.phone("+15551230039")), 6L, BindingReason.DISASSOCIATED)))
+                List.of(kept, IdentityKey.phone("+15551230039")), 6L, BindingReason.DISASSOCIATED, STAMP)))
                 .as("a key that is not bound any more: what the caller read has changed").isInstanceOf(StorageException.class);
         Map<IdentityKey, ActiveBinding> stillActive = store.read(tx -> tx.bindings().active(account, List.of(kept)));
         assertThat(stillActive).as("nothing ended").containsOnlyKeys(kept);
@@ -141,7 +144,7 @@ abstract class StoreContract {
         IdentityKey email = new IdentityKey(IdentityKind.EMAIL, "a@example.com");
         IdentityKey sameValueOtherKind = new IdentityKey(IdentityKind.IDENTITY, "+15551230022");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")));
+            tx.bindings().insert(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")), STAMP);
             return null;
         });
         Map<IdentityKey, ActiveBinding> found = store.read(tx -> tx.bindings().active(account,
@@ -182,11 +185,11 @@ abstract class StoreContract {
     void secondActiveBindingOfOneKindOnAProfile_isRefusedByTheDatabase() {
         profiles("g1");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", IdentityKey.phone("+15551230040"), "g1")));
+            tx.bindings().insert(account, List.of(binding("b1", IdentityKey.phone("+15551230040"), "g1")), STAMP);
             return null;
         });
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b2", IdentityKey.phone("+15551230041"), "g1")));
+            tx.bindings().insert(account, List.of(binding("b2", IdentityKey.phone("+15551230041"), "g1")), STAMP);
             return null;
         })).isInstanceOf(StorageException.class);
         List<ActiveBinding> held = store.read(tx -> tx.bindings().activeOf(account, List.of("g1")));
@@ -261,11 +264,12 @@ abstract class StoreContract {
     void passcodes_areStoredHashed_andRevocable() {
         AccountService accounts = new AccountService(store, Clock.systemUTC());
         String passcode = accounts.addPasscode(account);
-        List<String> hashes = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodeHashes();
+        List<String> hashes = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodes().stream()
+                .map(AccountCredentials.Credential::passcodeHash).toList();
         assertThat(hashes).hasSize(2).doesNotContain(passcode);
         assertThat(accounts.revokePasscode(account, passcode)).isTrue();
         assertThat(accounts.revokePasscode(account, passcode)).isFalse();
-        List<String> remaining = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodeHashes();
+        List<AccountCredentials.Credential> remaining = store.read(tx -> tx.accounts().credentials(account)).orElseThrow().passcodes();
         assertThat(remaining).hasSize(1);
         assertThat(accounts.passcodes(account)).hasSize(2)
                 .allSatisfy(entry -> assertThat(entry.hint()).matches("[A-Z0-9]{6}"))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.access.AccountService;
+import dev.tether.account.Passcodes;
+import dev.tether.account.Scope;
 import dev.tether.config.Limits;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
@@ -12,6 +14,7 @@ import dev.tether.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,6 +188,67 @@ abstract class UpgradeContract {
                     .as("the disassociation wrote the key's row").containsExactly(List.of("null"));
             assertThat(server.violations()).isEmpty();
         }
+    }
+
+    /**
+     * A database of the release before scopes (V10): every passcode it holds keeps working for everything, named by
+     * its hint, a revoked one stays revoked, and the bindings it wrote read back with nobody named as their actor.
+     */
+    @Test
+    void aDatabaseOfTheReleaseBeforeScopes_keepsEveryPasscodeWorking_withEveryScope() throws Exception {
+        String url = backend().newDatabaseUrl();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/"
+                + (backend().postgres() ? "postgresql" : "sqlite")).target("10").load().migrate();
+        String account = "SCO-PES-V10A";
+        String kept = "ABCDEF-GHJKLM-NPQRST-UVWXYZ";
+        String revoked = "ZYXWVU-TSRQPN-MLKJHG-FEDCBA";
+        try (Connection sql = DriverManager.getConnection(url)) {
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts (account_id, name, region,"
+                    + " email_is_identity, phone_is_identity, conflict_policy, created_at)"
+                    + " VALUES (?, 'v10', 'local', ?, ?, 'reject', 1)")) {
+                insert.setString(1, account);
+                insert.setBoolean(2, true);
+                insert.setBoolean(3, true);
+                insert.executeUpdate();
+            }
+            execute(sql, "INSERT INTO passcodes (account_id, passcode_hash, hint, created_at, revoked_at) VALUES"
+                    + " ('" + account + "', '" + Passcodes.hash(kept) + "', 'ABCDEF', 10, NULL),"
+                    + " ('" + account + "', '" + Passcodes.hash(revoked) + "', 'ZYXWVU', 10, 20)");
+            execute(sql, "INSERT INTO profiles (account_id, guid, properties, created_at, updated_at)"
+                    + " VALUES ('" + account + "', 'p1', '{\"Phone\":\"+15550001000\"}', 100, 100)");
+            execute(sql, "INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at,"
+                    + " start_reason) VALUES ('" + account + "', 'b1', 'Phone', '+15550001000', 'p1', 100, 'uploaded')");
+            execute(sql, "INSERT INTO identity_keys (account_id, kind, value, guid, changed_at)"
+                    + " VALUES ('" + account + "', 'Phone', '+15550001000', 'p1', 100)");
+        }
+        try (TestServer server = new TestServer(url, Limits.defaults())) {
+            assertThat(server.accounts().passcodes(account)).extracting(p -> p.hint() + " " + p.name() + " "
+                            + Scope.written(p.scopes()) + " " + p.expiresAt().isPresent() + " " + p.revokedAt().isPresent())
+                    .containsExactly("ABCDEF ABCDEF read,write,disassociate,delete,audit false false",
+                            "ZYXWVU ZYXWVU read,write,disassociate,delete,audit false true");
+            JsonNode history = send(server, kept, "GET", "/1/identity/history.json?phone=%2B15550001000", null).json()
+                    .get("history").get(0);
+            assertThat(history.get("by").isNull()).as("a binding older than the audit trail names nobody").isTrue();
+            assertThat(history.get("requestId").isNull()).isTrue();
+            assertThat(send(server, kept, "POST", "/1/upload", "{\"d\":[{\"type\":\"profile\",\"identity\":"
+                    + "\"u2\",\"profileData\":{}}]}").json().get("processed").asInt()).as("write").isEqualTo(1);
+            assertThat(send(server, kept, "POST", "/1/disassociate", "{\"d\":[{\"type\":\"phone\",\"value\":"
+                    + "\"+15550001000\"}]}").json().get("processed").asInt()).as("disassociate").isEqualTo(1);
+            assertThat(send(server, kept, "POST", "/1/delete/profiles.json", "{\"identity\":\"u2\"}").json()
+                    .get("processed").asInt()).as("delete").isEqualTo(1);
+            assertThat(send(server, kept, "GET", "/1/audit.json", null).json().get("records")).as("audit")
+                    .extracting(e -> e.get("actor").asText()).containsOnly("passcode:ABCDEF").hasSize(3);
+            assertThat(send(server, revoked, "GET", "/1/account.json", null).status()).isEqualTo(401);
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    private static ApiResponse send(TestServer server, String passcode, String method, String path,
+                                    @Nullable String body) {
+        HttpRequest.Builder request = server.request(path).header("X-CleverTap-Account-Id", "SCO-PES-V10A")
+                .header("X-CleverTap-Passcode", passcode);
+        return TestServer.send(body == null ? request.GET() : request.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static void execute(Connection sql, String statement) throws SQLException {

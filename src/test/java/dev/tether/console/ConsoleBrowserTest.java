@@ -3,6 +3,8 @@ package dev.tether.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tether.access.NewPasscode;
+import dev.tether.account.Scope;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.Backend;
 import dev.tether.testing.TestServer;
@@ -15,6 +17,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,5 +256,40 @@ class ConsoleBrowserTest {
         visible("confirm-button").click();
         textAppears("disassociate-result", PHONE + " was disassociated.");
         assertThat(client.get("/1/profile.json?phone=" + PHONE).status()).isEqualTo(404);
+    }
+
+    /**
+     * Scoped passcodes in the console: each is named in the header, one that may not disassociate is not offered the
+     * form, and the history names who cut a number, the console's request opening its audit entry.
+     */
+    @Test
+    void theConsole_namesThePasscode_hidesWhatItsScopesForbid_andSaysWhoCutANumber() throws Exception {
+        TestServer.Client viewer = server.withPasscode(client, new NewPasscode(Optional.of("viewer"),
+                Set.of(Scope.READ), Optional.empty()));
+        TestServer.Client support = server.withPasscode(client, new NewPasscode(Optional.of("support"),
+                Set.of(Scope.READ, Scope.DISASSOCIATE, Scope.AUDIT), Optional.empty()));
+        browser.get(server.baseUrl() + "/console");
+        signIn(viewer.passcode());
+        textAppears("passcode-name", "viewer");
+        assertThat(browser.findElement(By.id("disassociate-section")).isDisplayed())
+                .as("a passcode without the disassociate scope is not offered the form").isFalse();
+        screenshot("09-read-only-passcode");
+        browser.findElement(By.id("sign-out")).click();
+
+        signIn(support.passcode());
+        textAppears("passcode-name", "support");
+        visible("disassociate-section");
+        type("disassociate-phone", PHONE);
+        browser.findElement(By.id("preview-button")).click();
+        visible("confirm-button").click();
+        textAppears("disassociate-result", PHONE + " was disassociated.");
+        assertThat(rows("history-table")).singleElement().satisfies(row -> assertThat(row)
+                .contains("disassociated").contains("console:support"));
+        browser.findElement(By.cssSelector("#history-table button.link")).click();
+        textAppears("audit-entry", "POST /1/disassociate by console:support");
+        screenshot("10-who-cut-the-number");
+        String requestId = browser.findElement(By.cssSelector("#history-table button.link")).getText();
+        assertThat(client.get("/1/identity/history.json?phone=" + PHONE).json().path("history").path(0)
+                .path("endRequestId").asText()).isEqualTo(requestId);
     }
 }

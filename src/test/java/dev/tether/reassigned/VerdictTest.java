@@ -20,7 +20,7 @@ class VerdictTest {
 
     private static HistoryEntry held(long from, Long to, BindingReason ended) {
         return new HistoryEntry(Optional.of("g"), P, from, Optional.ofNullable(to), BindingReason.UPLOADED,
-                Optional.ofNullable(ended));
+                Optional.ofNullable(ended), Optional.empty(), Optional.empty());
     }
 
     private static HistoryEntry active(long from) {

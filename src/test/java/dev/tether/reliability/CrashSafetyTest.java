@@ -8,6 +8,7 @@ import dev.tether.account.ConflictPolicy;
 import dev.tether.identity.IdentityKey;
 import dev.tether.identity.IdentityKind;
 import dev.tether.store.ActiveBinding;
+import dev.tether.store.AuditEntry;
 import dev.tether.store.Store;
 import dev.tether.store.Stores;
 import dev.tether.testing.ApiResponse;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +40,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Crash safety: a real server process takes uploads and disassociations from four clients and is killed with
  * SIGKILL at a random moment, again and again (3 times per backend in the short run, 20 in the full one). After
- * each kill: every batch whose answer said processed is there whole; every batch in flight at the kill is there
- * whole or not at all; the invariants hold.
+ * each kill: every batch whose answer said processed is there whole, with its one audit entry; every batch in flight
+ * at the kill is there whole with its entry, or neither is; the invariants hold (the audit trail's among them).
  */
 class CrashSafetyTest {
     private static final int CLIENTS = 4;
@@ -50,7 +52,8 @@ class CrashSafetyTest {
     Path dir;
 
     /** A batch that was sent: its answer came (acknowledged) or the connection died first (in doubt). */
-    private record Sent(boolean upload, List<String> identities, List<String> phones, boolean acknowledged) {
+    private record Sent(String requestId, boolean upload, List<String> identities, List<String> phones,
+                        boolean acknowledged) {
     }
 
     @ParameterizedTest
@@ -132,20 +135,21 @@ class CrashSafetyTest {
                 }
             }
             body.append("]}");
+            String requestId = prefix + "b" + batch;
             ApiResponse response;
             try {
                 response = TestServer.send(HttpRequest.newBuilder(URI.create(base + (upload ? "/1/upload"
                                 : "/1/disassociate")))
                         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                         .header("X-CleverTap-Account-Id", accountId).header("X-CleverTap-Passcode", passcode)
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+                        .header("X-Request-Id", requestId).POST(HttpRequest.BodyPublishers.ofString(body.toString())));
             } catch (UncheckedIOException connectionDied) {
-                history.add(new Sent(upload, identities, phones, false));
+                history.add(new Sent(requestId, upload, identities, phones, false));
                 return;
             }
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             assertThat(response.json().get("status").asText()).as(response.body()).isEqualTo("success");
-            history.add(new Sent(upload, identities, phones, true));
+            history.add(new Sent(requestId, upload, identities, phones, true));
             if (!counted) {
                 answered.countDown();
                 counted = true;
@@ -171,6 +175,11 @@ class CrashSafetyTest {
                 } else {
                     assertThat(applied).as("batch in flight at the kill, %s", sent).isIn(0L, (long) keys.size());
                 }
+                List<AuditEntry> audited = store.read(tx -> tx.audit().page(accountId, 0, Long.MAX_VALUE,
+                        Optional.of(sent.requestId()), Long.MIN_VALUE, "", 10));
+                assertThat(audited).as("the audit entry of %s: there exactly when its write is", sent)
+                        .hasSize(applied == 0 ? 0 : 1);
+                audited.forEach(entry -> assertThat(entry.processed()).as("%s", sent).isEqualTo(keys.size()));
             }
             assertThat(Violations.of(store)).isEmpty();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.account.Account;
 import dev.tether.access.AccountService;
+import dev.tether.access.NewPasscode;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.config.Limits;
 import dev.tether.http.Telemetry;
@@ -41,6 +42,8 @@ public final class TestServer implements AutoCloseable {
     private final TetherServer server;
     private final AccountService accounts;
     private final WebhookConfig webhooks;
+    /** The server's clock, which the accounts and webhooks made through this class read too. */
+    private final Clock clock;
 
     public TestServer(Backend backend) {
         this(backend.newDatabaseUrl(), Limits.defaults());
@@ -78,7 +81,8 @@ public final class TestServer implements AutoCloseable {
                 .start("127.0.0.1", 0);
         server.shutdownIdleTimeout(Duration.ofMillis(50)); // a close does not wait out the client's kept connection
         OpenApiDocument.servedAt(server.port());
-        this.accounts = new AccountService(store, Clock.systemUTC());
+        this.clock = clock;
+        this.accounts = new AccountService(store, clock);
     }
 
     /** Where a server's webhook key file goes: a fresh folder, the file made when the first endpoint is added. */
@@ -88,7 +92,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The account's webhook endpoints, through the key file this server opens their secrets with. */
     public WebhookService webhooks() {
-        return new WebhookService(store, webhooks.secrets(), Clock.systemUTC());
+        return new WebhookService(store, webhooks.secrets(), clock);
     }
 
     public String databaseUrl() {
@@ -125,6 +129,11 @@ public final class TestServer implements AutoCloseable {
         AccountService.Created created = accounts.create(new AccountService.NewAccount("test", "local", email, phone,
                 policy));
         return new Client(created.account(), created.passcode());
+    }
+
+    /** A client of the same account with a passcode of its own, as made by {@code tether passcode add}. */
+    public Client withPasscode(Client of, NewPasscode passcode) {
+        return new Client(of.account(), accounts.addPasscode(of.accountId(), passcode));
     }
 
     /** Speaks to the server as one account. */

@@ -137,12 +137,14 @@
   async function showAuditEntry(requestId, at) {
     const result = await api("GET", "/1/audit.json?requestId=" + encodeURIComponent(requestId)
       + "&from=" + Math.max(0, at - 86400) + "&to=" + (at + 86400));
-    const entry = result.status === 200 ? result.body.records[0] : undefined;
-    $("audit-entry").textContent = entry === undefined
+    // a proxy may repeat its request ids: every entry of the id is shown
+    const entries = result.status === 200 ? result.body.records : [];
+    $("audit-entry").textContent = entries.length === 0
       ? (result.status === 200 ? "No audit entry of request " + requestId + " is kept." : errorText(result))
-      : "Request " + entry.requestId + ": " + entry.action + " by " + entry.actor + " at " + time(entry.at) + ", "
-        + entry.processed + " processed, " + entry.unprocessed + " not"
-        + (entry.idempotencyKey ? ", Idempotency-Key " + entry.idempotencyKey : "") + ".";
+      : entries.map((entry) => "Request " + entry.requestId + ": " + entry.action + " by " + entry.actor + " at "
+        + time(entry.at) + ", " + entry.processed + " processed, " + entry.unprocessed + " not"
+        + (entry.idempotencyKey ? ", Idempotency-Key " + entry.idempotencyKey : "")
+        + (entry.replayed ? " (a replay)" : "") + ".").join(" ");
     show("audit-entry", true);
   }
 

@@ -15,7 +15,6 @@ import dev.tether.store.ReadTx;
 import dev.tether.store.Store;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -104,8 +103,12 @@ public final class AccountService {
                     settings.conflictPolicy().orElse(current.conflictPolicy()), current.createdAt(),
                     settings.blockedValues().orElse(current.blockedValues()),
                     settings.maxMergesPerDay().orElse(current.maxMergesPerDay()));
-            tx.accounts().update(updated);
-            audit(tx.audit(), accountId, "tether account update", clock.instant().getEpochSecond());
+            List<String> changed = current.changesTo(updated);
+            if (!changed.isEmpty()) {
+                tx.accounts().update(updated);
+                audit(tx.audit(), accountId, "tether account update (" + String.join(", ", changed) + ")",
+                        clock.instant().getEpochSecond());
+            }
             return updated;
         });
     }
@@ -134,7 +137,7 @@ public final class AccountService {
     /** Adds a passcode to an existing account and returns it; it is shown only this once. */
     public String addPasscode(String accountId, NewPasscode spec) {
         long now = clock.instant().getEpochSecond();
-        if (spec.expiresAt().filter(at -> at <= now).isPresent()) {
+        if (Passcodes.expired(spec.expiresAt(), now)) {
             throw new IllegalArgumentException("the passcode would have expired already: give a later day");
         }
         String passcode = Passcodes.newPasscode();
@@ -206,8 +209,13 @@ public final class AccountService {
     /** The outcome of presenting credentials. */
     public enum Verdict { OK, UNKNOWN_ACCOUNT, BAD_PASSCODE, EXPIRED }
 
-    /** The account the credentials name and, when they are good, the passcode's name and scopes. */
-    public record Authentication(Verdict verdict, Optional<Account> account, Optional<Caller> caller) {
+    /** The account the credentials name and, when they are good, the passcode they matched. */
+    public record Authentication(Verdict verdict, Optional<Account> account,
+                                 Optional<AccountCredentials.Credential> passcode) {
+        /** Who the request comes from, when the credentials are good. */
+        public Optional<Caller> caller() {
+            return passcode.map(p -> new Caller(p.name(), p.scopes()));
+        }
     }
 
     /** Who a request comes from: the name and the scopes of its passcode. */
@@ -216,7 +224,7 @@ public final class AccountService {
 
     /**
      * Checks an account id and passcode against the database, on every call: a revocation counts at once, and so does
-     * an expiry. The first request of a UTC day with a passcode notes the day ({@code passcode list}'s last use).
+     * an expiry. Writes nothing: a request let in notes its passcode's use after ({@link #noteUse}).
      */
     public Authentication authenticate(Optional<String> accountId, Optional<String> passcode) {
         if (accountId.isEmpty() || !AccountIds.isWellFormed(accountId.get().trim())) {
@@ -233,23 +241,29 @@ public final class AccountService {
         if (matched.isEmpty()) {
             return new Authentication(Verdict.BAD_PASSCODE, account, Optional.empty());
         }
-        AccountCredentials.Credential credential = matched.get();
-        Instant now = clock.instant();
-        if (credential.expiresAt().filter(at -> now.getEpochSecond() >= at).isPresent()) {
+        if (Passcodes.expired(matched.get().expiresAt(), clock.instant().getEpochSecond())) {
             return new Authentication(Verdict.EXPIRED, account, Optional.empty());
         }
-        long today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        if (credential.lastUsedAt().filter(day -> day >= today).isEmpty()) {
-            noteUse(id, credential.passcodeHash(), today);
-        }
-        return new Authentication(Verdict.OK, account, Optional.of(new Caller(credential.name(),
-                credential.scopes())));
+        return new Authentication(Verdict.OK, account, matched);
     }
 
-    /** The day's first use, noted; a database that cannot note it now does not fail the request it authenticated. */
-    private void noteUse(String accountId, String passcodeHash, long day) {
+    /**
+     * Notes the day a request was let in with the passcode ({@code passcode list}'s last use): written by the day's
+     * first request only, and a database that cannot take it now does not fail the request.
+     */
+    public void noteUse(Authentication let) {
+        if (let.verdict() != Verdict.OK || let.account().isEmpty() || let.passcode().isEmpty()) {
+            return;
+        }
+        AccountCredentials.Credential passcode = let.passcode().get();
+        String accountId = let.account().get().id();
+        long today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC)
+                .toEpochSecond();
+        if (passcode.lastUsedAt().filter(day -> day >= today).isPresent()) {
+            return;
+        }
         try {
-            store.change(tx -> tx.accounts().markUsed(accountId, passcodeHash, day));
+            store.change(tx -> tx.accounts().markUsed(accountId, passcode.passcodeHash(), today));
         } catch (RuntimeException e) {
             LOG.warn("could not note the day's use of a passcode of account {}: {}", accountId, e.toString());
         }

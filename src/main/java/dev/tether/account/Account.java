@@ -59,4 +59,31 @@ public record Account(String id, String name, String region, boolean emailIsIden
         }
         return names;
     }
+
+    /**
+     * What differs in {@code after}, each as {@code setting before -> after} (the blocked values as "defaults" or
+     * their count): how the audit trail says what {@code account update} changed.
+     */
+    public List<String> changesTo(Account after) {
+        List<String> changes = new ArrayList<>();
+        change(changes, "name", name, after.name);
+        change(changes, "emailIsIdentity", emailIsIdentity, after.emailIsIdentity);
+        change(changes, "phoneIsIdentity", phoneIsIdentity, after.phoneIsIdentity);
+        change(changes, "conflictPolicy", conflictPolicy.storedName(), after.conflictPolicy.storedName());
+        if (!blockedValues.equals(after.blockedValues)) {
+            changes.add("blockedValues " + describe(blockedValues) + " -> " + describe(after.blockedValues));
+        }
+        change(changes, "maxMergesPerDay", maxMergesPerDay, after.maxMergesPerDay);
+        return changes;
+    }
+
+    private static void change(List<String> changes, String setting, Object before, Object after) {
+        if (!before.equals(after)) {
+            changes.add(setting + " " + before + " -> " + after);
+        }
+    }
+
+    private static String describe(BlockedValues values) {
+        return values.own().map(own -> own.size() + " values").orElse("defaults");
+    }
 }

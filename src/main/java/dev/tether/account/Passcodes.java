@@ -59,6 +59,11 @@ public final class Passcodes {
         return Optional.ofNullable(matched);
     }
 
+    /** Whether a passcode that stops working at {@code expiresAt} (epoch s; empty: never) has stopped at {@code now}. */
+    public static boolean expired(Optional<Long> expiresAt, long now) {
+        return expiresAt.filter(at -> now >= at).isPresent();
+    }
+
     /** The first group, enough to tell passcodes apart in a listing without revealing them. */
     public static String hint(String passcode) {
         return passcode.substring(0, Math.min(GROUP_LENGTH, passcode.length()));

@@ -2,6 +2,7 @@ package dev.tether.account;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,8 +34,13 @@ public enum Scope {
         return Set.copyOf(scopes);
     }
 
-    /** The scopes as stored and shown: their wire names in this enum's order, comma-separated. */
+    /** The scopes in the one order they are stored and shown in: this enum's. */
+    public static List<Scope> inOrder(Set<Scope> scopes) {
+        return Arrays.stream(values()).filter(scopes::contains).toList();
+    }
+
+    /** The scopes as stored and shown: their wire names in order, comma-separated. */
     public static String written(Set<Scope> scopes) {
-        return Arrays.stream(values()).filter(scopes::contains).map(Scope::wireName).collect(Collectors.joining(","));
+        return inOrder(scopes).stream().map(Scope::wireName).collect(Collectors.joining(","));
     }
 }

@@ -84,16 +84,19 @@ final class BenchReport {
     /**
      * Per client count: upload with an Idempotency-Key against upload without (the keys' cost), and the
      * reassignment check against disassociate (both 1000 numbers a request, through HTTP), the webhook rows against
-     * disassociate, and disassociate dry runs against the same on a server with {@code --metrics off} (what metrics cost).
+     * disassociate, disassociate dry runs against the same on a server with {@code --metrics off} (what metrics cost),
+     * and the in-process upload of new profiles and disassociation against the same without the audit trail (what its
+     * entries and the bindings' stamps cost).
      */
     static String keysAndChecks(List<BenchResult> results) {
         StringBuilder md = new StringBuilder("\n| clients | upload with key / without | reassignment check / disassociate"
                 + " | disassociate with a webhook endpoint paused / without | delivering / without"
-                + " | disassociate dry run with metrics on / off |"
-                + "\n|---:|---:|---:|---:|---:|---:|\n");
+                + " | disassociate dry run with metrics on / off"
+                + " | audit trail: upload new profiles with / without | disassociate with / without |"
+                + "\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         results.stream().map(BenchResult::clients).distinct()
                 .filter(c -> find(results, "upload new profiles, with Idempotency-Key", c).isPresent())
-                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s | %s |%n", c,
+                .forEach(c -> md.append(String.format("| %d | %s | %s | %s | %s | %s | %s | %s |%n", c,
                         ratio(find(results, "upload new profiles, with Idempotency-Key", c),
                                 find(results, "upload new profiles", "http", c), true),
                         ratio(find(results, "reassignment check", c), find(results, "disassociate", "http", c),
@@ -103,7 +106,11 @@ final class BenchReport {
                         ratio(find(results, "disassociate, with a webhook endpoint (delivering)", c),
                                 find(results, "disassociate", "http", c), true),
                         ratio(find(results, Benchmark.DRY_RUN_ROW, c),
-                                find(results, Benchmark.DRY_RUN_ROW + ", server with --metrics off", c), true))));
+                                find(results, Benchmark.DRY_RUN_ROW + ", server with --metrics off", c), true),
+                        ratio(find(results, "upload new profiles", "in-process", c), find(results,
+                                Benchmark.WITHOUT_AUDIT_TRAIL.apply("upload new profiles"), "in-process", c), true),
+                        ratio(find(results, "disassociate", "in-process", c), find(results,
+                                Benchmark.WITHOUT_AUDIT_TRAIL.apply("disassociate"), "in-process", c), true))));
         return md.toString();
     }
 

@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +66,7 @@ final class Benchmark {
     private final UploadService uploads;
     private final DisassociateService disassociations;
     private final Transactions transactions;
-    /** The same units without their audit entries: what an entry costs is the in-process rows' ratio to these. */
+    /** The same units without the audit trail: what it costs is the in-process rows' ratio to these. */
     private final Transactions withoutAuditTrail;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicLong nextToCut;
@@ -124,8 +125,11 @@ final class Benchmark {
                 profiles + reserve());
     }
 
-    /** The name of a row run without the audit entries beside the row of that name (BENCHMARKS.md, "Audit trail"). */
-    static final UnaryOperator<String> WITHOUT_AUDIT_ENTRY = row -> row + ", without the audit entry";
+    /**
+     * The name of a row run without the audit trail (no entries, no stamps on the bindings) beside the in-process row
+     * of that name (BENCHMARKS.md, "The audit trail").
+     */
+    static final UnaryOperator<String> WITHOUT_AUDIT_TRAIL = row -> row + ", without the audit trail";
     static final int IMPORT_CLIENTS = 4;
     static final String IMPORT_ROW = "fresh database: upload new profiles";
     static final String READS_DURING_IMPORT = "fresh database: GET /1/profile.json by phone, during the upload";
@@ -417,11 +421,8 @@ final class Benchmark {
                             + Dataset.phone(ThreadLocalRandom.current().nextLong(smallProfiles)),
                             smallAccount.account().id(), smallAccount.passcode()).GET(), 1), server));
         }
-        rows.add(measure("upload new profiles", "in-process", clients, perRun,
-                () -> uploadInProcess(newProfiles(nextNew.getAndAdd(BATCH), BATCH)), null));
-        rows.add(measure(WITHOUT_AUDIT_ENTRY.apply("upload new profiles"), "in-process", clients, perRun,
-                () -> uploadInProcess(withoutAuditTrail, account, newProfiles(nextNew.getAndAdd(BATCH), BATCH)),
-                null));
+        rows.addAll(measureWithAndWithoutAuditTrail("upload new profiles", clients, perRun,
+                units -> () -> uploadInProcess(units, account, newProfiles(nextNew.getAndAdd(BATCH), BATCH))));
         rows.add(measure("upload new profiles", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
         rows.add(measure("upload new profiles, with Idempotency-Key", "http", clients, perRun,
@@ -435,19 +436,15 @@ final class Benchmark {
                 () -> uploadInProcess(updates(randomFirst(BATCH), BATCH)), null));
         rows.add(measure("upload updates", "http", clients, perRun,
                 () -> send(post(base, "/1/upload", updates(randomFirst(BATCH), BATCH)), BATCH), server));
-        // the five disassociate rows share the bound numbers left: a fifth each, so that none starves the others
+        // the disassociate rows share the bound numbers left: a fifth each (two for the in-process pair), so that
+        // none starves the others
         long from = nextToCut.get();
         long share = (nextNew.get() - from) / 5 / BATCH * BATCH;
-        cutLimit.set(from + share);
-        rows.add(measure("disassociate", "in-process", clients, perRun, () -> {
-            long first = nextCut();
-            return first == NO_MORE ? NO_MORE : disassociateInProcess(transactions, phoneRecords(first));
-        }, null));
         cutLimit.set(from + 2 * share);
-        rows.add(measure(WITHOUT_AUDIT_ENTRY.apply("disassociate"), "in-process", clients, perRun, () -> {
+        rows.addAll(measureWithAndWithoutAuditTrail("disassociate", clients, perRun, units -> () -> {
             long first = nextCut();
-            return first == NO_MORE ? NO_MORE : disassociateInProcess(withoutAuditTrail, phoneRecords(first));
-        }, null));
+            return first == NO_MORE ? NO_MORE : disassociateInProcess(units, phoneRecords(first));
+        }));
         cutLimit.set(from + 3 * share);
         rows.add(measure("disassociate", "http", clients, perRun, disassociateOverHttp(base), server));
         rows.add(measure(DRY_RUN_ROW, "http", clients, perRun, disassociateDryRun(base), server));
@@ -608,6 +605,59 @@ final class Benchmark {
         return new BenchResult(name, path, clients, latencies.count(), records.get(), seconds,
                 latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
                 heap, rss);
+    }
+
+    /**
+     * An in-process row and the same without the audit trail, measured together: each client alternates a unit with
+     * and one without (half of them starting with each), so that both meet the same database at the same moments and
+     * neither gains from running later on a more settled one. Each row's rate is its records over the time its units
+     * took, spread over the clients: what it would do alone.
+     */
+    private List<BenchResult> measureWithAndWithoutAuditTrail(String name, int clients, Duration duration,
+                                                             Function<Transactions, Call> call) {
+        List<Call> calls = List.of(call.apply(transactions), call.apply(withoutAuditTrail));
+        List<LatencyRecorder> latencies = List.of(new LatencyRecorder(), new LatencyRecorder());
+        List<AtomicLong> records = List.of(new AtomicLong(), new AtomicLong());
+        List<AtomicLong> busy = List.of(new AtomicLong(), new AtomicLong());
+        long deadline = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int firstCall = c % 2;
+                workers.add(pool.submit(() -> {
+                    for (int i = firstCall; System.nanoTime() < deadline; i++) {
+                        int which = i % 2;
+                        long t = System.nanoTime();
+                        long processed = calls.get(which).run();
+                        if (processed == NO_MORE) {
+                            return null;
+                        }
+                        long elapsed = System.nanoTime() - t;
+                        latencies.get(which).record(elapsed);
+                        busy.get(which).addAndGet(elapsed);
+                        records.get(which).addAndGet(processed);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<BenchResult> rows = new ArrayList<>();
+        for (int which = 0; which < 2; which++) {
+            LatencyRecorder recorded = latencies.get(which);
+            rows.add(new BenchResult(which == 0 ? name : WITHOUT_AUDIT_TRAIL.apply(name), "in-process", clients,
+                    recorded.count(), records.get(which).get(), Math.max(busy.get(which).get(), 1) / 1e9 / clients,
+                    recorded.percentileMillis(50), recorded.percentileMillis(95), recorded.percentileMillis(99),
+                    ownHeapMb(), BenchServer.Memory.rssMb(ProcessHandle.current().pid())));
+        }
+        return rows;
     }
 
     private static long ownHeapMb() {

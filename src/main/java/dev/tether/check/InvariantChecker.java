@@ -18,6 +18,8 @@ public final class InvariantChecker {
     }
 
     private static final String NO_END = "9223372036854775807";
+    /** The action of a disassociation's audit entry: its method and path (docs/API.md section 20). */
+    private static final String DISASSOCIATE = "POST /1/disassociate";
 
     /** Every violation in the database, at most {@code limit} of each invariant. */
     public List<InvariantViolation> violations(int limit) {
@@ -94,22 +96,26 @@ public final class InvariantChecker {
                         + " || m.from_guid || CASE WHEN p.guid IS NULL THEN ' does not exist' ELSE ' is live' END"
                         + " FROM profile_merges m LEFT JOIN profiles p ON p.account_id = m.account_id"
                         + " AND p.guid = m.from_guid WHERE p.guid IS NULL OR p.merged_into IS NULL", limit);
+        // set-based, so that each backend joins the trail and the bindings once (by the trail's index on the request)
         for (String end : List.of("started", "ended")) {
             check(found, InvariantViolation.Invariant.CHANGE_IS_AUDITED,
                     "SELECT b.account_id, b.kind || ' ' || b.value || ': binding ' || b.binding_id || ' was " + end
                             + " by request ' || b." + end + "_request || ', which has no audit entry'"
-                            + " FROM identity_bindings b WHERE b." + end + "_request IS NOT NULL"
-                            + " AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.account_id = b.account_id"
-                            + " AND a.request_id = b." + end + "_request AND NOT a.replayed)"
-                            + " AND EXISTS (SELECT 1 FROM audit_entries o WHERE o.account_id = b.account_id"
-                            + " AND o.at <= b." + end + "_at)", limit);
+                            + " FROM identity_bindings b LEFT JOIN audit_entries a ON a.account_id = b.account_id"
+                            + " AND a.request_id = b." + end + "_request AND NOT a.replayed"
+                            + " JOIN (SELECT account_id, MIN(at) AS oldest FROM audit_entries GROUP BY account_id) t"
+                            + " ON t.account_id = b.account_id"
+                            + " WHERE b." + end + "_request IS NOT NULL AND a.request_id IS NULL"
+                            + " AND t.oldest <= b." + end + "_at", limit);
         }
         check(found, InvariantViolation.Invariant.CHANGE_IS_AUDITED,
                 "SELECT a.account_id, 'request ' || a.request_id || ' disassociated ' || a.processed"
                         + " || ' numbers by its audit entry, and ended no binding' FROM audit_entries a"
-                        + " WHERE a.action = 'POST /1/disassociate' AND a.processed > 0 AND NOT a.replayed"
-                        + " AND NOT EXISTS (SELECT 1 FROM identity_bindings b"
-                        + " WHERE b.account_id = a.account_id AND b.ended_request = a.request_id)", limit);
+                        + " LEFT JOIN (SELECT DISTINCT account_id, ended_request FROM identity_bindings"
+                        + " WHERE ended_request IS NOT NULL) e ON e.account_id = a.account_id"
+                        + " AND e.ended_request = a.request_id"
+                        + " WHERE a.action = '" + DISASSOCIATE + "' AND a.processed > 0 AND NOT a.replayed"
+                        + " AND e.ended_request IS NULL", limit);
         return found;
     }
 

@@ -2,6 +2,7 @@ package dev.tether.cli;
 
 import dev.tether.access.AccountService;
 import dev.tether.access.NewPasscode;
+import dev.tether.account.Passcodes;
 import dev.tether.account.Scope;
 import dev.tether.batch.Days;
 import dev.tether.store.PasscodeEntry;
@@ -79,7 +80,7 @@ final class PasscodeCommand {
                 long now = Instant.now().getEpochSecond();
                 for (PasscodeEntry entry : new AccountService(store, Clock.systemUTC()).passcodes(account.id)) {
                     String status = entry.revokedAt().map(at -> "revoked " + Instant.ofEpochSecond(at))
-                            .orElse(entry.expiresAt().filter(at -> at <= now).isPresent() ? "expired" : "active");
+                            .orElse(Passcodes.expired(entry.expiresAt(), now) ? "expired" : "active");
                     System.out.printf(format, entry.hint(), entry.name(), Scope.written(entry.scopes()),
                             Instant.ofEpochSecond(entry.createdAt()),
                             entry.expiresAt().map(at -> day(at - 1)).orElse("never"),

@@ -572,7 +572,7 @@ final class UnitState {
     }
 
     /** Writes every change of the unit: a handful of set-based statements, bindings before profiles they touch. */
-    void flush(WriteTx write, Stamp stamp) {
+    void flush(WriteTx write, Optional<Stamp> stamp) {
         List<StoredProfile> created = new ArrayList<>();
         List<StoredProfile> updated = new ArrayList<>();
         for (Optional<ProfileState> entry : profiles.values()) {

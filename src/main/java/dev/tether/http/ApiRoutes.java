@@ -227,11 +227,7 @@ final class ApiRoutes {
                     .put("conflictPolicy", account.conflictPolicy().storedName());
             ObjectNode passcode = body.putObject("passcode").put("name", caller.name());
             ArrayNode scopes = passcode.putArray("scopes");
-            for (Scope scope : Scope.values()) {
-                if (caller.scopes().contains(scope)) {
-                    scopes.add(scope.wireName());
-                }
-            }
+            Scope.inOrder(caller.scopes()).forEach(scope -> scopes.add(scope.wireName()));
         });
     }
 

@@ -55,6 +55,7 @@ final class Authenticator {
             metrics.outsideScope(scope);
             throw new ApiError(403, "This passcode may not " + scope.wireName());
         }
+        accounts.noteUse(auth);
         return account;
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** The SQL of identity bindings: one row per binding for its whole life, so the table is also the history. */
 final class JdbcBindings implements BindingWrites {
@@ -265,6 +266,14 @@ final class JdbcBindings implements BindingWrites {
                 Optional.ofNullable(row.getString(7)).map(BindingReason::fromStoredName), stamp(row, 8), stamp(row, 10));
     }
 
+    private static @Nullable String requestId(Optional<Stamp> stamp) {
+        return stamp.map(Stamp::requestId).orElse(null);
+    }
+
+    private static @Nullable String by(Optional<Stamp> stamp) {
+        return stamp.map(Stamp::by).orElse(null);
+    }
+
     /** The request id and actor in these two columns; none for a binding older than the audit trail. */
     private static Optional<Stamp> stamp(ResultSet row, int column) throws SQLException {
         String requestId = row.getString(column);
@@ -273,7 +282,7 @@ final class JdbcBindings implements BindingWrites {
     }
 
     @Override
-    public void insert(String accountId, Collection<NewBinding> bindings, Stamp stamp) {
+    public void insert(String accountId, Collection<NewBinding> bindings, Optional<Stamp> stamp) {
         sql.batch("INSERT INTO identity_bindings (account_id, binding_id, kind, value, guid, started_at, start_reason,"
                 + " ended_at, end_reason, started_request, started_by, ended_request, ended_by)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", bindings, (s, b) -> {
@@ -286,10 +295,10 @@ final class JdbcBindings implements BindingWrites {
                     s.setString(7, b.reason().storedName());
                     s.setObject(8, b.endedAt().orElse(null), Types.BIGINT);
                     s.setString(9, b.endReason().map(BindingReason::storedName).orElse(null));
-                    s.setString(10, stamp.requestId());
-                    s.setString(11, stamp.by());
-                    s.setString(12, b.endedAt().isPresent() ? stamp.requestId() : null);
-                    s.setString(13, b.endedAt().isPresent() ? stamp.by() : null);
+                    s.setString(10, requestId(stamp));
+                    s.setString(11, by(stamp));
+                    s.setString(12, b.endedAt().isPresent() ? requestId(stamp) : null);
+                    s.setString(13, b.endedAt().isPresent() ? by(stamp) : null);
                 });
     }
 
@@ -300,7 +309,7 @@ final class JdbcBindings implements BindingWrites {
      */
     @Override
     public void endActive(String accountId, Collection<IdentityKey> keys, long at, BindingReason reason,
-                          Stamp stamp) {
+                          Optional<Stamp> stamp) {
         Dialect dialect = sql.dialect();
         valuesByKind(keys).forEach((kind, values) -> {
             int ended = sql.update("UPDATE identity_bindings SET ended_at = " + sql.endTime() + ", end_reason = ?,"
@@ -310,8 +319,8 @@ final class JdbcBindings implements BindingWrites {
                     s -> {
                         s.setLong(1, at);
                         s.setString(2, reason.storedName());
-                        s.setString(3, stamp.requestId());
-                        s.setString(4, stamp.by());
+                        s.setString(3, requestId(stamp));
+                        s.setString(4, by(stamp));
                         s.setString(5, accountId);
                         s.setString(6, kind.storedName());
                         dialect.bindList(s, 7, values);
@@ -325,7 +334,7 @@ final class JdbcBindings implements BindingWrites {
     }
 
     @Override
-    public void forgetProfiles(String accountId, Collection<String> guids, long at, Stamp stamp) {
+    public void forgetProfiles(String accountId, Collection<String> guids, long at, Optional<Stamp> stamp) {
         if (guids.isEmpty()) {
             return;
         }
@@ -336,8 +345,8 @@ final class JdbcBindings implements BindingWrites {
                 + " ended_at = CASE WHEN ended_at IS NULL THEN " + sql.endTime()
                 + " ELSE ended_at END WHERE account_id = ? AND " + sql.dialect().inList("guid"), s -> {
                     s.setString(1, BindingReason.DELETED.storedName());
-                    s.setString(2, stamp.requestId());
-                    s.setString(3, stamp.by());
+                    s.setString(2, requestId(stamp));
+                    s.setString(3, by(stamp));
                     s.setLong(4, at);
                     s.setString(5, accountId);
                     sql.dialect().bindList(s, 6, guids);

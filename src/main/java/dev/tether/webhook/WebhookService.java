@@ -45,8 +45,9 @@ public final class WebhookService {
         StoredEndpoint endpoint = store.write(tx -> {
             requireAccount(tx, accountId);
             long now = clock.instant().getEpochSecond();
+            // the URL without its query and fragment, which may carry a receiver's token
             tx.audit().insert(accountId, Attribution.commandEntry("tether webhook add (" + endpointId + ", "
-                    + checkedUrl + ")", now));
+                    + checkedUrl.replaceFirst("[?#].*", "") + ")", now));
             return tx.webhooks().addEndpoint(new StoredEndpoint(endpointId, accountId, checkedUrl, checkedTypes,
                     sealed, now, 0, 0, 0, OptionalLong.empty()));
         });

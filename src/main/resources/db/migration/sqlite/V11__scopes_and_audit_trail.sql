@@ -23,6 +23,8 @@ CREATE TABLE audit_entries (
     PRIMARY KEY (account_id, at, entry_id)
 );
 CREATE INDEX audit_entries_by_age ON audit_entries (at);
+-- a request's entry: GET /1/audit.json?requestId= (the console's link from a history entry) and tether check
+CREATE INDEX audit_entries_by_request ON audit_entries (account_id, request_id);
 
 -- Who started and who ended each binding: the request's id and actor (NULL for bindings older than the audit trail).
 ALTER TABLE identity_bindings ADD COLUMN started_request TEXT;

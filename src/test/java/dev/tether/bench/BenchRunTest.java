@@ -54,7 +54,10 @@ class BenchRunTest {
                 .contains("| disassociate, with a webhook endpoint (delivering) | http | " + c + " |")
                 .contains("| webhook delivery to a local receiver (1 endpoint, nothing else running) | http | 1 |")
                 .containsPattern("\\| " + c + " \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|\\n")
-                .containsPattern("\\| " + c + " \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\|\\n")
+                .containsPattern("\\| " + c + " \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+% \\| \\d+%"
+                        + " \\|\\n")
+                .contains("| upload new profiles, without the audit trail | in-process | " + c + " |")
+                .contains("| disassociate, without the audit trail | in-process | " + c + " |")
                 .contains("| fresh database: upload new profiles (profiles 1 to 1,000) | http | 4 |")
                 .contains("| fresh database: upload new profiles (profiles 1,001 to 2,000) | http | 4 |")
                 .contains("| fresh database: GET /1/profile.json by phone, during the upload (profiles 1 to 1,000)"

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.access.AccountService;
 import dev.tether.access.NewPasscode;
+import dev.tether.account.ConflictPolicy;
 import dev.tether.account.Scope;
+import dev.tether.audit.Attribution;
 import dev.tether.store.PasscodeEntry;
 import dev.tether.testing.ApiResponse;
 import dev.tether.testing.DataSnapshot;
@@ -162,6 +164,8 @@ abstract class AuditContract extends ServerContract {
         String hint = server.accounts().addPasscode(api.accountId()).substring(0, 6);
         assertThat(server.accounts().revokePasscodeByHint(api.accountId(), hint)).isTrue();
         server.accounts().update(api.accountId(), new AccountService.Settings(Optional.of("renamed"),
+                Optional.empty(), Optional.empty(), Optional.of(ConflictPolicy.MERGE)));
+        server.accounts().update(api.accountId(), new AccountService.Settings(Optional.of("renamed"),
                 Optional.empty(), Optional.empty(), Optional.empty()));
         String endpoint = server.webhooks().add(api.accountId(), "http://127.0.0.1:9/hook", List.of()).endpoint()
                 .endpointId();
@@ -169,6 +173,10 @@ abstract class AuditContract extends ServerContract {
         server.webhooks().resume(api.accountId(), endpoint);
         server.webhooks().remove(api.accountId(), endpoint);
         assertThat(trail(api)).extracting(e -> e.get("actor").asText()).containsOnly("cli");
+        assertThat(trail(api)).extracting(e -> e.get("action").asText())
+                .as("what an update changed; the second changed nothing and left no entry")
+                .contains("tether account update (name test -> renamed, conflictPolicy reject -> merge)")
+                .contains("tether webhook add (" + endpoint + ", http://127.0.0.1:9/hook)");
         assertThat(trail(api)).extracting(e -> e.get("action").asText().replaceAll(" \\(.*", "")).containsExactly(
                 "tether account create", "tether passcode add", "tether passcode revoke", "tether account update",
                 "tether webhook add", "tether webhook pause", "tether webhook resume", "tether webhook remove");
@@ -201,13 +209,19 @@ abstract class AuditContract extends ServerContract {
             Instant start = own.instant();
             TestServer.Client client = retained.newAccount();
             client.post("/1/upload", UPLOAD);
+            retained.store().change(tx -> {
+                for (int i = 0; i < 2500; i++) {
+                    tx.audit().insert(client.accountId(), Attribution.commandEntry("old " + i,
+                            start.getEpochSecond() - 86_400));
+                }
+            });
             own.advance(Duration.ofDays(2));
             client.post("/1/upload", UPLOAD);
-            assertThat(records(client.get("/1/audit.json"))).hasSize(3);
+            assertThat(records(client.get("/1/audit.json?batch_size=5000"))).hasSize(2503);
             Transactions purging = new Transactions(retained.store(), Clock.fixed(start.plus(Duration.ofDays(401)),
                     ZoneOffset.UTC));
-            assertThat(purging.purgeAuditTrail(Duration.ofDays(400))).as("the account's making and first upload")
-                    .isEqualTo(2);
+            assertThat(purging.purgeAuditTrail(Duration.ofDays(400)))
+                    .as("three batches: the old entries, the account's making and first upload").isEqualTo(2502);
             assertThat(records(client.get("/1/audit.json"))).singleElement()
                     .satisfies(e -> assertThat(e.get("action").asText()).isEqualTo("POST /1/upload"));
             assertThat(retained.violations()).as("bindings older than the trail need no entry").isEmpty();

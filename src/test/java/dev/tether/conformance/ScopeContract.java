@@ -88,6 +88,8 @@ abstract class ScopeContract extends ServerContract {
                 assertThat(refusals(call.needs())).as(what + ": counted").isEqualTo(counted + 1);
             }
         }
+        assertThat(server.accounts().passcodes(api.accountId())).filteredOn(p -> p.name().startsWith("only-"))
+                .hasSize(5).allSatisfy(p -> assertThat(p.lastUsedAt()).as("a refused request notes no use").isEmpty());
         // allowed last: the writes among them change what the refusals above were checked on
         for (Call call : CALLS) {
             ApiResponse allowed = TestServer.send(call.request(server, only.get(call.needs())));

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContract {
     private static final Stamp STAMP = new Stamp("request-1", "cli");
+    private static final Optional<Stamp> STAMPED = Optional.of(STAMP);
     private Store store;
     private String account;
 
@@ -73,11 +74,11 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230020");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMPED);
             return null;
         });
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), STAMPED);
             return null;
         })).isInstanceOf(StorageException.class);
         assertThat(store.read(tx -> tx.bindings().active(account, List.of(key))).get(key).guid()).isEqualTo("g1");
@@ -88,18 +89,23 @@ abstract class StoreContract {
         profiles("g1", "g2");
         IdentityKey key = IdentityKey.phone("+15551230021");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b1", key, "g1")), STAMPED);
             return null;
         });
+        Stamp cutBy = new Stamp("request-2", "passcode:support");
         store.write(tx -> {
-            tx.bindings().endActive(account, List.of(key), 5L, BindingReason.DISASSOCIATED, STAMP);
-            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), STAMP);
+            tx.bindings().endActive(account, List.of(key), 5L, BindingReason.DISASSOCIATED, Optional.of(cutBy));
+            tx.bindings().insert(account, List.of(binding("b2", key, "g2")), Optional.empty());
             return null;
         });
         var history = store.read(tx -> tx.bindings().history(account, key));
         assertThat(history).extracting(h -> h.guid().orElseThrow()).containsExactly("g2", "g1");
         assertThat(history.get(1).endReason()).contains(BindingReason.DISASSOCIATED);
         assertThat(history.get(1).to()).contains(5L);
+        assertThat(history.get(1).started()).as("who started it").contains(STAMP);
+        assertThat(history.get(1).ended()).as("who ended it").contains(cutBy);
+        assertThat(history.get(0).started()).as("a write that names no request").isEmpty();
+        assertThat(history.get(0).ended()).isEmpty();
     }
 
     @Test
@@ -111,13 +117,13 @@ abstract class StoreContract {
         IdentityKey cutEarly = IdentityKey.phone("+15551230032");
         store.write(tx -> {
             tx.bindings().insert(account, List.of(binding("b1", cut, "g1"), binding("b2", kept, "g2"),
-                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g3")), STAMP);
-            tx.bindings().insert("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")), STAMP);
+                    binding("b3", sameValueOtherKind, "g3"), binding("b4", cutEarly, "g3")), STAMPED);
+            tx.bindings().insert("OTH-ERA-CCNT", List.of(binding("b1", cut, "g9")), STAMPED);
             return null;
         });
         store.write(tx -> {
-            tx.bindings().endActive(account, List.of(cut), 5L, BindingReason.DISASSOCIATED, STAMP);
-            tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED, STAMP);
+            tx.bindings().endActive(account, List.of(cut), 5L, BindingReason.DISASSOCIATED, STAMPED);
+            tx.bindings().endActive(account, List.of(cutEarly), 0L, BindingReason.DISASSOCIATED, STAMPED);
             return null;
         });
         Map<IdentityKey, ActiveBinding> active = store.read(tx -> tx.bindings().active(account,
@@ -131,7 +137,7 @@ abstract class StoreContract {
         assertThat(ended.to()).contains(5L);
         assertThat(store.read(tx -> tx.bindings().history(account, cutEarly)).get(0).to()).as("clamped to its start").contains(1L);
         assertThatThrownBy(() -> store.change(tx -> tx.bindings().endActive(account,
-                List.of(kept, IdentityKey.phone("+15551230039")), 6L, BindingReason.DISASSOCIATED, STAMP)))
+                List.of(kept, IdentityKey.phone("+15551230039")), 6L, BindingReason.DISASSOCIATED, STAMPED)))
                 .as("a key that is not bound any more: what the caller read has changed").isInstanceOf(StorageException.class);
         Map<IdentityKey, ActiveBinding> stillActive = store.read(tx -> tx.bindings().active(account, List.of(kept)));
         assertThat(stillActive).as("nothing ended").containsOnlyKeys(kept);
@@ -144,7 +150,7 @@ abstract class StoreContract {
         IdentityKey email = new IdentityKey(IdentityKind.EMAIL, "a@example.com");
         IdentityKey sameValueOtherKind = new IdentityKey(IdentityKind.IDENTITY, "+15551230022");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b1", phone, "g1"), binding("b2", email, "g2")), STAMPED);
             return null;
         });
         Map<IdentityKey, ActiveBinding> found = store.read(tx -> tx.bindings().active(account,
@@ -185,11 +191,11 @@ abstract class StoreContract {
     void secondActiveBindingOfOneKindOnAProfile_isRefusedByTheDatabase() {
         profiles("g1");
         store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b1", IdentityKey.phone("+15551230040"), "g1")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b1", IdentityKey.phone("+15551230040"), "g1")), STAMPED);
             return null;
         });
         assertThatThrownBy(() -> store.write(tx -> {
-            tx.bindings().insert(account, List.of(binding("b2", IdentityKey.phone("+15551230041"), "g1")), STAMP);
+            tx.bindings().insert(account, List.of(binding("b2", IdentityKey.phone("+15551230041"), "g1")), STAMPED);
             return null;
         })).isInstanceOf(StorageException.class);
         List<ActiveBinding> held = store.read(tx -> tx.bindings().activeOf(account, List.of("g1")));

@@ -12,7 +12,7 @@ import java.util.List;
  * Every data row of every table, in key order, read over plain JDBC: what "nothing was written" is checked on. A
  * passcode's last day of use is left out: authentication notes it, and a refused request may be the day's first. The
  * audit trail is left out too unless asked for: a request whose every record was refused still leaves its entry
- * (docs/API.md section 16), and a replay leaves one marked so.
+ * (docs/API.md section 20), and a replay leaves one marked so.
  */
 public final class DataSnapshot {
     private static final String[] TABLES = {

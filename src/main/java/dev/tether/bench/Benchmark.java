@@ -572,22 +572,41 @@ final class Benchmark {
                                 @Nullable BenchServer server) {
         LatencyRecorder latencies = new LatencyRecorder();
         AtomicLong records = new AtomicLong();
+        long start = System.nanoTime();
+        runClients(name, clients, duration, (client, deadline) -> {
+            while (System.nanoTime() < deadline) {
+                long t = System.nanoTime();
+                long processed = call.run();
+                if (processed == NO_MORE) {
+                    return;
+                }
+                latencies.record(System.nanoTime() - t);
+                records.addAndGet(processed);
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heap = server == null ? ownHeapMb() : server.heapUsedMb();
+        long rss = BenchServer.Memory.rssMb(server == null ? ProcessHandle.current().pid() : server.pid());
+        return new BenchResult(name, path, clients, latencies.count(), records.get(), seconds,
+                latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
+                heap, rss);
+    }
+
+    /** What one client of a row does until the deadline (System.nanoTime()). */
+    private interface Client {
+        void run(int client, long deadline) throws Exception;
+    }
+
+    /** Runs {@code clients} clients at once for the duration, and waits for them; a failure fails the row. */
+    private static void runClients(String name, int clients, Duration duration, Client client) {
         long deadline = System.nanoTime() + duration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
+                int which = c;
                 workers.add(pool.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        long t = System.nanoTime();
-                        long processed = call.run();
-                        if (processed == NO_MORE) {
-                            return null;
-                        }
-                        latencies.record(System.nanoTime() - t);
-                        records.addAndGet(processed);
-                    }
+                    client.run(which, deadline);
                     return null;
                 }));
             }
@@ -599,12 +618,6 @@ final class Benchmark {
         } finally {
             pool.shutdownNow();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long heap = server == null ? ownHeapMb() : server.heapUsedMb();
-        long rss = BenchServer.Memory.rssMb(server == null ? ProcessHandle.current().pid() : server.pid());
-        return new BenchResult(name, path, clients, latencies.count(), records.get(), seconds,
-                latencies.percentileMillis(50), latencies.percentileMillis(95), latencies.percentileMillis(99),
-                heap, rss);
     }
 
     /**
@@ -619,36 +632,20 @@ final class Benchmark {
         List<LatencyRecorder> latencies = List.of(new LatencyRecorder(), new LatencyRecorder());
         List<AtomicLong> records = List.of(new AtomicLong(), new AtomicLong());
         List<AtomicLong> busy = List.of(new AtomicLong(), new AtomicLong());
-        long deadline = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int firstCall = c % 2;
-                workers.add(pool.submit(() -> {
-                    for (int i = firstCall; System.nanoTime() < deadline; i++) {
-                        int which = i % 2;
-                        long t = System.nanoTime();
-                        long processed = calls.get(which).run();
-                        if (processed == NO_MORE) {
-                            return null;
-                        }
-                        long elapsed = System.nanoTime() - t;
-                        latencies.get(which).record(elapsed);
-                        busy.get(which).addAndGet(elapsed);
-                        records.get(which).addAndGet(processed);
-                    }
-                    return null;
-                }));
+        runClients(name, clients, duration, (client, deadline) -> {
+            for (int i = client % 2; System.nanoTime() < deadline; i++) {
+                int which = i % 2;
+                long t = System.nanoTime();
+                long processed = calls.get(which).run();
+                if (processed == NO_MORE) {
+                    return;
+                }
+                long elapsed = System.nanoTime() - t;
+                latencies.get(which).record(elapsed);
+                busy.get(which).addAndGet(elapsed);
+                records.get(which).addAndGet(processed);
             }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         List<BenchResult> rows = new ArrayList<>();
         for (int which = 0; which < 2; which++) {
             LatencyRecorder recorded = latencies.get(which);

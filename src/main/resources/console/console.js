@@ -284,14 +284,18 @@
         + " (code " + failure.code + ")" : "The server would not disassociate it.");
       return;
     }
-    const holder = await api("GET", "/1/profile.json" + query("phone", phone));
-    const held = holder.status === 200 ? holder.body.record : null;
-    $("preview-text").textContent = "The number " + phone + " will leave profile "
-      + (held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)")
+    $("preview-text").textContent = "The number " + phone + " will leave profile " + await holderOf(phone)
       + ". That profile keeps its GUID, its other properties, its events and its other identities.";
     pending = record;
     show("preview", true);
     $("confirm-button").focus();
+  }
+
+  /** The profile that holds the number now, as the page names it: its GUID, and its name when it has one. */
+  async function holderOf(phone) {
+    const holder = await api("GET", "/1/profile.json" + query("phone", phone));
+    const held = holder.status === 200 ? holder.body.record : null;
+    return held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)";
   }
 
   /**
@@ -299,11 +303,7 @@
    * to say (through merges), so the page names the day, not a date of its own.
    */
   async function whoKeepsIt(phone, day) {
-    const holder = await api("GET", "/1/profile.json" + query("phone", phone));
-    const held = holder.status === 200 ? holder.body.record : null;
-    return "The number " + phone + " stays with profile "
-      + (held ? held.objectId + (held.name ? " (" + held.name + ")" : "") : "(unknown)")
-      + ": it took the number after " + day
+    return "The number " + phone + " stays with profile " + await holderOf(phone) + ": it took the number after " + day
       + ", the day it was disconnected, so it is the number's new owner (code 552). Nothing was changed.";
   }
 

@@ -1,6 +1,7 @@
 package dev.tether.batch;
 
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
@@ -20,6 +21,11 @@ public final class Days {
             .withResolverStyle(ResolverStyle.STRICT);
 
     private Days() {
+    }
+
+    /** The epoch second a UTC day ends: the start of the next. */
+    public static long endOf(LocalDate day) {
+        return day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
 
     /** The record's day, or 545. */

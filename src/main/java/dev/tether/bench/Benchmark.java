@@ -7,7 +7,6 @@ import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import dev.tether.audit.Attribution;
 import dev.tether.audit.Counted;
-import dev.tether.batch.BatchResult;
 import dev.tether.config.Limits;
 import dev.tether.disassociate.DisassociateRequest;
 import dev.tether.disassociate.DisassociateService;
@@ -367,14 +366,14 @@ final class Benchmark {
     private int uploadInProcess(Transactions units, Account into, List<JsonNode> records) {
         UploadRequest request = UploadRequest.parse(into, records, Limits.defaults(), clock.instant().getEpochSecond());
         return units.write(into, false, attribution("POST /1/upload"), unit -> uploads.upload(unit, request),
-                Benchmark::counted).result().processedCount();
+                Counted::of).result().processedCount();
     }
 
     private int disassociateInProcess(Transactions units, List<JsonNode> records) {
         DisassociateRequest request = DisassociateRequest.parse(account, records,
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         return units.write(account, false, attribution("POST /1/disassociate"),
-                unit -> disassociations.disassociate(unit, request), Benchmark::counted).result().processedCount();
+                unit -> disassociations.disassociate(unit, request), Counted::of).result().processedCount();
     }
 
     /** An in-process write, stamped and audited as a request of the bench's passcode would be. */
@@ -382,9 +381,6 @@ final class Benchmark {
         return new Attribution(Attribution.freshId(), Attribution.passcode("bench"), action, Optional.empty());
     }
 
-    private static Counted counted(BatchResult result) {
-        return new Counted(result.processedCount(), result.unprocessed().size());
-    }
 
     /**
      * Traffic on every path against a freshly started server, not reported: without it the first rows time the

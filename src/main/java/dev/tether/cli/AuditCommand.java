@@ -2,11 +2,13 @@ package dev.tether.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.access.AccountService;
 import dev.tether.account.UnknownAccountException;
 import dev.tether.audit.AuditJson;
 import dev.tether.batch.Days;
 import dev.tether.store.AuditEntry;
 import dev.tether.store.Store;
+import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +41,7 @@ final class AuditCommand implements Callable<Integer> {
                 .orElseThrow(() -> new IllegalArgumentException("--since: " + Days.NOT_VALID))
                 .atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         try (Store store = database.open()) {
-            if (store.read(tx -> tx.accounts().find(account.id)).isEmpty()) {
+            if (new AccountService(store, Clock.systemUTC()).find(account.id).isEmpty()) {
                 throw new UnknownAccountException(account.id);
             }
             long afterAt = Long.MIN_VALUE;

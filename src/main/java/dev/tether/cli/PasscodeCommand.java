@@ -51,8 +51,8 @@ final class PasscodeCommand {
         @Override
         public Integer call() {
             Optional<Long> expiresAt = Optional.ofNullable(expires).map(day -> Days.parse(day)
-                    .orElseThrow(() -> new IllegalArgumentException("--expires: " + Days.NOT_VALID))
-                    .plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond());
+                    .orElseThrow(() -> new IllegalArgumentException("--expires: " + Days.NOT_VALID)))
+                    .map(Days::endOf);
             NewPasscode spec = new NewPasscode(Optional.ofNullable(name), Scope.parse(scopes), expiresAt);
             try (Store store = database.open()) {
                 System.out.println(new AccountService(store, Clock.systemUTC()).addPasscode(account.id, spec));

@@ -127,7 +127,7 @@ final class ApiRoutes {
         Optional<IdempotencyKey> key = Requests.idempotencyKey(ctx);
         AtomicReference<BatchResult> committed = new AtomicReference<>();
         Reply reply = transactions.answer(account, dryRun, key, Authenticator.attribution(ctx, key), work,
-                result -> new Counted(result.processedCount(), result.unprocessed().size()), result -> {
+                Counted::of, result -> {
             committed.set(result);
             return Json.text(Json.envelope(result));
         });

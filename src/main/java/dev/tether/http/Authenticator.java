@@ -71,8 +71,7 @@ final class Authenticator {
     static Attribution attribution(Context ctx, Optional<IdempotencyKey> key) {
         String name = caller(ctx).name();
         String actor = ctx.header(CONSOLE_HEADER) != null ? Attribution.console(name) : Attribution.passcode(name);
-        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
-        return new Attribution(RequestIds.of(ctx).orElseGet(RequestIds::fresh), actor,
-                ctx.method().name() + " " + path, key.map(IdempotencyKey::value));
+        return new Attribution(RequestIds.of(ctx).orElseGet(RequestIds::fresh), actor, Requests.action(ctx),
+                key.map(IdempotencyKey::value));
     }
 }

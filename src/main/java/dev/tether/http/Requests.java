@@ -107,15 +107,23 @@ final class Requests {
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
             throw ApiError.badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters");
         }
-        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((ctx.method().name() + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update((action(ctx) + "\n").getBytes(StandardCharsets.UTF_8));
             sha.update(ctx.bodyAsBytes());
             return Optional.of(new IdempotencyKey(key, HexFormat.of().formatHex(sha.digest())));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is in every JDK", e);
         }
+    }
+
+    /**
+     * The request's method and path, the path without a trailing slash (the same path either way): what an
+     * Idempotency-Key's retry must repeat and what its audit entry names.
+     */
+    static String action(Context ctx) {
+        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+        return ctx.method().name() + " " + path;
     }
 
     static Optional<String> header(Context ctx, String name) {

@@ -3,6 +3,7 @@ package dev.tether.http;
 import dev.tether.account.Scope;
 import dev.tether.batch.BatchResult;
 import dev.tether.store.Store;
+import dev.tether.upload.UploadRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -136,7 +137,7 @@ final class ServerMetrics implements AutoCloseable {
         processed.withTags("uri", uri).increment(result.processedCount());
         for (BatchResult.Failure failure : result.unprocessed()) {
             failed.withTags("uri", uri, "code", Integer.toString(failure.code())).increment();
-            if (failure.code() == 554) {
+            if (failure.code() == UploadRecord.MERGE_LIMIT_CODE) {
                 mergesRefused.withTags().increment();
             }
         }

@@ -1,5 +1,6 @@
 package dev.tether.reassigned;
 
+import dev.tether.batch.Days;
 import dev.tether.store.HistoryEntry;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,7 +22,7 @@ public enum Verdict {
 
     public static Verdict of(List<HistoryEntry> history, LocalDate date) {
         long dayStarts = date.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        long dayEnds = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long dayEnds = Days.endOf(date);
         boolean left = history.stream().anyMatch(entry -> entry.to().isPresent() && entry.to().get() >= dayStarts
                 && entry.endReason().filter(reason -> !reason.keepsTheValueWithThePerson()).isPresent());
         if (left) {

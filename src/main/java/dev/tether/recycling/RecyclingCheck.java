@@ -1,8 +1,8 @@
 package dev.tether.recycling;
 
+import dev.tether.batch.Days;
 import dev.tether.store.HistoryEntry;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -52,7 +52,7 @@ public final class RecyclingCheck {
             return new Answer.OutOfRange("specifiedDate " + day + " is before " + firstDay
                     + ", the day this account first saw the phone number");
         }
-        long dayEnds = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long dayEnds = Days.endOf(day);
         return new Answer.Recycled(history.stream().anyMatch(entry ->
                 entry.from() >= dayEnds && !entry.startReason().keepsTheValueWithThePerson()
                         || entry.to().filter(to -> to >= dayEnds).isPresent()

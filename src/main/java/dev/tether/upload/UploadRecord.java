@@ -18,6 +18,8 @@ import java.util.Optional;
 /** One record of an upload, validated: a profile update or an event, and the user it names. */
 public sealed interface UploadRecord permits UploadRecord.ProfileUpload, UploadRecord.EventUpload {
     int BLOCKED_CODE = 553;
+    /** A record whose merges would take its profile past the account's merge limit (docs/API.md section 3). */
+    int MERGE_LIMIT_CODE = 554;
 
     UserRef user();
 

@@ -93,10 +93,10 @@ public final class UploadService {
             IdentityKind kind = conflicts.keySet().iterator().next().kind();
             throw new RecordRejected(544, kind.storedName() + " is an identity of another profile");
         }
-        if (!conflicts.isEmpty() && account.conflictPolicy() == ConflictPolicy.MERGE) {
+        if (account.conflictPolicy() == ConflictPolicy.MERGE) {
             OptionalInt merged = core.mergeLimitPassed(target.guid(), new LinkedHashSet<>(conflicts.values()));
             if (merged.isPresent()) {
-                throw new RecordRejected(554, "Merge refused: this profile merged " + merged.getAsInt()
+                throw new RecordRejected(UploadRecord.MERGE_LIMIT_CODE, "Merge refused: this profile merged " + merged.getAsInt()
                         + " profiles in the last 24 hours");
             }
         }

@@ -76,7 +76,11 @@ abstract class MergeLimitContract extends ServerContract {
             assertThat(message.payload()).contains(survivor).contains(c);
         });
 
-        clock.advance(Duration.ofHours(2));
+        clock.advance(Duration.ofHours(2).minusSeconds(1));
+        assertThat(merging.post("/1/upload", batch(profile("identity", "s", "{\"Email\":\"c@shop.co\"}"))).json()
+                .get("unprocessed").get(0).get("code").asInt()).as("a second before the 24 hours are over")
+                .isEqualTo(554);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(processed(merging.post("/1/upload", batch(profile("identity", "s",
                 "{\"Email\":\"c@shop.co\"}"))))).as("24 hours after the first two merges").isEqualTo(1);
         assertThat(merging.get("/1/profile.json?objectId=" + c).json().get("record").get("objectId").asText())

@@ -122,14 +122,7 @@ abstract class UpgradeContract {
                 + (backend().postgres() ? "postgresql" : "sqlite")).target("6").load().migrate();
         String account = "KEY-ROW-V6AA";
         try (Connection sql = DriverManager.getConnection(url)) {
-            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts (account_id, name, region,"
-                    + " email_is_identity, phone_is_identity, conflict_policy, created_at)"
-                    + " VALUES (?, 'v6', 'local', ?, ?, 'reject', 1)")) {
-                insert.setString(1, account);
-                insert.setBoolean(2, true);
-                insert.setBoolean(3, true);
-                insert.executeUpdate();
-            }
+            insertAccount(sql, account);
             for (String guid : List.of("p1", "p2")) {
                 execute(sql, "INSERT INTO profiles (account_id, guid, properties, created_at, updated_at)"
                         + " VALUES ('" + account + "', '" + guid + "', '{}', 100, 100)");
@@ -203,14 +196,7 @@ abstract class UpgradeContract {
         String kept = "ABCDEF-GHJKLM-NPQRST-UVWXYZ";
         String revoked = "ZYXWVU-TSRQPN-MLKJHG-FEDCBA";
         try (Connection sql = DriverManager.getConnection(url)) {
-            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts (account_id, name, region,"
-                    + " email_is_identity, phone_is_identity, conflict_policy, created_at)"
-                    + " VALUES (?, 'v10', 'local', ?, ?, 'reject', 1)")) {
-                insert.setString(1, account);
-                insert.setBoolean(2, true);
-                insert.setBoolean(3, true);
-                insert.executeUpdate();
-            }
+            insertAccount(sql, account);
             execute(sql, "INSERT INTO passcodes (account_id, passcode_hash, hint, created_at, revoked_at) VALUES"
                     + " ('" + account + "', '" + Passcodes.hash(kept) + "', 'ABCDEF', 10, NULL),"
                     + " ('" + account + "', '" + Passcodes.hash(revoked) + "', 'ZYXWVU', 10, 20)");
@@ -249,6 +235,18 @@ abstract class UpgradeContract {
                 .header("X-CleverTap-Passcode", passcode);
         return TestServer.send(body == null ? request.GET() : request.header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** An account of an old schema's columns, every identity kind on (booleans bound: each backend has its own). */
+    private static void insertAccount(Connection sql, String account) throws SQLException {
+        try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts (account_id, name, region,"
+                + " email_is_identity, phone_is_identity, conflict_policy, created_at)"
+                + " VALUES (?, 'old', 'local', ?, ?, 'reject', 1)")) {
+            insert.setString(1, account);
+            insert.setBoolean(2, true);
+            insert.setBoolean(3, true);
+            insert.executeUpdate();
+        }
     }
 
     private static void execute(Connection sql, String statement) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.tether.model;
 
-import dev.tether.account.Account;
 import dev.tether.account.ConflictPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,14 +99,6 @@ public final class IdentityModel {
     private final List<Merge> merges = new ArrayList<>();
     private int created;
     private final int maxMergesPerDay;
-
-    public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn) {
-        this(policy, emailOn, phoneOn, false);
-    }
-
-    public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn, boolean mergeCopiesMirrored) {
-        this(policy, emailOn, phoneOn, mergeCopiesMirrored, Account.DEFAULT_MAX_MERGES_PER_DAY);
-    }
 
     /** With the account's merge limit: every step of a run falls within one day. */
     public IdentityModel(ConflictPolicy policy, boolean emailOn, boolean phoneOn, boolean mergeCopiesMirrored,
@@ -274,14 +265,9 @@ public final class IdentityModel {
         return 0;
     }
 
-    /** Returns the code of each record, 0 when processed. */
-    public List<Integer> disassociate(List<String> phones) {
-        return disassociate(phones, false);
-    }
-
     /**
-     * The same, each number sent with a day of disconnection before any binding of the run ({@code beforeAll}):
-     * a holder took it after that day, so keeps it (552).
+     * Returns the code of each record, 0 when processed; each number sent with a day of disconnection before any
+     * binding of the run ({@code beforeAll}) stays with a holder who took it after that day (552).
      */
     public List<Integer> disassociate(List<String> phones, boolean beforeAll) {
         List<Integer> codes = new ArrayList<>();

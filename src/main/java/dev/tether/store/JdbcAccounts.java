@@ -83,7 +83,7 @@ final class JdbcAccounts implements AccountWrites {
                         + " a.blocked_values, a.max_merges_per_day, p.passcode_hash, p.name, p.scopes, p.expires_at,"
                         + " p.last_used_at"
                         + " FROM accounts a LEFT JOIN passcodes p ON p.account_id = a.account_id AND p.revoked_at IS NULL"
-                        + " WHERE a.account_id = ?",
+                        + " WHERE a.account_id = " + Sql.TEXT,
                 s -> s.setString(1, accountId),
                 row -> Map.entry(account(row), row.getString(10) == null ? Optional.empty()
                         : Optional.of(new AccountCredentials.Credential(row.getString(10), row.getString(11),

@@ -21,11 +21,11 @@ final class Sql {
     /** Rows a streamed query fetches at a time. */
     private static final int STREAM_FETCH_SIZE = 1000;
     /**
-     * A text parameter SQLite plans once. A bare parameter compared with an indexed column (whose statistics keep
-     * samples) or carried across a join's equality makes SQLite 3.54 prepare its statement again at every run, as if
-     * the plan depended on the value: about 10 µs for a small statement, 200 µs for the profile read, however long
-     * the statement is kept. Cast, it is an expression the plan does not look into; PostgreSQL plans it as before.
-     * Used by the statements every request runs (DECISIONS.md, "Parameters SQLite plans once").
+     * A text parameter SQLite plans once. With bare parameters SQLite 3.54 prepared the profile read again at every
+     * run, however long the statement was kept, as if its plan depended on their values: about 200 µs a read, and
+     * about 10 µs for the credentials query. Cast, a parameter is an expression no part of the planner looks into;
+     * PostgreSQL plans it as before. Used by the statements every request runs (DECISIONS.md, "Parameters SQLite
+     * plans once").
      */
     static final String TEXT = "CAST(? AS TEXT)";
 

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class ProfileViewQuery {
     /** Longer merge chains than this are not followed (no operation makes one; a cycle would never end). */
     static final int MAX_CHAIN = 100;
-    /** Every parameter is text, cast so that SQLite does not prepare the statement again at each run. */
+    /** Every parameter of the read, cast so that SQLite plans it once. */
     private static final String TEXT = Sql.TEXT;
 
     private static final int PROFILE = 0;
@@ -49,12 +49,12 @@ final class ProfileViewQuery {
             String k = "k" + i;
             start.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS n, ").append(k)
                     .append(".guid FROM identity_bindings ").append(k).append(" WHERE ").append(k)
-                    .append(".account_id = " + TEXT + " AND ").append(k).append(".kind = " + TEXT + " AND ").append(k)
-                    .append(".value = " + TEXT + " AND ").append(k).append(".ended_at IS NULL");
+                    .append(".account_id = " + TEXT + " AND ").append(k).append(".kind = " + TEXT + " AND ")
+                    .append(k).append(".value = " + TEXT + " AND ").append(k).append(".ended_at IS NULL");
         }
         // the rule of Holders.first: the first key whose binding names a profile that exists
-        start.append(") AS found JOIN profiles holder ON holder.account_id = " + TEXT + " AND holder.guid = found.guid"
-                + " ORDER BY found.n LIMIT 1");
+        start.append(") AS found JOIN profiles holder ON holder.account_id = " + TEXT
+                + " AND holder.guid = found.guid ORDER BY found.n LIMIT 1");
         return run(accountId, start.toString(), s -> {
             int index = 1;
             for (IdentityKey key : keys) {
@@ -87,7 +87,8 @@ final class ProfileViewQuery {
                 + "SELECT p0.guid, p0.merged_into, 0 FROM profiles p0"
                 + " WHERE p0.account_id = " + TEXT + " AND p0.guid = (SELECT guid FROM start_profile)"
                 + " UNION ALL SELECT p1.guid, p1.merged_into, chain.depth + 1 FROM chain JOIN profiles p1"
-                + " ON p1.account_id = " + TEXT + " AND p1.guid = chain.merged_into WHERE chain.depth < " + MAX_CHAIN + "),"
+                + " ON p1.account_id = " + TEXT + " AND p1.guid = chain.merged_into"
+                + " WHERE chain.depth < " + MAX_CHAIN + "),"
                 + " live (guid) AS (SELECT guid FROM chain WHERE merged_into IS NULL),"
                 + " live_profile AS (SELECT p.guid, p.properties, p.created_at, p.updated_at FROM profiles p"
                 + " WHERE p.account_id = " + TEXT + " AND p.guid = (SELECT guid FROM live)),"
@@ -104,7 +105,8 @@ final class ProfileViewQuery {
                 + " UNION ALL SELECT " + EVENT + ", e.evt_name, NULL, NULL, COUNT(*), MIN(e.ts), MAX(e.ts) FROM events e"
                 // the grouping kept from the index by name, which SQLite without statistics took for the order of
                 // its groups and then walked every event of the account (the contract's "= (SELECT" equality)
-                + " WHERE e.account_id = " + TEXT + " AND e.guid = (SELECT guid FROM live) GROUP BY " + dialect.notIndexed("e.evt_name")
+                + " WHERE e.account_id = " + TEXT + " AND e.guid = (SELECT guid FROM live)"
+                + " GROUP BY " + dialect.notIndexed("e.evt_name")
                 + " UNION ALL SELECT " + ADDRESS + ", a.kind, a.value, s.status, NULL, NULL, NULL FROM addresses a"
                 + " LEFT JOIN subscriptions s ON s.account_id = " + TEXT + " AND s.kind = a.kind AND s.value = a.value"
                 + " WHERE a.value IS NOT NULL";

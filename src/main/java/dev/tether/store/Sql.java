@@ -21,11 +21,8 @@ final class Sql {
     /** Rows a streamed query fetches at a time. */
     private static final int STREAM_FETCH_SIZE = 1000;
     /**
-     * A text parameter SQLite plans once. With bare parameters SQLite 3.54 prepared the profile read again at every
-     * run, however long the statement was kept, as if its plan depended on their values: about 200 µs a read, and
-     * about 10 µs for the credentials query. Cast, a parameter is an expression no part of the planner looks into;
-     * PostgreSQL plans it as before. Used by the statements every request runs (DECISIONS.md, "Parameters SQLite
-     * plans once").
+     * A text parameter SQLite plans once: bare, SQLite prepared the profile read again at every run (DECISIONS.md,
+     * "Parameters SQLite plans once"). Bind it with {@code setString} only: a number cast to text compares as text.
      */
     static final String TEXT = "CAST(? AS TEXT)";
 

@@ -34,15 +34,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class Plans {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A parameter, bare or cast as SQLite plans it once ({@code Sql.TEXT}). */
+    private static final String PARAMETER = "(?:\\?|CAST\\s*\\(\\s*\\?)";
     /** The tables that grow with an account's data; a full scan of one grows with every account's. */
     static final Set<String> DATA_TABLES = Set.of("profiles", "identity_bindings", "identity_keys", "events",
             "profile_merges", "subscriptions", "idempotency_keys", "webhook_outbox", "webhook_attempts");
     /**
-     * A column compared for equality: {@code c = ?}, {@code c = ANY(...)}, {@code c = 'x'}, {@code c = t.d},
-     * {@code c = (SELECT ...)} (one value, as the profile read's parts take the profile's GUID), {@code c IN (}.
+     * A column compared for equality: {@code c = ?} (bare or cast, {@code c = CAST(? AS TEXT)}), {@code c = ANY(...)},
+     * {@code c = 'x'}, {@code c = t.d}, {@code c = (SELECT ...)} (one value, as the profile read's parts take the
+     * profile's GUID), {@code c IN (}.
      */
-    private static final Pattern EQUALITY = Pattern.compile("(?i)(?<![\\w.)])(?:(\\w+)\\.)?(\\w+)\\s*(?:=\\s*(?:\\?"
-            + "|ANY\\s*\\(|'|\\(\\s*SELECT\\b|(\\w+)\\.(\\w+))|IN\\s*\\()");
+    private static final Pattern EQUALITY = Pattern.compile("(?i)(?<![\\w.)])(?:(\\w+)\\.)?(\\w+)\\s*(?:=\\s*(?:"
+            + PARAMETER + "|ANY\\s*\\(|'|\\(\\s*SELECT\\b|(\\w+)\\.(\\w+))|IN\\s*\\()");
     /** The tables a statement names, with their aliases. */
     private static final Pattern TABLE = Pattern.compile("(?i)\\b(?:FROM|JOIN|UPDATE|INTO)\\s+(\\w+)(?:\\s+(?:AS\\s+)?"
             + "(?!WHERE\\b|ON\\b|SET\\b|LEFT\\b|JOIN\\b|ORDER\\b|GROUP\\b|LIMIT\\b|INDEXED\\b|USING\\b|\\()(\\w+))?");
@@ -50,7 +53,7 @@ final class Plans {
      * A statement about one account: it binds {@code account_id} to a value. The others span accounts by design
      * (the purges by age, the webhook loop's search for endpoints due), and reach every partition.
      */
-    private static final Pattern NAMES_AN_ACCOUNT = Pattern.compile("(?i)account_id\\s*=\\s*\\?");
+    private static final Pattern NAMES_AN_ACCOUNT = Pattern.compile("(?i)account_id\\s*=\\s*" + PARAMETER);
     private static final Pattern SQLITE_SCAN = Pattern.compile("^SCAN (\\S+)");
     /** An index search; without a condition in parentheses it is a walk in the index's order that a LIMIT ends. */
     private static final Pattern SQLITE_SEARCH = Pattern.compile("^SEARCH (\\S+) (?:EXISTS )?USING (?:COVERING )?INDEX"

@@ -90,4 +90,28 @@ class PasscodeAndAuditCommandTest {
         assertThat(badDay.err()).isEqualTo("tether: --since: Date is not valid. Expected YYYY-MM-DD\n");
         assertThat(Cli.run("audit", "--account", "NOP-NOP-NOPE", "--db", db).err()).contains("no account");
     }
+
+    /** {@code tether account update --max-merges-per-day}: the limit is changed and shown; one under 1 changes nothing. */
+    @Test
+    void theMergeLimit_isChangedAndShown_andOneUnderOneIsRefused() throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("tether.db");
+        Cli.Result created = Cli.run("account", "create", "--name", "shop", "--json", "--db", db);
+        assertThat(created.exit()).as(created.err()).isZero();
+        String account = JSON.readTree(created.out()).get("accountId").asText();
+        assertThat(JSON.readTree(created.out()).get("maxMergesPerDay").asInt()).as("a new account's").isEqualTo(25);
+
+        Cli.Result updated = Cli.run("account", "update", "--account", account, "--max-merges-per-day", "3",
+                "--json", "--db", db);
+        assertThat(updated.exit()).as(updated.err()).isZero();
+        assertThat(JSON.readTree(updated.out()).get("maxMergesPerDay").asInt()).isEqualTo(3);
+
+        Cli.Result refused = Cli.run("account", "update", "--account", account, "--max-merges-per-day", "0",
+                "--db", db);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("the merge limit is at least 1 a day, not 0");
+
+        Cli.Result shown = Cli.run("account", "show", "--account", account, "--db", db);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("merges:     at most 3 into one profile in 24 hours");
+    }
 }

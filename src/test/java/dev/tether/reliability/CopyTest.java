@@ -239,7 +239,7 @@ class CopyTest {
     }
 
     @Test
-    void aCopyKilledMidway_goesOnWhenRunAgain_andEndsVerified(@TempDir Path dir)
+    void aCopyKilledMidway_goesOnWhenRunAgain_andEndsVerified_butNotFromAnotherSource(@TempDir Path dir)
             throws Exception {
         String source = Backend.SQLITE.newDatabaseUrl();
         fill(source, FEW);
@@ -255,6 +255,11 @@ class CopyTest {
             first.kill();
         }
         assertThat(tables(target)).contains("tether_copy_progress");
+        String other = Backend.SQLITE.newDatabaseUrl();
+        fill(other, FEW);
+        Cli.Result mixed = Cli.run("copy", "--from", other, "--to", target);
+        assertThat(mixed.exit()).isEqualTo(1);
+        assertThat(mixed.err()).contains("the target holds a copy in progress of another database (" + source + ")");
         Cli.Result again = Cli.run("copy", "--from", source, "--to", target);
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).startsWith("copied and verified");

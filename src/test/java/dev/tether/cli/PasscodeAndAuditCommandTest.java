@@ -28,9 +28,7 @@ class PasscodeAndAuditCommandTest {
     @Test
     void aScopedPasscode_isMadeListedAndUsed_andTheTrailPrintsWhoMadeIt() throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("tether.db");
-        Cli.Result created = Cli.run("account", "create", "--name", "shop", "--json", "--db", db);
-        assertThat(created.exit()).as(created.err()).isZero();
-        String account = JSON.readTree(created.out()).get("accountId").asText();
+        String account = newAccount(db).get("accountId").asText();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         String lastDay = today.plusDays(30).toString();
 
@@ -91,14 +89,13 @@ class PasscodeAndAuditCommandTest {
         assertThat(Cli.run("audit", "--account", "NOP-NOP-NOPE", "--db", db).err()).contains("no account");
     }
 
-    /** {@code tether account update --max-merges-per-day}: the limit is changed and shown; one under 1 changes nothing. */
+    /** {@code tether account update --max-merges-per-day}: the limit changed and shown; one under 1 changes nothing. */
     @Test
     void theMergeLimit_isChangedAndShown_andOneUnderOneIsRefused() throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("tether.db");
-        Cli.Result created = Cli.run("account", "create", "--name", "shop", "--json", "--db", db);
-        assertThat(created.exit()).as(created.err()).isZero();
-        String account = JSON.readTree(created.out()).get("accountId").asText();
-        assertThat(JSON.readTree(created.out()).get("maxMergesPerDay").asInt()).as("a new account's").isEqualTo(25);
+        JsonNode created = newAccount(db);
+        String account = created.get("accountId").asText();
+        assertThat(created.get("maxMergesPerDay").asInt()).as("a new account's").isEqualTo(25);
 
         Cli.Result updated = Cli.run("account", "update", "--account", account, "--max-merges-per-day", "3",
                 "--json", "--db", db);
@@ -113,5 +110,12 @@ class PasscodeAndAuditCommandTest {
         Cli.Result shown = Cli.run("account", "show", "--account", account, "--db", db);
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out()).contains("merges:     at most 3 into one profile in 24 hours");
+    }
+
+    /** {@code tether account create --json}'s answer, for an account made in this database. */
+    private static JsonNode newAccount(String db) throws Exception {
+        Cli.Result created = Cli.run("account", "create", "--name", "shop", "--json", "--db", db);
+        assertThat(created.exit()).as(created.err()).isZero();
+        return JSON.readTree(created.out());
     }
 }

@@ -71,6 +71,9 @@ public final class TetherServer implements AutoCloseable {
         this.webhooks = new WebhookDispatcher(store, webhookConfig.secrets(), webhookConfig.settings(), clock,
                 metrics.registry());
         Transactions transactions = new Transactions(store, clock, webhooks::wake);
+        if (metrics.enabled()) {
+            transactions.instrument(metrics.registry());
+        }
         ApiRoutes api = new ApiRoutes(new Authenticator(accounts, region, metrics), transactions, exports, limits, clock,
                 metrics);
         Console console = new Console();

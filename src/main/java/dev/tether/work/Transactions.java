@@ -12,6 +12,8 @@ import dev.tether.store.Store;
 import dev.tether.store.StoredReply;
 import dev.tether.store.WriteTx;
 import dev.tether.webhook.Outbox;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +60,16 @@ public final class Transactions {
         OptionalInt writers = store.concurrentWriters();
         this.shares = writers.isPresent()
                 ? Optional.of(new WriteShares(writers.getAsInt(), store.connectionWait())) : Optional.empty();
+    }
+
+    /**
+     * The writes waiting at the gate of their account's share ({@link WriteShares}), where writers run at once: they
+     * hold no connection yet, so the pool's pending count does not show them.
+     */
+    public void instrument(MeterRegistry registry) {
+        shares.ifPresent(gate -> Gauge.builder("tether.writes.waiting", gate, WriteShares::waiting)
+                .description("Write units waiting to enter, for a free connection or within their account's share")
+                .register(registry));
     }
 
     /**

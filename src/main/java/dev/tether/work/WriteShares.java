@@ -26,6 +26,8 @@ final class WriteShares {
     private final Map<String, Integer> running = new HashMap<>();
     private final Map<String, Integer> waiting = new HashMap<>();
     private int runningTotal;
+    /** Units waiting to enter, all accounts: written under the lock, read by the metrics at a scrape. */
+    private volatile int waitingTotal;
 
     WriteShares(int slots, Duration wait) {
         if (slots < 1) {
@@ -34,6 +36,11 @@ final class WriteShares {
         this.slots = slots;
         this.share = Math.max(1, slots / 2);
         this.waitNanos = wait.toNanos();
+    }
+
+    /** Units waiting to enter now, of every account: waiting for a free connection or within their share. */
+    int waiting() {
+        return waitingTotal;
     }
 
     /** Runs the account's unit once it may enter. */
@@ -50,6 +57,7 @@ final class WriteShares {
         lock.lock();
         try {
             waiting.merge(accountId, 1, Integer::sum);
+            waitingTotal++;
             try {
                 long left = waitNanos;
                 while (!mayEnter(accountId)) {
@@ -63,6 +71,7 @@ final class WriteShares {
                 throw new StorageUnavailableException("interrupted while waiting for a write connection", e);
             } finally {
                 waiting.computeIfPresent(accountId, (account, count) -> count == 1 ? null : count - 1);
+                waitingTotal--;
                 // one waiter fewer, or an account at its share now, may let an account over its share in
                 changed.signalAll();
             }

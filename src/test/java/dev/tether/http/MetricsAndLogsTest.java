@@ -128,6 +128,12 @@ class MetricsAndLogsTest {
                     ? Map.of("pool", "sqlite-writer") : Map.of("pool", "postgresql")))
                     .as("the pool's size: SQLite's one writer, or the pool TestServer opens").isEqualTo(
                             !backend.postgres() ? 1 : 8);
+            if (backend.postgres()) {
+                assertThat(after).as("writes waiting at their account's share, where writers run at once")
+                        .contains("tether_writes_waiting 0.0");
+            } else {
+                assertThat(after).as("SQLite's one writer: no share").doesNotContain("tether_writes_waiting");
+            }
         }
     }
 

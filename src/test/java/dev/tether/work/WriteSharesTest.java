@@ -49,14 +49,17 @@ class WriteSharesTest {
         awaitWaiting(next);
         Thread other = start(shares, "B", "B1");
         awaitWaiting(other);
+        assertThat(shares.waiting()).as("the gauge of writes waiting (tether_writes_waiting)").isEqualTo(2);
         releases.get(0).countDown();
         awaitEntered(5);
+        assertThat(shares.waiting()).isEqualTo(1);
         assertThat(entered.get(4)).as("the other account's unit, not the busy account's fifth").isEqualTo("B1");
         assertThat(entered).as("every connection taken again").hasSize(5).doesNotContain("A5");
         releases.get(1).countDown();
         awaitEntered(6);
         assertThat(entered.get(5)).as("nobody else waiting: the busy account takes the free connection, over its share")
                 .isEqualTo("A5");
+        assertThat(shares.waiting()).isZero();
     }
 
     /**

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The server's meters, shown by {@code GET /metrics} in Prometheus text format: requests and their latency per
  * endpoint template, method and status; records processed and failed per endpoint and code; 429s; and, bound
- * here, the store's pools and retries, the JVM and the process. Webhook delivery adds its own to the same registry.
+ * here, the store's pools and retries, the JVM and the process. Webhook delivery and the writes waiting at their
+ * account's share ({@code Transactions.instrument}) add their own to the same registry.
  */
 final class ServerMetrics implements AutoCloseable {
     /** Latency buckets: from a cached read to the 10 s a large batch may take. */

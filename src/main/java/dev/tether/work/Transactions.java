@@ -68,7 +68,8 @@ public final class Transactions {
      */
     public void instrument(MeterRegistry registry) {
         shares.ifPresent(gate -> Gauge.builder("tether.writes.waiting", gate, WriteShares::waiting)
-                .description("Write units waiting to enter, for a free connection or within their account's share")
+                .description("Writes waiting for a write connection or within their account's share; not counted as"
+                        + " pending in tether_db_connections")
                 .register(registry));
     }
 

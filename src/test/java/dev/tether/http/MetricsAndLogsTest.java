@@ -130,7 +130,7 @@ class MetricsAndLogsTest {
                             !backend.postgres() ? 1 : 8);
             if (backend.postgres()) {
                 assertThat(after).as("writes waiting at their account's share, where writers run at once")
-                        .contains("tether_writes_waiting 0.0");
+                        .contains("# TYPE tether_writes_waiting gauge").contains("tether_writes_waiting 0.0");
             } else {
                 assertThat(after).as("SQLite's one writer: no share").doesNotContain("tether_writes_waiting");
             }

@@ -97,6 +97,7 @@ class WriteSharesTest {
         awaitEntered(1);
         assertThatThrownBy(() -> shares.run("B", () -> "never")).isInstanceOf(StorageUnavailableException.class)
                 .hasMessageContaining("busy");
+        assertThat(shares.waiting()).as("the write that gave up waits no more").isZero();
         releases.get(0).countDown();
         assertThat(shares.run("B", () -> "in")).as("and the next one goes in").isEqualTo("in");
     }

@@ -419,11 +419,11 @@ final class Benchmark {
         }
         rows.addAll(measureWithAndWithoutAuditTrail("upload new profiles", clients, perRun,
                 units -> () -> uploadInProcess(units, account, newProfiles(nextNew.getAndAdd(BATCH), BATCH))));
-        rows.add(measure("upload new profiles", "http", clients, perRun,
-                () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH), server));
-        rows.add(measure("upload new profiles, with Idempotency-Key", "http", clients, perRun,
-                () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH))
-                        .header("Idempotency-Key", "bench-" + UUID.randomUUID()), BATCH), server));
+        rows.addAll(measurePair(List.of("upload new profiles", "upload new profiles, with Idempotency-Key"), "http",
+                clients, perRun, List.of(
+                        () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH)), BATCH),
+                        () -> send(post(base, "/1/upload", newProfiles(nextNew.getAndAdd(BATCH), BATCH))
+                                .header("Idempotency-Key", "bench-" + UUID.randomUUID()), BATCH)), server));
         rows.add(measure("upload events", "in-process", clients, perRun,
                 () -> uploadInProcess(newEvents(BATCH)), null));
         rows.add(measure("upload events", "http", clients, perRun,
@@ -617,18 +617,25 @@ final class Benchmark {
     }
 
     /**
-     * An in-process row and the same without the audit trail, measured together: each client alternates a unit with
-     * and one without (half of them starting with each), so that both meet the same database at the same moments and
-     * neither gains from running later on a more settled one. Each row's rate is its records over the time its units
-     * took, spread over the clients: what it would do alone.
+     * An in-process row and the same without the audit trail, measured together ({@link #measurePair}).
      */
     private List<BenchResult> measureWithAndWithoutAuditTrail(String name, int clients, Duration duration,
                                                              Function<Transactions, Call> call) {
-        List<Call> calls = List.of(call.apply(transactions), call.apply(withoutAuditTrail));
+        return measurePair(List.of(name, WITHOUT_AUDIT_TRAIL.apply(name)), "in-process", clients, duration,
+                List.of(call.apply(transactions), call.apply(withoutAuditTrail)), null);
+    }
+
+    /**
+     * Two rows measured together: each client alternates a call of each (half of them starting with each), so that
+     * both meet the same database at the same moments and neither gains from running later on a more settled one.
+     * Each row's rate is its records over the time its calls took, spread over the clients: what it would do alone.
+     */
+    private static List<BenchResult> measurePair(List<String> names, String path, int clients, Duration duration,
+                                                 List<Call> calls, @Nullable BenchServer server) {
         List<LatencyRecorder> latencies = List.of(new LatencyRecorder(), new LatencyRecorder());
         List<AtomicLong> records = List.of(new AtomicLong(), new AtomicLong());
         List<AtomicLong> busy = List.of(new AtomicLong(), new AtomicLong());
-        runClients(name, clients, duration, (client, deadline) -> {
+        runClients(names.get(0), clients, duration, (client, deadline) -> {
             for (int i = client % 2; System.nanoTime() < deadline; i++) {
                 int which = i % 2;
                 long t = System.nanoTime();
@@ -642,13 +649,14 @@ final class Benchmark {
                 records.get(which).addAndGet(processed);
             }
         });
+        long heap = server == null ? ownHeapMb() : server.heapUsedMb();
+        long rss = BenchServer.Memory.rssMb(server == null ? ProcessHandle.current().pid() : server.pid());
         List<BenchResult> rows = new ArrayList<>();
         for (int which = 0; which < 2; which++) {
             LatencyRecorder recorded = latencies.get(which);
-            rows.add(new BenchResult(which == 0 ? name : WITHOUT_AUDIT_TRAIL.apply(name), "in-process", clients,
-                    recorded.count(), records.get(which).get(), Math.max(busy.get(which).get(), 1) / 1e9 / clients,
-                    recorded.percentileMillis(50), recorded.percentileMillis(95), recorded.percentileMillis(99),
-                    ownHeapMb(), BenchServer.Memory.rssMb(ProcessHandle.current().pid())));
+            rows.add(new BenchResult(names.get(which), path, clients, recorded.count(), records.get(which).get(),
+                    Math.max(busy.get(which).get(), 1) / 1e9 / clients, recorded.percentileMillis(50),
+                    recorded.percentileMillis(95), recorded.percentileMillis(99), heap, rss));
         }
         return rows;
     }

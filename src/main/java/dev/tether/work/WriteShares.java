@@ -26,8 +26,6 @@ final class WriteShares {
     private final Map<String, Integer> running = new HashMap<>();
     private final Map<String, Integer> waiting = new HashMap<>();
     private int runningTotal;
-    /** Units waiting to enter, all accounts: written under the lock, read by the metrics at a scrape. */
-    private volatile int waitingTotal;
 
     WriteShares(int slots, Duration wait) {
         if (slots < 1) {
@@ -40,7 +38,12 @@ final class WriteShares {
 
     /** Units waiting to enter now, of every account: waiting for a free connection or within their share. */
     int waiting() {
-        return waitingTotal;
+        lock.lock();
+        try {
+            return waiting.values().stream().mapToInt(Integer::intValue).sum();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Runs the account's unit once it may enter. */
@@ -57,7 +60,6 @@ final class WriteShares {
         lock.lock();
         try {
             waiting.merge(accountId, 1, Integer::sum);
-            waitingTotal++;
             try {
                 long left = waitNanos;
                 while (!mayEnter(accountId)) {
@@ -71,7 +73,6 @@ final class WriteShares {
                 throw new StorageUnavailableException("interrupted while waiting for a write connection", e);
             } finally {
                 waiting.computeIfPresent(accountId, (account, count) -> count == 1 ? null : count - 1);
-                waitingTotal--;
                 // one waiter fewer, or an account at its share now, may let an account over its share in
                 changed.signalAll();
             }
